@@ -1,0 +1,4 @@
+"""`python -m explorer`."""
+from explorer.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,19 @@
+"""Errors a user can cause: each is rendered as one line, never a traceback."""
+
+
+class ExplorerError(Exception):
+    """Base class: `str(err)` is the one line shown to the user."""
+
+    exit_code = 2
+
+
+class UsageError(ExplorerError):
+    """A command line that cannot be understood or does not fit the spec."""
+
+
+class SpecError(ExplorerError):
+    """No usable spec, or a spec that cannot be parsed."""
+
+
+class EngineError(ExplorerError):
+    """The engine cannot be reached: missing socket, permission, refused, timeout."""

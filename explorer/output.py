@@ -1,0 +1,92 @@
+"""Responses → text for a terminal or a pipe. All program output goes through a Console."""
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Console:
+    """The program's I/O environment (httpie's idea): tests pass their own streams."""
+
+    stdout: object = field(default_factory=lambda: sys.stdout.buffer)
+    stderr: object = field(default_factory=lambda: sys.stderr.buffer)
+    interactive: bool = False
+    color: bool = False
+    pretty: bool = False
+    verbose: bool = False
+
+    def note(self, text: str) -> None:
+        """A diagnostic line: stdout in the REPL, stderr otherwise."""
+        self._line(self.stdout if self.interactive else self.stderr, text, "2")
+
+    def error(self, text: str) -> None:
+        """One error line (always stderr, red on a colour terminal)."""
+        self._line(self.stderr, "error: " + text, "31")
+
+    def curl(self, line: str) -> None:
+        """The curl line for a request: shown in the REPL, and with -v."""
+        if self.interactive or self.verbose:
+            self.note(line)
+
+    def status(self, resp) -> None:
+        """`200 OK · 4 ms · 1.2 kB`, and the headers when asked for."""
+        if not (self.interactive or self.verbose):
+            return
+        code = "32" if resp.status < 400 else "31"
+        self._line(self.stdout if self.interactive else self.stderr, status_line(resp), code)
+        if self.verbose:
+            for name, value in resp.headers:
+                self.note(f"{name}: {value}")
+
+    def body(self, resp) -> None:
+        """The response body: as received when piped, formatted in the REPL or with --pretty."""
+        data = resp.body
+        if not data:
+            return
+        ctype = (resp.header("Content-Type") or "").lower()
+        if (self.interactive or self.pretty) and "json" in ctype:
+            data = pretty_json(data, self.color)
+        if self.interactive and not data.endswith(b"\n"):
+            data += b"\n"
+        self.stdout.write(data)
+        self.stdout.flush()
+
+    def _line(self, stream, text: str, sgr: str) -> None:
+        if self.color:
+            text = f"\x1b[{sgr}m{text}\x1b[0m"
+        stream.write(text.encode("utf-8", "replace") + b"\n")
+        stream.flush()
+
+
+def status_line(resp) -> str:
+    """Status, reason, time and size in one line."""
+    reason = f" {resp.reason}" if resp.reason else ""
+    return f"{resp.status}{reason} · {resp.elapsed * 1000:.0f} ms · {human_size(resp.size)}"
+
+
+def human_size(n: int) -> str:
+    """1234 → "1.2 kB"."""
+    if n < 1000:
+        return f"{n} B"
+    for unit in ("kB", "MB", "GB"):
+        n /= 1000
+        if n < 1000:
+            return f"{n:.1f} {unit}"
+    return f"{n:.1f} TB"
+
+
+def pretty_json(data: bytes, color: bool) -> bytes:
+    """Indent JSON (each line of a JSON-lines stream too); colour it for a terminal."""
+    try:
+        text = json.dumps(json.loads(data), indent=2, ensure_ascii=False) + "\n"
+    except ValueError:
+        return data
+    if color:
+        from pygments import highlight
+        from pygments.formatters import TerminalFormatter
+        from pygments.lexers import JsonLexer
+
+        text = highlight(text, JsonLexer(), TerminalFormatter())
+    return text.encode()

@@ -1,0 +1,199 @@
+"""Session state and the one executor: `Session.execute(line)`, behind the REPL, -c, -f and tests."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+
+from explorer import commands, curlcmd, request
+from explorer.config import check_version, endpoint_address, version_key
+from explorer.errors import EngineError, ExplorerError, SpecError, UsageError
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one line did: its exit code (0 ok, 1 HTTP >= 400, 2 usage/engine/spec) and status."""
+
+    exit_code: int = 0
+    status: int | None = None
+    quit: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """True when the line succeeded."""
+        return self.exit_code == 0
+
+
+class Session:
+    """Engine, API version, spec and last response, plus `execute`."""
+
+    def __init__(self, settings, console, env=os.environ, transport_factory=None):
+        self.settings = settings
+        self.console = console
+        self.env = env
+        self._transport_factory = transport_factory
+        self._endpoint = None
+        self._transport = None
+        self._version = None
+        self._engine_version = None
+        self._indexes: dict = {}  # API version → SpecIndex or None
+        self.last_response = None
+
+    # -- the executor ---------------------------------------------------------------------
+
+    def execute(self, line: str) -> Outcome:
+        """Run one line of the command language; errors become one line and exit code 2."""
+        try:
+            cmd = commands.parse(line)
+            if cmd is None:
+                return Outcome()
+            return self._dispatch(cmd)
+        except ExplorerError as err:
+            self.console.error(str(err))
+            return Outcome(err.exit_code)
+
+    def _dispatch(self, cmd) -> Outcome:
+        if isinstance(cmd, commands.RequestLine):
+            return self.send(self.build(cmd))
+        if isinstance(cmd, commands.CurlPreview):
+            req = self.build(cmd.request, need_engine=False)
+            self.console.stdout.write(self.curl_line(req).encode() + b"\n")
+            self.console.stdout.flush()
+            return Outcome()
+        if isinstance(cmd, commands.CurlPaste):
+            return self._pasted(cmd.argv)
+        return self._meta(cmd)
+
+    def build(self, line, need_engine: bool = True):
+        """A parsed request line → Request, with this session's API version and spec."""
+        version = self.api_version(need_engine)
+        index = self.index()
+        if line.target.startswith("/"):
+            _, _, pinned = request.split_target(line.target)
+            if pinned and pinned != version:
+                index = self._index_for(pinned)
+        return request.build(line, index, version)
+
+    def send(self, req) -> Outcome:
+        """Print the curl line (REPL, -v), send, print status and body."""
+        self.console.curl(self.curl_line(req))
+        resp = self.transport().send(req)
+        self.last_response = resp
+        self.console.status(resp)
+        self.console.body(resp)
+        return Outcome(1 if resp.status >= 400 else 0, resp.status)
+
+    def curl_line(self, req) -> str:
+        """The curl one-liner for `req` against this session's engine."""
+        ep = self.endpoint()
+        return curlcmd.render(req, ep.socket, ep.base_url, redact=not self.settings.show_secrets)
+
+    def _pasted(self, argv) -> Outcome:
+        pasted = curlcmd.parse(argv)
+        for hint in pasted.hints:
+            self.console.note("hint: " + hint)
+        ep = self.endpoint()
+        if pasted.socket and pasted.socket != ep.socket:
+            self.console.note(f"note: sending to this session's engine {ep.display}, "
+                              f"not {pasted.socket} as the pasted line says")
+        req = pasted.request
+        if req.api_version is None:
+            req = replace(req, api_version=self.api_version())
+        return self.send(req)
+
+    def _meta(self, cmd) -> Outcome:
+        if cmd.name in ("exit", "quit"):
+            return Outcome(quit=True)
+        if cmd.name == "version":
+            from explorer import __version__
+
+            self.console.note(f"engine-explorer {__version__}; engine {self.endpoint().display}, "
+                              f"API {self.api_version(False) or 'unknown'}")
+            return Outcome()
+        if cmd.name == "help":
+            from explorer import helptext
+
+            text = helptext.render(self.index(), cmd.args[0] if cmd.args else None)
+            self.console.stdout.write(text.encode() + b"\n")
+            return Outcome()
+        raise UsageError(f"unknown command {cmd.name}")
+
+    # -- lazily resolved state ----------------------------------------------------------
+
+    def endpoint(self):
+        """Where requests go (-H/--unix-socket, DOCKER_HOST, default sockets)."""
+        if self._endpoint is None:
+            from explorer.transport import Endpoint
+
+            socket, base = endpoint_address(self.settings.host, self.env)
+            self._endpoint = Endpoint(socket, base)
+        return self._endpoint
+
+    def transport(self):
+        """The (one, reused) transport to the engine."""
+        if self._transport is None:
+            if self._transport_factory is None:
+                from explorer.transport import Transport
+
+                self._transport_factory = Transport
+            self._transport = self._transport_factory(self.endpoint(), timeout=self.settings.timeout)
+        return self._transport
+
+    def api_version(self, need_engine: bool = True) -> str | None:
+        """Pinned (--api-version, DOCKER_API_VERSION), else min(engine's, newest spec known)."""
+        if self._version:
+            return self._version
+        pinned = self.settings.api_version or self.env.get("DOCKER_API_VERSION")
+        if pinned:
+            self._version = check_version(pinned, "DOCKER_API_VERSION")
+            return self._version
+        from explorer.spec import sources
+
+        newest = sources.newest_known(self.env)
+        try:
+            engine = self.engine_version()
+        except EngineError:
+            if need_engine:
+                raise
+            return newest  # previews work with no engine, against the newest spec
+        self._version = min(engine, newest, key=version_key) if newest else engine
+        return self._version
+
+    def engine_version(self) -> str:
+        """The engine's API version, from GET /_ping's Api-Version header."""
+        if self._engine_version is None:
+            resp = self.transport().send(request.Request("GET", "/_ping"))
+            found = resp.header("Api-Version")
+            if not found:
+                raise EngineError(f"{self.endpoint().display} answered /_ping without Api-Version: "
+                                  "is it a Docker-compatible engine? pin one with --api-version")
+            self._engine_version = check_version(found, "the engine's Api-Version")
+        return self._engine_version
+
+    def index(self):
+        """The spec index for this session's API version (None when no spec can be found)."""
+        return self._index_for(self.api_version(False))
+
+    def _index_for(self, version):
+        if version not in self._indexes:
+            self._indexes[version] = self._load_index(version)
+        return self._indexes[version]
+
+    def _load_index(self, version):
+        from explorer.spec import find_spec, load_index
+
+        try:
+            choice = find_spec(version, spec=self.settings.spec, env=self.env)
+        except SpecError as err:
+            if self.settings.spec or self.env.get("ENGINE_EXPLORER_SPEC"):
+                raise
+            self.console.note(f"note: {err}; requests are sent unchecked")
+            return None
+        if self.console.interactive or self.console.verbose:
+            self.console.note(choice.note)
+        return load_index(choice.path)
+
+    def close(self) -> None:
+        """Release the connection."""
+        if self._transport is not None:
+            self._transport.close()
+            self._transport = None

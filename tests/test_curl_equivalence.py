@@ -1,0 +1,166 @@
+"""The printed curl line, run by bash, sends the same bytes as pycurl does (bar User-Agent and Accept)."""
+from __future__ import annotations
+
+import io
+import json
+import shlex
+import shutil
+import subprocess
+import tarfile
+
+import pytest
+
+from explorer.config import Settings
+from explorer.output import Console
+from explorer.session import Session
+from tests.recording_server import RecordingServer
+
+HOSTILE = """it's "q" $HOME `id` $(id) \\ ; & | > < * ? ~ # !"""
+
+# (line, also run against the real engine?)  {FILE}/{ODD_FILE} are replaced by tar files.
+LINES = [
+    ("GET /_ping", True),
+    ("HEAD /_ping", True),
+    ("/version", True),
+    ("/v1.41/info", True),
+    ("GET /containers/json all==1", True),
+    ("GET /containers/json all==true limit==5 size==false", True),
+    ("GET /containers/json 'filters=={\"status\":[\"running\"],\"label\":[\"a=b\"]}'", True),
+    ("GET '/containers/json?all=1&limit=3'", True),
+    ("GET '/containers/json?all=1' all==0", True),
+    ("GET /images/json 'filters=={\"reference\":[\"busybox\"]}' 'filters=={\"dangling\":[\"false\"]}'", True),
+    ("ContainerList all==1 'filters=={\"name\":[\"ee-nothing\"]}'", True),
+    ("ContainerInspect id==ee-missing size==1", True),
+    ("GET /containers/ee-missing/json", True),
+    ("GET '/containers/we b/json'", True),
+    ("GET '/containers/$(touch pwned)/json'", True),
+    ("GET '/containers/`id`/json'", True),
+    ("GET \"/containers/it's/json\"", True),
+    ("GET '/containers/ünïcødé/json'", True),
+    ("GET /containers/./json", False),
+    ("GET /images/docker.io/library/busybox:latest/json", True),
+    ("ImageInspect name==busybox:local", True),
+    ("GET /images/busybox:local/history", True),
+    ("GET /version 'X-Test:hello world'", True),
+    (f"GET /version {shlex.quote('X-Hostile:' + HOSTILE)}", True),
+    ("GET /version X-Unicode:ünïcødé🐳", True),
+    ("GET /version X-Empty:", True),
+    ("GET /containers/json " + shlex.quote("filters==" + json.dumps({"label": [HOSTILE]})), False),
+    (f"GET /containers/json {shlex.quote('label==' + HOSTILE)}", True),
+    ("POST /containers/create Image=busybox:local", False),
+    ("POST /containers/create name==web Image=busybox:local HostConfig[NetworkMode]=none "
+     "'Cmd:=[\"sh\",\"-c\",\"echo hi >&2\"]'", False),
+    ("POST /containers/create Image=busybox:local 'Env:=[\"A=1\",\"B=two words\"]' Labels[com.example.x]=y", False),
+    (f"POST /containers/create Image=busybox:local {shlex.quote('Labels[q]=' + HOSTILE)}", False),
+    ("POST /containers/create Image=busybox:local $'Labels[nl]=line1\\nline2\\ttab'", False),
+    ("POST /containers/create 'Image=ünï' Labels[emoji]=🐳", False),
+    ("POST /containers/create Image=busybox:local HostConfig[Memory]:=67108864 HostConfig[AutoRemove]:=true", False),
+    ("POST /containers/create Image=busybox:local 'HostConfig[Binds][]=/a:/b' 'HostConfig[Binds][]=/c:/d'", False),
+    ("POST /containers/create Image=busybox:local Labels[big]=" + "x" * 3000, False),
+    ("POST /containers/create Image=busybox:local 'Labels[@at]=@value'", False),
+    ("POST /containers/ee-missing/start", True),
+    ("POST /containers/ee-missing/stop t==1", True),
+    ("POST /containers/ee-missing/kill signal==SIGKILL", True),
+    ("POST /containers/ee-missing/rename 'name==new name'", True),
+    ("DELETE /containers/ee-missing force==true v==1", True),
+    ("DELETE /images/ee-missing:old noprune==1", True),
+    ("PUT /containers/ee-missing/archive path==/tmp @{FILE}", True),
+    ("POST /images/load quiet==1 @{FILE}", False),
+    ("POST /build t==ee-img:1 @{ODD_FILE}", False),
+    ("POST /networks/create Name=ee-net1 Internal:=true 'Labels[x]=y z'", False),
+    ("POST /volumes/create Name=ee-vol1 Labels[a]=b", False),
+    ("DELETE /volumes/ee-missing-vol", True),
+    ("POST /containers/ee-missing/exec 'Cmd:=[\"echo\",\"$HOME\"]' AttachStdout:=true", True),
+    ("POST /exec/ee-missing/start Detach:=false Tty:=false", True),
+    ("GET /events since==0 until==1 'filters=={\"type\":[\"container\"]}'", True),
+    ("GET /containers/ee-missing/logs stdout==1 stderr==1 tail==10 timestamps==true", True),
+    ("POST /containers/prune 'filters=={\"until\":[\"999999h\"]}'", True),
+    ("GET /system/df", True),
+    ("curl --unix-socket /ignored -H 'X-A: b' 'http://localhost/v1.41/containers/json?all=1'", True),
+    ("curl -sS -X POST -H 'Content-Type: application/json' -d '{\"Image\":\"x\"}' "
+     "'http://localhost/v1.41/containers/create?name=ee-pasted'", False),
+    ("curl --unix-socket /x http://v1.41/version", True),
+]
+
+
+@pytest.fixture()
+def tar_files(tmp_path):
+    """A small tar, and one whose file name is hostile to a shell."""
+    data = io.BytesIO()
+    with tarfile.open(fileobj=data, mode="w") as tar:
+        body = b"FROM busybox:local\nRUN echo built\n"
+        info = tarfile.TarInfo("Dockerfile")
+        info.size = len(body)
+        tar.addfile(info, io.BytesIO(body))
+    plain = tmp_path / "context.tar"
+    odd = tmp_path / "my ctx $HOME `x` it's.tar"
+    plain.write_bytes(data.getvalue())
+    odd.write_bytes(data.getvalue())
+    return {"FILE": shlex.quote(str(plain)), "ODD_FILE": shlex.quote(str(odd))}
+
+
+def make_session(host: str, spec: str):
+    out, err = io.BytesIO(), io.BytesIO()
+    console = Console(stdout=out, stderr=err)
+    return Session(Settings(host=host, spec=str(spec), api_version="1.41"), console, env={}), out, err
+
+
+def strip_agent(raw: bytes) -> bytes:
+    """Drop User-Agent and Accept: we send our own agent, curl sends its own."""
+    head, sep, body = raw.partition(b"\r\n\r\n")
+    keep = [ln for ln in head.split(b"\r\n") if not ln.lower().startswith((b"user-agent:", b"accept:"))]
+    return b"\r\n".join(keep) + sep + body
+
+
+def expand(line: str, files: dict) -> str:
+    for key, value in files.items():
+        line = line.replace("{" + key + "}", value)
+    return line
+
+
+def printed_and_sent(line: str, host: str, spec: str):
+    """(curl line as printed, the Request) for one of our lines or a pasted curl line."""
+    session, _, _ = make_session(host, spec)
+    from explorer import commands, curlcmd
+
+    cmd = commands.parse(line)
+    if isinstance(cmd, commands.CurlPaste):
+        req = curlcmd.parse(cmd.argv).request
+        if req.api_version is None:
+            from dataclasses import replace
+
+            req = replace(req, api_version="1.41")
+    else:
+        req = session.build(cmd)
+    return session, session.curl_line(req), req
+
+
+@pytest.mark.skipif(not shutil.which("curl"), reason="needs the curl CLI")
+@pytest.mark.parametrize("line", [ln for ln, _ in LINES])
+def test_curl_line_sends_the_same_bytes(line, tar_files, spec_v141):
+    with RecordingServer() as server:
+        session, curl_line, req = printed_and_sent(expand(line, tar_files), "unix://" + server.path, spec_v141)
+        session.transport().send(req)
+        session.close()
+        ours = server.take()
+        run = subprocess.run(["bash", "-c", curl_line], capture_output=True, timeout=30)
+        theirs = server.take()
+    assert run.returncode == 0, run.stderr
+    assert len(ours) == len(theirs) == 1
+    assert strip_agent(ours[0]) == strip_agent(theirs[0])
+    assert b"engine-explorer/" in ours[0]
+
+
+def test_there_are_at_least_forty_lines():
+    assert len(LINES) >= 40
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("line", [ln for ln, real in LINES if real])
+def test_same_status_from_the_real_engine(line, tar_files, spec_v141, engine_host):
+    session, curl_line, req = printed_and_sent(expand(line, tar_files), engine_host, spec_v141)
+    ours = session.transport().send(req).status
+    session.close()
+    line_for_engine = curl_line + " -s -o /dev/null -w '%{http_code}'"
+    run = subprocess.run(["bash", "-c", line_for_engine], capture_output=True, timeout=30, text=True)
+    assert run.stdout == str(ours), (curl_line, run.stderr)
