@@ -15,7 +15,7 @@ def key_path(name: str) -> list:
     A string is an object key, an int a list index, None an append (`[]`).
     """
     head, _, tail = name.partition("[")
-    if not head:
+    if not head or "]" in head:
         raise UsageError(f"`{name}`: a body field needs a name before its first [")
     path: list = [head]
     tail = "[" + tail if tail else ""

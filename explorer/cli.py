@@ -61,7 +61,7 @@ def _run(args) -> int:
     interactive = lines is None
     settings = _settings(args, interactive)
     console = Console(interactive=interactive, color=settings.color, pretty=args.pretty,
-                      verbose=args.verbose)
+                      verbose=args.verbose, tty=sys.stdout.isatty())
     session = Session(settings, console)
     try:
         if interactive:

@@ -1,13 +1,15 @@
 """One line of input → one typed command. Pure: no spec, no I/O."""
 from __future__ import annotations
 
+import codecs
+import re
 import shlex
 from dataclasses import dataclass
 
 from explorer.errors import UsageError
+from explorer.metacmds import HANDLERS as META_WORDS
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
-META_WORDS = ("help", "exit", "quit", "version")
 
 # Item separators, longest first so that `==` wins over `=` and `:=` over `:`.
 _SEPARATORS = (("==", "query"), (":=", "json"), ("=", "field"), (":", "header"))
@@ -72,10 +74,24 @@ def split(line: str) -> list:
     stripped = strip_comment(line).strip()
     if not stripped:
         return []
+    if "$'" in stripped:
+        stripped = _ANSI_C.sub(_ansi_c, stripped)
     try:
         return shlex.split(stripped)
     except ValueError as err:
         raise UsageError(f"cannot split the line: {err} (close the quote, or escape it with \\)") from None
+
+
+_ANSI_C = re.compile(r"\$'((?:[^'\\]|\\.)*)'")
+
+
+def _ansi_c(m) -> str:
+    """Bash's $'a\\nb' quoting → the same text in plain single quotes (for newlines, tabs…)."""
+    try:
+        text = codecs.decode(m.group(1).encode("latin-1", "backslashreplace"), "unicode_escape")
+    except UnicodeDecodeError:
+        raise UsageError(f"bad escape in {m.group(0)}") from None
+    return shlex.quote(text)
 
 
 def strip_comment(line: str) -> str:
@@ -125,16 +141,12 @@ def parse_request(words: list) -> RequestLine:
 
 
 def parse_item(word: str) -> Item:
-    """One httpie-style item; the earliest separator wins, the longer one on a tie."""
+    """One httpie-style item; the earliest separator outside [brackets] wins, the longer on a tie."""
     if word.startswith("@"):
         if len(word) == 1:
             raise UsageError("`@` needs a file name: `@context.tar`")
         return Item("file", "", word[1:])
-    best = None
-    for sep, kind in _SEPARATORS:
-        at = word.find(sep)
-        if at > 0 and (best is None or at < best[0]):
-            best = (at, sep, kind)
+    best = _separator(word) if word[0] not in "=:" else None
     if best is None:
         raise UsageError(
             f"`{word}` is not an item: use name==value (query), Name:value (header), "
@@ -142,3 +154,18 @@ def parse_item(word: str) -> Item:
         )
     at, sep, kind = best
     return Item(kind, word[:at], word[at + len(sep):])
+
+
+def _separator(word: str):
+    """(index, separator, kind) of the first separator outside brackets (label keys hold `:`)."""
+    depth = 0
+    for at, ch in enumerate(word):
+        if ch == "[":
+            depth += 1
+        elif ch == "]" and depth:
+            depth -= 1
+        elif depth == 0 and at > 0 and ch in "=:":
+            for sep, kind in _SEPARATORS:
+                if word.startswith(sep, at):
+                    return at, sep, kind
+    return None

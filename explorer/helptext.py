@@ -4,6 +4,16 @@ from __future__ import annotations
 from explorer.errors import UsageError
 
 
+def command(session, args):
+    """`help [TARGET]`."""
+    from explorer.session import Outcome
+
+    text = render(session.index(), args[0] if args else None)
+    session.console.stdout.write(text.encode() + b"\n")
+    session.console.stdout.flush()
+    return Outcome()
+
+
 def render(index, target: str | None) -> str:
     """Help for an operationId or path, or the list of operations by tag."""
     if index is None:

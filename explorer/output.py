@@ -16,6 +16,7 @@ class Console:
     color: bool = False
     pretty: bool = False
     verbose: bool = False
+    tty: bool = False  # stdout is a terminal: end bodies with a newline even when piped mode
 
     def note(self, text: str) -> None:
         """A diagnostic line: stdout in the REPL, stderr otherwise."""
@@ -48,7 +49,7 @@ class Console:
         ctype = (resp.header("Content-Type") or "").lower()
         if (self.interactive or self.pretty) and "json" in ctype:
             data = pretty_json(data, self.color)
-        if self.interactive and not data.endswith(b"\n"):
+        if (self.interactive or self.tty) and not data.endswith(b"\n"):
             data += b"\n"
         self.stdout.write(data)
         self.stdout.flush()

@@ -96,13 +96,14 @@ def _resolve_path(index, method, path):
             op = index.get(method, template)
             if op:
                 return method, op
-        have = sorted({m for t, _ in matches for m in index.methods(t)})
-        raise UsageError(f"{method} is not an operation of {path}; it has {', '.join(have)}")
+        have = ", ".join(index.methods(matches[0][0]))
+        raise UsageError(f"{method} is not an operation of {path}; it has {have}")
     template = matches[0][0]
     methods = index.methods(template)
     if "GET" in methods:
         return "GET", index.get("GET", template)
-    if len(methods) == 1:
+    # Never imply a DELETE: losing a container to a forgotten method word is too costly.
+    if len(methods) == 1 and methods[0] != "DELETE":
         return methods[0], index.get(methods[0], template)
     raise UsageError(f"{path} has {', '.join(methods)}: say which, e.g. `{methods[0]} {path}`")
 

@@ -101,21 +101,9 @@ class Session:
         return self.send(req)
 
     def _meta(self, cmd) -> Outcome:
-        if cmd.name in ("exit", "quit"):
-            return Outcome(quit=True)
-        if cmd.name == "version":
-            from explorer import __version__
+        from explorer import metacmds
 
-            self.console.note(f"engine-explorer {__version__}; engine {self.endpoint().display}, "
-                              f"API {self.api_version(False) or 'unknown'}")
-            return Outcome()
-        if cmd.name == "help":
-            from explorer import helptext
-
-            text = helptext.render(self.index(), cmd.args[0] if cmd.args else None)
-            self.console.stdout.write(text.encode() + b"\n")
-            return Outcome()
-        raise UsageError(f"unknown command {cmd.name}")
+        return metacmds.run(self, cmd.name, cmd.args)
 
     # -- lazily resolved state ----------------------------------------------------------
 

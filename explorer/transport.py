@@ -55,49 +55,68 @@ class Transport:
         self.connect_timeout_ms = int(connect_timeout * 1000)
         self.timeout_ms = int(timeout * 1000)
         self._curl = pycurl.Curl()
+        self._base = endpoint.base_url.rstrip("/")
+        self._plain = False  # the handle holds only the constant options (see send)
+        self._sink = None
+        self._chunks: list = []
+        self._received = 0
+        self._head = _HeaderParser()
 
     def close(self) -> None:
         """Close the connection."""
         self._curl.close()
 
-    def send(self, req, sink=None) -> Response:
-        """Send `req`; with `sink`, each body chunk goes to sink(bytes) as it arrives."""
+    def send(self, req, sink=None, on_headers=None) -> Response:
+        """Send `req`; with `sink`, each body chunk goes to sink(bytes) as it arrives.
+
+        `on_headers(status, reason, headers)` is called once the final response's headers are
+        in, before the first body chunk: stream renderers decide how to show the body there.
+        """
         c = self._curl
-        c.reset()
-        head = _HeaderParser()
-        chunks: list = []
-        received = [0]
-
-        def write(data: bytes) -> None:
-            received[0] += len(data)
-            (sink or chunks.append)(data)
-
-        upload = self._configure(c, req, write, head.feed)
+        plain = req.method == "GET" and not req.headers and req.body is None and not req.body_file
+        # Resetting and re-setting every option costs more than libcurl's whole request on a
+        # keep-alive socket; a plain GET after a plain GET only needs a new URL.
+        if not (plain and self._plain):
+            c.reset()
+            self._constant_options(c)
+        self._plain = plain
+        self._sink, self._chunks, self._received = sink, [], 0
+        self._head = _HeaderParser(on_headers)
+        c.setopt(pycurl.URL, self._base + req.target())
+        upload = None if plain else _set_method_and_body(c, req)
         start = time.perf_counter()
         try:
             c.perform()
         except pycurl.error as err:
+            self._plain = False
             raise self._explain(err) from None
         finally:
             if upload is not None:
                 upload.close()
-        return Response(c.getinfo(pycurl.RESPONSE_CODE), head.reason, tuple(head.headers),
-                        b"".join(chunks), time.perf_counter() - start, received[0])
+        status, reason, headers = self._head.result()
+        return Response(status, reason, headers, b"".join(self._chunks),
+                        time.perf_counter() - start, self._received)
 
-    def _configure(self, c, req, write, header):
-        c.setopt(pycurl.URL, self.endpoint.base_url.rstrip("/") + req.target())
+    def _constant_options(self, c) -> None:
         if self.endpoint.socket:
             c.setopt(pycurl.UNIX_SOCKET_PATH, self.endpoint.socket)
         c.setopt(pycurl.USERAGENT, USER_AGENT)
         c.setopt(pycurl.CONNECTTIMEOUT_MS, self.connect_timeout_ms)
         if self.timeout_ms:
             c.setopt(pycurl.TIMEOUT_MS, self.timeout_ms)
-        c.setopt(pycurl.WRITEFUNCTION, write)
-        c.setopt(pycurl.HEADERFUNCTION, header)
-        if req.headers:
-            # UTF-8 bytes, as the curl CLI passes its -H argument through unchanged
-            c.setopt(pycurl.HTTPHEADER, [(f"{k}: {v}" if v else f"{k};").encode() for k, v in req.headers])
-        return _set_method_and_body(c, req)
+        c.setopt(pycurl.NOSIGNAL, 1)
+        c.setopt(pycurl.WRITEFUNCTION, self._write)
+        c.setopt(pycurl.HEADERFUNCTION, self._header)
+
+    def _write(self, data: bytes) -> None:
+        self._received += len(data)
+        if self._sink is None:
+            self._chunks.append(data)
+        else:
+            self._sink(data)
+
+    def _header(self, line: bytes) -> None:
+        self._head.feed(line)
 
     def _explain(self, err) -> EngineError:
         code, message = err.args[0], err.args[1] if len(err.args) > 1 else ""
@@ -124,6 +143,9 @@ class Transport:
 
 def _set_method_and_body(c, req):
     """Set options exactly as the curl CLI does for the argv curlcmd prints; returns an open file."""
+    if req.headers:
+        # UTF-8 bytes, as the curl CLI passes its -H argument through unchanged
+        c.setopt(pycurl.HTTPHEADER, [(f"{k}: {v}" if v else f"{k};").encode() for k, v in req.headers])
     if req.method == "HEAD":
         c.setopt(pycurl.NOBODY, 1)
         return None
@@ -145,20 +167,34 @@ def _set_method_and_body(c, req):
 
 
 class _HeaderParser:
-    """Collects the final response's status reason and headers (skipping 100 Continue)."""
+    """Keeps the raw header lines; parses the final response's block (not 100 Continue) once."""
 
-    def __init__(self):
-        self.reason = ""
-        self.headers: list = []
+    def __init__(self, on_headers=None):
+        self.on_headers = on_headers
+        self.lines: list = []
 
     def feed(self, line: bytes) -> None:
-        text = line.decode("latin-1").rstrip("\r\n")
-        if text.startswith("HTTP/"):
-            self.reason = text.split(" ", 2)[2] if text.count(" ") >= 2 else ""
-            self.headers = []
-        elif ":" in text:
-            name, _, value = text.partition(":")
-            self.headers.append((name, value.strip()))
+        if line.startswith(b"HTTP/"):
+            self.lines = []
+        self.lines.append(line)
+        if self.on_headers is not None and line == b"\r\n":
+            status, reason, headers = self.result()
+            if status >= 200:
+                self.on_headers(status, reason, headers)
+
+    def result(self) -> tuple:
+        """(status, reason, headers) of the last header block."""
+        status, reason, headers = 0, "", []
+        for raw in self.lines:
+            text = raw.decode("latin-1").rstrip("\r\n")
+            if text.startswith("HTTP/"):
+                parts = text.split(" ", 2)
+                status = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+                reason = parts[2] if len(parts) > 2 else ""
+            elif ":" in text:
+                name, _, value = text.partition(":")
+                headers.append((name, value.strip()))
+        return status, reason, tuple(headers)
 
 
 def fetch(url: str, timeout: float = 60.0) -> bytes:

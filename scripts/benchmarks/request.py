@@ -1,0 +1,131 @@
+"""scripts/bench request: GET /_ping throughput and start-up time, as ratios to baselines run now."""
+from __future__ import annotations
+
+import io
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+from explorer.config import Settings, parse_host
+from explorer.output import Console
+from explorer.request import Request
+from explorer.session import Session
+from explorer.transport import Endpoint, Transport
+
+N = 2000
+CURL_RUNS = 200
+START_RUNS = 30
+
+
+def raw_socket_floor(sock_path: str, version: str) -> float:
+    """Requests/s over one keep-alive unix socket, hand-written HTTP: the floor for any client."""
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(sock_path)
+    req = f"GET /v{version}/_ping HTTP/1.1\r\nHost: localhost\r\n\r\n".encode()
+    start = time.perf_counter()
+    buf = b""
+    for _ in range(N):
+        s.sendall(req)
+        while True:
+            head_end = buf.find(b"\r\n\r\n")
+            if head_end >= 0:
+                head = buf[:head_end].lower()
+                length = int(head.split(b"content-length:")[1].split(b"\r\n")[0])
+                if len(buf) >= head_end + 4 + length:
+                    buf = buf[head_end + 4 + length:]
+                    break
+            buf += s.recv(65536)
+    elapsed = time.perf_counter() - start
+    s.close()
+    return N / elapsed
+
+
+def transport_rate(sock_path: str, version: str) -> float:
+    t = Transport(Endpoint(sock_path))
+    req = Request("GET", "/_ping", api_version=version)
+    start = time.perf_counter()
+    for _ in range(N):
+        t.send(req)
+    elapsed = time.perf_counter() - start
+    t.close()
+    return N / elapsed
+
+
+def session_rate(host: str) -> float:
+    console = Console(stdout=io.BytesIO(), stderr=io.BytesIO())
+    session = Session(Settings(host=host), console)
+    session.execute("GET /_ping")  # negotiation and spec load are start-up, not per request
+    start = time.perf_counter()
+    for _ in range(N):
+        console.stdout.seek(0)
+        console.stdout.truncate()
+        assert session.execute("GET /_ping").ok
+    elapsed = time.perf_counter() - start
+    session.close()
+    return N / elapsed
+
+
+def curl_rate(sock_path: str, version: str) -> float:
+    url = f"http://localhost/v{version}/_ping"
+    start = time.perf_counter()
+    for _ in range(CURL_RUNS):
+        subprocess.run(["curl", "-s", "--unix-socket", sock_path, url], stdout=subprocess.DEVNULL, check=True)
+    return CURL_RUNS / (time.perf_counter() - start)
+
+
+BARE = """import pycurl, io
+buf = io.BytesIO()
+c = pycurl.Curl()
+c.setopt(pycurl.UNIX_SOCKET_PATH, {sock!r})
+c.setopt(pycurl.URL, "http://localhost/v{version}/_ping")
+c.setopt(pycurl.WRITEDATA, buf)
+c.perform()
+c.close()
+print(buf.getvalue().decode())
+"""
+
+
+def start_times(host: str, sock_path: str, version: str) -> tuple:
+    """Median wall time of `engine-explorer -c /_ping` and of a bare pycurl script, interleaved."""
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as fh:
+        fh.write(BARE.format(sock=sock_path, version=version))
+    ours_cmd = [sys.executable, "-m", "explorer", "-H", host, "-c", "/_ping"]
+    bare_cmd = [sys.executable, fh.name]
+    subprocess.run(ours_cmd, check=True, capture_output=True)  # warm the spec cache
+    ours, bare = [], []
+    for _ in range(START_RUNS):
+        for cmd, acc in ((ours_cmd, ours), (bare_cmd, bare)):
+            t = time.perf_counter()
+            out = subprocess.run(cmd, check=True, capture_output=True).stdout
+            acc.append(time.perf_counter() - t)
+            assert out.strip() == b"OK", out
+    os.unlink(fh.name)
+    return statistics.median(ours), statistics.median(bare)
+
+
+def main() -> None:
+    host = os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock"
+    sock_path, _ = parse_host(host)
+    version = Session(Settings(host=host), Console(stdout=io.BytesIO(), stderr=io.BytesIO())).api_version()
+    floor = raw_socket_floor(sock_path, version)
+    rates = {
+        "raw keep-alive socket (floor)": floor,
+        "transport.send": transport_rate(sock_path, version),
+        "session.execute": session_rate(host),
+        f"curl CLI loop ({CURL_RUNS} runs)": curl_rate(sock_path, version),
+    }
+    print(f"GET /_ping x{N} against {host} (API {version})")
+    for name, rate in rates.items():
+        print(f"  {name:<32} {rate:9.0f} req/s   {rate / floor:5.2f}x floor")
+    print("  targets: transport >= 0.85x floor, session >= 0.50x floor")
+    ours, bare = start_times(host, sock_path, version)
+    print(f"whole process, median of {START_RUNS}: engine-explorer -c /_ping {ours * 1000:.1f} ms, "
+          f"bare pycurl script {bare * 1000:.1f} ms: {ours / bare:.2f}x (target <= 1.25x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+"""request.build: a parsed line + the spec → the Request that is sent."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from explorer.commands import parse
+from explorer.errors import UsageError
+from explorer.request import Request, build, split_target
+from explorer.spec import load_index
+
+
+@pytest.fixture(scope="module")
+def index(spec_v141):
+    return load_index(str(spec_v141))
+
+
+def req(index, line, version="1.41"):
+    return build(parse(line), index, version)
+
+
+def test_method_defaults_to_get_or_the_only_method(index):
+    assert req(index, "/containers/json").method == "GET"
+    assert req(index, "/containers/x/start").method == "POST"
+    assert req(index, "/containers/json").operation_id == "ContainerList"
+
+
+def test_ambiguous_method_lists_choices(index):
+    with pytest.raises(UsageError, match="DELETE"):
+        req(index, "/containers/abc")
+
+
+def test_literal_segments_beat_parameters(index):
+    assert req(index, "GET /containers/json").operation_id == "ContainerList"
+    assert req(index, "GET /containers/json/json").operation_id == "ContainerInspect"
+
+
+def test_operation_id_fills_path_parameters_first(index):
+    r = req(index, "ContainerInspect id==web size==1")
+    assert r.path == "/containers/web/json" and r.query == (("size", "1"),)
+    r = req(index, "ImageInspect name==docker.io/library/busybox:latest")
+    assert r.target() == "/v1.41/images/docker.io/library/busybox:latest/json"
+
+
+def test_repeated_query_keys_and_path_query(index):
+    r = req(index, "GET '/containers/json?all=1' all==0 limit==2")
+    assert r.query == (("all", "1"), ("all", "0"), ("limit", "2"))
+    assert r.target() == "/v1.41/containers/json?all=1&all=0&limit=2"
+
+
+def test_version_prefix_in_path_wins(index):
+    r = req(index, "GET /v1.43/version")
+    assert r.api_version == "1.43" and r.path == "/version"
+
+
+def test_percent_encoding(index):
+    r = req(index, "GET '/containers/a b$/json' 'filters=={\"label\":[\"a=b\"]}'")
+    assert r.target() == "/v1.41/containers/a%20b$/json?filters=%7B%22label%22%3A%5B%22a%3Db%22%5D%7D"
+    assert Request("GET", "/containers/../json").target() == "/containers/%2E%2E/json"
+
+
+def test_json_body_and_content_type(index):
+    r = req(index, "POST /containers/create Image=busybox HostConfig[NetworkMode]=none Tty:=true")
+    assert r.header("Content-Type") == "application/json"
+    assert json.loads(r.body) == {"Image": "busybox", "HostConfig": {"NetworkMode": "none"}, "Tty": True}
+    assert r.body == b'{"Image":"busybox","HostConfig":{"NetworkMode":"none"},"Tty":true}'
+
+
+def test_file_body_takes_content_type_from_consumes(index, tmp_path):
+    tar = tmp_path / "ctx.tar"
+    tar.write_bytes(b"x")
+    r = req(index, f"PUT /containers/x/archive path==/ @{tar}")
+    assert r.body_file == str(tar) and r.header("Content-Type") == "application/x-tar"
+    r = req(index, f"POST /build @{tar}")
+    assert r.header("Content-Type") == "application/octet-stream"  # what the v1.41 spec declares
+
+
+def test_explicit_content_type_is_kept(index, tmp_path):
+    tar = tmp_path / "ctx.tar"
+    tar.write_bytes(b"x")
+    r = req(index, f"POST /build Content-Type:application/octet-stream @{tar}")
+    assert [v for k, v in r.headers if k == "Content-Type"] == ["application/octet-stream"]
+
+
+@pytest.mark.parametrize("line, message", [
+    ("GET /contaners/json", "closest: /containers/json"),
+    ("POST /containers/json", "it has GET"),
+    ("ContainerLis", "closest: ContainerList"),
+    ("ContainerInspect", "needs path parameter id"),
+    ("GET /images/search", "needs query parameter term"),
+    ("DELETE ContainerList", "is GET /containers/json"),
+    ("POST /containers/create Image=x @/etc/hostname", "not both"),
+    ("POST /build @/no/such/file", "no such file"),
+    ("GET /version $'X-Bad:a\\nb'", "line breaks"),
+])
+def test_errors(index, line, message):
+    with pytest.raises(UsageError, match=message.replace("(", r"\(")):
+        req(index, line)
+
+
+def test_without_a_spec_paths_still_work():
+    r = build(parse("/anything/at/all x==1"), None, "1.41")
+    assert (r.method, r.target()) == ("GET", "/v1.41/anything/at/all?x=1")
+    with pytest.raises(UsageError, match="no spec"):
+        build(parse("ContainerList"), None, "1.41")
+
+
+@pytest.mark.parametrize("target, expected", [
+    ("/v1.41/containers/json?all=1", ("/containers/json", (("all", "1"),), "1.41")),
+    ("/version", ("/version", (), None)),
+    ("/v1.41", ("/", (), "1.41")),
+    ("/v1.41x/foo", ("/v1.41x/foo", (), None)),
+    ("/containers/a%20b/json", ("/containers/a b/json", (), None)),
+])
+def test_split_target(target, expected):
+    assert split_target(target) == expected
