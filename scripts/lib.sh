@@ -1,0 +1,112 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034  # variables here are used by the scripts that source this file
+# Shared by scripts/test and scripts/explore: system packages, the .venv, spec and engine discovery.
+# Source it; it defines functions and EE_ROOT, and changes no shell options.
+
+# dockerd and friends live in sbin, which a non-login root shell may not have on PATH.
+case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH="$PATH:/usr/sbin:/sbin" ;; esac
+
+EE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+EE_VENV="$EE_ROOT/.venv"
+EE_SANDBOX_CMD="$EE_ROOT/scripts/sandbox-engine"
+EE_SANDBOX_DIR="${ENGINE_EXPLORER_SANDBOX:-/tmp/engine-explorer-sandbox}"
+# In EE_SANDBOX_DIR while the running sandbox was started by scripts/test (which will stop it).
+EE_SANDBOX_TEST_MARK=started-by-tests
+# Built against the system libcurl, so pycurl and the curl CLI send byte-identical requests.
+# (python3-venv and python3-dev matter when python3 is Debian's own.)
+EE_BUILD_PACKAGES=(libcurl4-openssl-dev libssl-dev gcc curl python3-venv python3-dev)
+
+ee_log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
+
+ee_is_ci() { [[ -n "${CI:-}" && "${CI}" != "false" && "${CI}" != "0" ]]; }
+
+# Print the packages from "$@" that dpkg does not have installed.
+ee_missing_packages() {
+    local installed
+    installed="$(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "$@" 2>/dev/null \
+        | awk '$2 == "installed" { print $1 }')"
+    local pkg
+    for pkg in "$@"; do
+        grep -qxF "$pkg" <<<"$installed" || printf '%s\n' "$pkg"
+    done
+}
+
+# Install missing Debian packages when root; otherwise say what is missing and go on.
+ee_apt_ensure() {
+    command -v dpkg-query >/dev/null || return 0
+    local missing
+    mapfile -t missing < <(ee_missing_packages "$@")
+    ((${#missing[@]})) || return 0
+    if ((EUID != 0)); then
+        ee_log "missing system packages (not root, so not installing): ${missing[*]}"
+        return 0
+    fi
+    ee_log "installing system packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    if [[ -z "${EE_APT_UPDATED:-}" ]]; then
+        apt-get update -q >&2 || return 1
+        EE_APT_UPDATED=1
+    fi
+    apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+}
+
+# A fingerprint of everything that decides what pip installs into .venv.
+ee_install_fingerprint() {
+    {
+        "$EE_VENV/bin/python" -VV
+        cat "$EE_ROOT/pyproject.toml"
+        curl-config --version 2>/dev/null
+    } | sha256sum | cut -d' ' -f1
+}
+
+# pycurl's libcurl and the curl CLI's libcurl must be the same build.
+ee_pycurl_matches_system() {
+    local want have
+    want="$(curl-config --version 2>/dev/null | awk '{ print $2 }')"
+    have="$("$EE_VENV/bin/python" -c 'import pycurl; print(pycurl.version)' 2>/dev/null)"
+    [[ -n "$want" && "$have" == *"libcurl/$want "* ]]
+}
+
+# Create or reuse .venv; pip runs only when pyproject.toml, Python or libcurl changed.
+ee_venv_ensure() {
+    local stamp="$EE_VENV/.engine-explorer-installed"
+    if ! "$EE_VENV/bin/python" -c '' 2>/dev/null; then
+        ee_log "creating $EE_VENV"
+        rm -rf "$EE_VENV"
+        python3 -m venv "$EE_VENV" || return 1
+    fi
+    local fingerprint
+    fingerprint="$(ee_install_fingerprint)"
+    [[ -f "$stamp" && "$(cat "$stamp")" == "$fingerprint" ]] && return 0
+    ee_log "installing engine-explorer into $EE_VENV"
+    local pip=("$EE_VENV/bin/python" -m pip install -q --disable-pip-version-check)
+    # A pycurl already there but linked to another libcurl (a binary wheel) is rebuilt.
+    if "$EE_VENV/bin/python" -c 'import pycurl' 2>/dev/null && ! ee_pycurl_matches_system; then
+        "${pip[@]}" --force-reinstall --no-deps --no-binary pycurl pycurl >&2 || return 1
+    fi
+    "${pip[@]}" --no-binary pycurl -e "${EE_ROOT}[test]" >&2 || return 1
+    ee_pycurl_matches_system || ee_log "warning: pycurl is not linked to the system libcurl"
+    printf '%s\n' "$fingerprint" >"$stamp"
+}
+
+# Point ENGINE_EXPLORER_SPEC_DIR at shared/specs beside the repo, unless already set.
+ee_spec_dir_default() {
+    local dir="$EE_ROOT/../shared/specs/docker-engine"
+    if [[ -z "${ENGINE_EXPLORER_SPEC_DIR:-}" && -d "$dir" ]]; then
+        ENGINE_EXPLORER_SPEC_DIR="$(cd "$dir" && pwd)"
+        export ENGINE_EXPLORER_SPEC_DIR
+    fi
+}
+
+# True when the unix socket at $1 answers GET /_ping with OK.
+ee_socket_answers() {
+    [[ -S "$1" ]] && [[ "$(curl -s --max-time 3 --unix-socket "$1" http://localhost/_ping 2>/dev/null)" == OK ]]
+}
+
+# Start the sandbox engine (or find it running) and print its unix:// address.
+ee_sandbox_host() {
+    local line
+    line="$("$EE_SANDBOX_CMD" start)" || return 1
+    [[ "$line" == DOCKER_HOST=unix://* ]] || return 1
+    printf '%s\n' "${line#DOCKER_HOST=}"
+}
