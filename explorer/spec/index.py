@@ -1,0 +1,316 @@
+"""SpecIndex: the loaded spec as lookups: by id, by (method, template), by concrete path, by tag.
+
+Built once from a parsed document (load.py turns Swagger 2.0 / OpenAPI 3 into the model) and
+then pickled by cache.py: only plain data (info, operations, tag order) is pickled; the lookup
+tables are rebuilt lazily, and schema definitions travel in a second pickle read only on use.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from explorer.spec.model import Operation, SpecInfo
+
+METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE")
+UNTAGGED = "default"  # tag shown for operations without one (Swagger UI's name for it)
+
+_LIT, _PARAM, _MIXED = 0, 1, 2  # kinds of template segment
+_PARAM_RX = re.compile(r"\{([^{}/]+)\}")
+
+
+def build_index(doc: dict, source: str, sha256: str) -> SpecIndex:
+    """The index of a parsed document (see load.parse_document) read from `source`."""
+    from explorer.errors import SpecError
+    from explorer.spec import load  # only a cold start builds an index
+
+    try:
+        return SpecIndex(load.spec_info(doc, source, sha256), load.operations(doc), load.definitions(doc),
+                         load.tag_order(doc), load.schema_ref_prefix(doc))
+    except (AttributeError, KeyError, TypeError, ValueError) as err:  # parseable, but not shaped like a spec
+        raise SpecError(f"{source}: unexpected spec structure ({type(err).__name__}: {err}); "
+                        "check it is an OpenAPI/Swagger file") from None
+
+
+class SpecIndex:
+    """Read-only lookups over one spec. Returned dicts and schemas are shared: do not mutate them."""
+
+    def __init__(self, info: SpecInfo, operations: tuple, definitions: dict | None = None,
+                 tag_order: tuple = (), ref_prefix: str = "#/definitions/") -> None:
+        self.info = info
+        self.operations = tuple(operations)
+        self._tag_order = tuple(tag_order)
+        self._ref_prefix = ref_prefix
+        self._definitions = definitions
+        self._definitions_loader: Callable[[], dict] | None = None
+        # lookup tables, built on first use: a warm start pays only for what it asks
+        self._by_key: dict | None = None
+        self._by_id: dict | None = None
+        self._by_id_ci: dict | None = None
+        self._routes: dict | None = None
+        self._span_rx: dict = {}
+        self._resolved: dict = {}  # $ref → resolved schema, shared by every resolve() call
+
+    # -- pickling: plain data only; tables are cheap to rebuild, definitions go elsewhere --
+
+    def __getstate__(self) -> dict:
+        return {"info": self.info, "operations": self.operations,
+                "tag_order": self._tag_order, "ref_prefix": self._ref_prefix}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["info"], state["operations"], None, state["tag_order"], state["ref_prefix"])
+
+    def set_definitions_loader(self, loader: Callable[[], dict]) -> None:
+        """Let `definitions` be read on first use (cache.py keeps them in a separate pickle)."""
+        self._definitions_loader = loader
+
+    def with_info(self, info: SpecInfo) -> SpecIndex:
+        """The same index describing another source (same content found at another path)."""
+        clone = SpecIndex(info, self.operations, self._definitions, self._tag_order, self._ref_prefix)
+        clone._definitions_loader = self._definitions_loader
+        return clone
+
+    @property
+    def definitions(self) -> dict:
+        """Schema definitions (`definitions` or `components/schemas`), `$ref`s unresolved."""
+        if self._definitions is None:
+            loader, self._definitions_loader = self._definitions_loader, None
+            self._definitions = loader() if loader else {}
+        return self._definitions
+
+    # -- lookups by name --
+
+    def by_id(self, op_id: str) -> Operation | None:
+        """The operation with exactly this operationId."""
+        if self._by_id is None:
+            self._by_id = {}
+            for op in self.operations:
+                self._by_id.setdefault(op.operation_id, op)
+        return self._by_id.get(op_id)
+
+    def by_id_ci(self, name: str) -> Operation | None:
+        """The operation whose operationId equals `name` ignoring case."""
+        if self._by_id_ci is None:
+            self._by_id_ci = {}
+            for op in self.operations:
+                self._by_id_ci.setdefault(op.operation_id.lower(), op)
+        return self._by_id_ci.get(name.lower())
+
+    def get(self, method: str, template: str) -> Operation | None:
+        """The operation for `method` (any case) on the path template `template`."""
+        if self._by_key is None:
+            self._by_key = {(op.method, op.path): op for op in self.operations}
+        return self._by_key.get((method.upper(), template))
+
+    def templates(self) -> list[str]:
+        """Every path template, sorted."""
+        return sorted({op.path for op in self.operations})
+
+    def methods(self, template: str) -> list[str]:
+        """The upper-case methods defined on `template`, GET HEAD POST PUT DELETE PATCH … order."""
+        found = {op.method for op in self.operations if op.path == template}
+        return sorted(found, key=_method_rank)
+
+    def tags(self) -> list[tuple[str, list[Operation]]]:
+        """Operations grouped by tag, tags in the spec's order (an operation may be in several)."""
+        groups: dict[str, list[Operation]] = {tag: [] for tag in self._tag_order}
+        for op in self.operations:
+            for tag in op.tags or (UNTAGGED,):
+                groups.setdefault(tag, []).append(op)
+        return [(tag, ops) for tag, ops in groups.items() if ops]
+
+    # -- lookups by concrete path --
+
+    def match(self, path: str) -> list[tuple[str, dict[str, str]]]:
+        """Templates matching a decoded concrete path (no /v1.NN prefix, no query), best first.
+
+        A parameter matches one segment; only when no template matches that way may a
+        parameter span segments (image names like docker.io/library/busybox:latest).
+        """
+        segs = path.strip("/").split("/")
+        routes = self._route_table()
+        found = []
+        for template, parts, rank in routes.get(len(segs), ()):
+            params = _match_segments(parts, segs)
+            if params is not None:
+                found.append((rank, template, params))
+        if not found:
+            for count, entries in routes.items():
+                for template, parts, rank in entries if count < len(segs) else ():
+                    params = self._match_spanning(template, parts, path.strip("/"))
+                    if params is not None:
+                        found.append((rank, template, params))
+        return [(template, params) for _, template, params in sorted(found)]
+
+    def _route_table(self) -> dict:
+        """Templates by segment count, each with parsed segments and a rank (lower = more literal)."""
+        if self._routes is None:
+            self._routes = {}
+            for template in self.templates():
+                parts = tuple(_parse_segment(s) for s in template.strip("/").split("/"))
+                # most literal segments first; on a tie, the earlier literal is more specific
+                rank = (-sum(k == _LIT for k, _ in parts), tuple(k != _LIT for k, _ in parts))
+                self._routes.setdefault(len(parts), []).append((template, parts, rank))
+        return self._routes
+
+    def _match_spanning(self, template: str, parts: tuple, path: str) -> dict | None:
+        if all(kind == _LIT for kind, _ in parts):
+            return None
+        rx = self._span_rx.get(template)
+        if rx is None:
+            rx = self._span_rx[template] = _spanning_regex(parts)
+        m = rx[0].fullmatch(path)
+        return {name: m.group(group) for group, name in rx[1].items()} if m else None
+
+    def closest_paths(self, path: str, n: int = 3) -> list[str]:
+        """Up to `n` templates most like `path` (a mistyped template or concrete path)."""
+        from difflib import SequenceMatcher
+
+        segs = path.strip("/").split("/")
+        scored = []
+        for entries in self._route_table().values():
+            for template, parts, _ in entries:
+                ratio = SequenceMatcher(None, path, _fill_template(parts, segs) or template).ratio()
+                if ratio >= 0.6:
+                    scored.append((-ratio, template))
+        return [t for _, t in sorted(scored)[:n]]
+
+    def closest_ids(self, name: str, n: int = 3) -> list[str]:
+        """Up to `n` operationIds most like `name`, ignoring case."""
+        from difflib import get_close_matches
+
+        lowered = {op.operation_id.lower(): op.operation_id for op in self.operations}
+        return [lowered[k] for k in get_close_matches(name.lower(), list(lowered), n, 0.6)]
+
+    # -- schemas --
+
+    def resolve(self, schema: object) -> object:
+        """`schema` with every `$ref` resolved (memoised; a cycle stays a `{"$ref": …}`), allOf merged."""
+        return _Resolver(self.definitions, self._ref_prefix, self._resolved).walk(schema)
+
+
+def _method_rank(method: str) -> tuple:
+    return (METHOD_ORDER.index(method) if method in METHOD_ORDER else len(METHOD_ORDER), method)
+
+
+def _parse_segment(seg: str) -> tuple[int, str]:
+    if seg.startswith("{") and seg.endswith("}") and seg.count("{") == 1:
+        return (_PARAM, seg[1:-1])
+    return (_MIXED, seg) if _PARAM_RX.search(seg) else (_LIT, seg)
+
+
+def _match_segments(parts: tuple, segs: list[str]) -> dict | None:
+    """Captured params when each template segment matches the same-position path segment."""
+    params = {}
+    for (kind, text), seg in zip(parts, segs):
+        if kind == _LIT:
+            if text != seg:
+                return None
+        elif kind == _PARAM:
+            if not seg:
+                return None
+            params[text] = seg
+        else:  # a segment mixing text and parameters, e.g. "{name}.json"
+            rx, names = _spanning_regex(((kind, text),))
+            m = rx.fullmatch(seg)
+            if m is None:
+                return None
+            params.update({name: m.group(group) for group, name in names.items()})
+    return params
+
+
+def _spanning_regex(parts: tuple) -> tuple[re.Pattern, dict[str, str]]:
+    """A regex for the whole template where each parameter may contain slashes, plus group→name."""
+    names: dict[str, str] = {}  # parameter names need not be identifiers: groups get p0, p1…
+    pieces = []
+    for kind, text in parts:
+        # re.split with a group alternates: literal, parameter name, literal, …
+        chunks = _PARAM_RX.split("{" + text + "}" if kind == _PARAM else text)
+        for i, chunk in enumerate(chunks):
+            if i % 2 == 0:
+                pieces.append(re.escape(chunk))
+            else:
+                names[f"p{len(names)}"] = chunk
+                pieces.append(f"(?P<p{len(names) - 1}>.+)")
+        pieces.append("/")
+    return re.compile("".join(pieces[:-1])), names
+
+
+def _fill_template(parts: tuple, segs: list[str]) -> str:
+    """The template with its parameters replaced by the path's segments, when shapes agree."""
+    if len(parts) != len(segs) or all(kind != _LIT for kind, _ in parts):
+        return ""
+    return "/" + "/".join(seg if kind == _PARAM else text for (kind, text), seg in zip(parts, segs))
+
+
+class _Resolver:
+    """One `resolve` call: the refs being expanded (cycle guard) around the index-wide memo."""
+
+    _DATA = frozenset({"example", "examples", "default", "enum"})  # values, not schemas: not walked
+
+    def __init__(self, definitions: dict, prefix: str, memo: dict) -> None:
+        self.definitions, self.prefix, self.memo = definitions, prefix, memo
+        self.active: set[str] = set()
+        self.cycles = 0  # cut points met so far: a result cut short must not be memoised
+
+    def walk(self, node: object) -> object:
+        if isinstance(node, list):
+            return [self.walk(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            return self._follow(ref, node)
+        out = {}
+        for key, value in node.items():
+            if key == "properties" and isinstance(value, dict):  # names → schemas, any name allowed
+                out[key] = {name: self.walk(schema) for name, schema in value.items()}
+            else:
+                out[key] = value if key in self._DATA else self.walk(value)
+        return _merge_all_of(out) if isinstance(out.get("allOf"), list) else out
+
+    def _follow(self, ref: str, node: dict) -> object:
+        if ref in self.memo:
+            target = self.memo[ref]
+        elif ref in self.active or (raw := self._lookup(ref)) is None:
+            self.cycles += ref in self.active
+            return node  # a cycle, or a ref outside this spec: left for the reader
+        else:
+            self.active.add(ref)
+            before = self.cycles
+            target = self.walk(raw)
+            self.active.discard(ref)
+            if self.cycles == before:
+                self.memo[ref] = target
+        siblings = {k: v for k, v in node.items() if k != "$ref"}  # OpenAPI 3.1 allows these
+        return {**target, **self.walk(siblings)} if siblings and isinstance(target, dict) else target
+
+    def _lookup(self, ref: str) -> object:
+        if not ref.startswith(self.prefix):
+            return None
+        node: object = self.definitions
+        for key in ref[len(self.prefix):].split("/"):
+            key = key.replace("~1", "/").replace("~0", "~")
+            if not isinstance(node, dict) or key not in node:
+                return None
+            node = node[key]
+        return node
+
+
+def _merge_all_of(schema: dict) -> dict:
+    """Fold resolved allOf parts into one schema (shallow: properties and required are unioned)."""
+    merged: dict = {}
+    kept = []  # parts still holding a $ref (a cycle) cannot be folded
+    for part in schema["allOf"] + [{k: v for k, v in schema.items() if k != "allOf"}]:
+        if not isinstance(part, dict) or "$ref" in part:
+            kept.append(part)
+            continue
+        for key, value in part.items():
+            if key == "properties" and isinstance(value, dict):
+                merged["properties"] = {**merged.get("properties", {}), **value}
+            elif key == "required" and isinstance(value, list):
+                merged["required"] = list(dict.fromkeys(merged.get("required", []) + value))
+            else:
+                merged[key] = value
+    if kept:
+        merged["allOf"] = kept
+    return merged

@@ -1,0 +1,271 @@
+"""Where a spec comes from: an explicit path or URL, a spec folder, the cache, the system, a download.
+
+Every start goes through find_spec, so the local search only lists folders and reads a few
+lines of the system file; sources.json and hashlib are needed only when downloading.
+"""
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from explorer.errors import ExplorerError, SpecError
+from explorer.spec.cache import cache_dir, write_atomic
+
+# Specs that distribution packages install (Debian: golang-github-docker-docker-dev, API 1.41)
+SYSTEM_SPECS = ("/usr/share/gocode/src/github.com/docker/docker/api/swagger.yaml",)
+RETRY_AFTER_S = 3600  # after a failed download, starts stay offline-fast this long
+_NAME_RX = re.compile(r"v(\d+\.\d+)\.(?:ya?ml|json)")
+_VERSION_RX = re.compile(r"\d+\.\d+")
+
+Fetch = Callable[[str], bytes]
+
+
+@dataclass(frozen=True)
+class SpecChoice:
+    """The spec file to use, its API version ("" when unknown) and one line saying why."""
+
+    path: str
+    api_version: str
+    note: str
+
+
+def find_spec(api_version: str | None, *, spec: str | None = None,
+              env: Mapping = os.environ, fetch: Fetch | None = None) -> SpecChoice:
+    """The spec for `api_version` (None: the newest here), else the nearest lower, else the lowest."""
+    wanted = _normalise(api_version) if api_version else None
+    for origin, value in (("--spec", spec), ("ENGINE_EXPLORER_SPEC", env.get("ENGINE_EXPLORER_SPEC"))):
+        if value:
+            return _explicit(value, origin, wanted, env, fetch)
+    local = local_specs(env)
+    if wanted in local:
+        return SpecChoice(local[wanted], wanted, f"spec v{wanted} from {local[wanted]}")
+    if wanted is None and local:
+        return _choose(local, None, "")
+    known = known_specs()
+    # without a version to match, an unreleased spec (whose download may not exist yet) is no default
+    pick = _pick(set(local) | {v for v, e in known.items() if wanted or not e.get("unreleased")}, wanted)
+    if pick is None:
+        raise SpecError("no API spec found; set ENGINE_EXPLORER_SPEC to a spec file or URL")
+    if pick in local:
+        return _choose(local, wanted, "")
+    try:
+        path = _download_version(pick, known[pick], env, fetch)
+    except _DownloadFailed as err:
+        if not local:
+            raise SpecError(f"no API spec here and {err}; set ENGINE_EXPLORER_SPEC to a spec file") from None
+        return _choose(local, wanted, f" ({err})")
+    if wanted is None or pick == wanted:
+        return SpecChoice(path, pick, f"spec v{pick} downloaded to {path}")
+    return SpecChoice(path, pick, f"no spec v{wanted} here; using v{pick} ({_relation(pick, wanted)}), "
+                                  f"downloaded to {path}")
+
+
+def available_versions(env: Mapping = os.environ) -> list[str]:
+    """API versions of the specs found locally (spec folder, cache, system), oldest first."""
+    return sorted(local_specs(env), key=_key)
+
+
+def newest_known(env: Mapping = os.environ) -> str:
+    """The newest API version found locally or downloadable (for version negotiation)."""
+    return max(set(local_specs(env)) | set(known_specs()), key=_key, default="")
+
+
+def local_specs(env: Mapping = os.environ) -> dict[str, str]:
+    """API version → spec file, from ENGINE_EXPLORER_SPEC_DIR, then the cache, then the system."""
+    found: dict[str, str] = {}
+    folder = env.get("ENGINE_EXPLORER_SPEC_DIR")
+    if folder and not os.path.isdir(folder):
+        raise SpecError(f"ENGINE_EXPLORER_SPEC_DIR={folder} is not a folder; fix or unset it")
+    for directory in (folder, cache_dir("specs", env)):
+        for version, path in _versioned_files(directory).items():
+            found.setdefault(version, path)
+    for path in SYSTEM_SPECS:
+        version = spec_file_version(path) if os.path.isfile(path) else ""
+        if version:
+            found.setdefault(version, path)
+    return found
+
+
+def known_specs() -> dict[str, dict]:
+    """Downloadable official specs from sources.json: version → {"url", "sha256"}."""
+    import json
+
+    path = _sources_file()
+    try:
+        with open(path, encoding="utf-8") as f:
+            return dict(json.load(f)["docker"])
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise SpecError(f"{path}: unreadable list of downloadable specs ({err}); reinstall engine-explorer") from None
+
+
+def spec_file_version(path: str) -> str:
+    """The "1.NN" API version of a spec file, read cheaply from its first lines, else its name, else ""."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(65536).decode("utf-8", "replace")
+    except OSError:
+        head = ""
+    # YAML: a top-level `info:` block holding an indented `version:`; JSON: "info": {... "version": "…"
+    m = re.search(r"^info:[ \t]*\r?\n(?:[ \t]+.*\r?\n|[ \t]*\r?\n)*?[ \t]+version:[ \t]*[\"']?([^\"'\s#]+)",
+                  head, re.M) or re.search(r"\"info\"\s*:\s*\{[^{}]*?\"version\"\s*:\s*\"([^\"]*)\"", head)
+    if m and _VERSION_RX.fullmatch(m.group(1)):
+        return m.group(1)
+    named = _NAME_RX.fullmatch(os.path.basename(path))
+    return named.group(1) if named else ""
+
+
+def _explicit(value: str, origin: str, wanted: str | None, env: Mapping, fetch: Fetch | None) -> SpecChoice:
+    """A spec named by --spec or ENGINE_EXPLORER_SPEC: a path, a file:// URL or an http(s) URL."""
+    where = ""
+    if value.startswith(("http://", "https://")):
+        path = _download_url(value, env, fetch)
+        where = f" (downloaded from {value})"
+    elif value.startswith("file://"):
+        from urllib.parse import unquote, urlsplit
+
+        path = unquote(urlsplit(value).path)
+    else:
+        path = os.path.expanduser(value)
+    if not os.path.isfile(path):
+        raise SpecError(f"{path}: no such spec file (from {origin}); fix the path")
+    version = spec_file_version(path)
+    note = (f"spec v{version} from {path}" if version else f"spec from {path}") + where
+    if wanted and version and wanted != version:
+        note += f" (the engine speaks v{wanted})"
+    return SpecChoice(path, version, note)
+
+
+def _choose(local: dict[str, str], wanted: str | None, why: str) -> SpecChoice:
+    """The best local spec for `wanted`, with a note saying how it was chosen."""
+    version = _pick(local, wanted)
+    path = local[version]
+    if wanted is None or version == wanted:
+        return SpecChoice(path, version, f"spec v{version} from {path}{why}")
+    return SpecChoice(path, version,
+                      f"no spec v{wanted} here{why}; using v{version} ({_relation(version, wanted)}) from {path}")
+
+
+def _relation(version: str, wanted: str) -> str:
+    return "nearest lower" if _key(version) < _key(wanted) else "lowest available, none lower"
+
+
+def _pick(versions, wanted: str | None) -> str | None:
+    """`wanted` if present, else the nearest lower, else the lowest; the newest for None."""
+    ordered = sorted(versions, key=_key)
+    if not ordered:
+        return None
+    if wanted is None:
+        return ordered[-1]
+    lower = [v for v in ordered if _key(v) <= _key(wanted)]
+    return lower[-1] if lower else ordered[0]
+
+
+def _normalise(version: str) -> str:
+    text = version.strip().lstrip("vV")
+    if not _VERSION_RX.fullmatch(text):
+        raise SpecError(f"API version {version!r} is not like 1.41; give major.minor")
+    return text
+
+
+def _key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+def _versioned_files(directory: str | None) -> dict[str, str]:
+    """v1.NN.yaml / .yml / .json files of `directory` by version (missing folder: none)."""
+    try:
+        names = sorted(os.listdir(directory)) if directory else []
+    except OSError:
+        return {}
+    found = {}
+    for name in names:
+        m = _NAME_RX.fullmatch(name)
+        if m:
+            found.setdefault(m.group(1), os.path.join(directory, name))
+    return found
+
+
+def _sources_file() -> str:
+    try:
+        import explorer.specs as package  # installed: pyproject maps specs/ to explorer.specs
+        return os.path.join(os.path.dirname(package.__file__), "sources.json")
+    except ImportError:  # running from a checkout: specs/ sits next to explorer/
+        return os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "specs", "sources.json"))
+
+
+class _DownloadFailed(Exception):
+    """A download that did not happen (offline, HTTP error); its str() is a short phrase."""
+
+
+def _download_version(version: str, entry: dict, env: Mapping, fetch: Fetch | None) -> str:
+    """Download the official spec for `version` into the cache, verified; its path."""
+    url = (env.get("ENGINE_EXPLORER_SPEC_URL") or "").replace("{version}", version) or entry["url"]
+    target = os.path.join(cache_dir("specs", env), f"v{version}.yaml")
+    marker = target + ".failed"
+    try:
+        failed_ago = time.time() - os.stat(marker).st_mtime
+    except OSError:
+        failed_ago = RETRY_AFTER_S  # no marker: never failed
+    if failed_ago < RETRY_AFTER_S:
+        raise _DownloadFailed(f"download of v{version} failed recently; retried hourly")
+    try:
+        data = _get(url, fetch)
+    except _DownloadFailed:
+        write_atomic(marker, b"")
+        raise
+    _verify(url, data, entry["sha256"])
+    _save(target, data)
+    try:
+        os.unlink(marker)
+    except OSError:
+        pass
+    return target
+
+
+def _download_url(url: str, env: Mapping, fetch: Fetch | None) -> str:
+    """Download an explicit spec URL once into the cache (verified when it is an official one)."""
+    import hashlib
+
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", url.rstrip("/").rsplit("/", 1)[-1])[-60:] or "spec"
+    target = os.path.join(cache_dir("specs", env), "urls",
+                          hashlib.sha256(url.encode()).hexdigest()[:16] + "-" + name)
+    if not os.path.isfile(target):
+        try:
+            data = _get(url, fetch)
+        except _DownloadFailed as err:
+            raise SpecError(f"{err}; check the URL or use a local spec file") from None
+        official = {e["url"]: e["sha256"] for e in known_specs().values()}
+        if url in official:
+            _verify(url, data, official[url])
+        _save(target, data)
+    return target
+
+
+def _get(url: str, fetch: Fetch | None) -> bytes:
+    if fetch is None:
+        try:  # lazy: only downloads need the HTTP client (and pycurl)
+            from explorer.transport import fetch
+        except ImportError as err:
+            raise _DownloadFailed(f"cannot download {url} ({err})") from None
+    try:
+        return fetch(url)
+    except (ExplorerError, OSError) as err:
+        reason = " ".join(str(err).split())
+        raise _DownloadFailed(reason if url in reason else f"download of {url} failed: {reason}") from None
+
+
+def _verify(url: str, data: bytes, expected: str) -> None:
+    import hashlib
+
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != expected:
+        raise SpecError(f"{url}: sha256 {actual[:12]}… is not the expected {expected[:12]}…; "
+                        "nothing was saved, check ENGINE_EXPLORER_SPEC_URL")
+
+
+def _save(target: str, data: bytes) -> None:
+    if not write_atomic(target, data):
+        raise SpecError(f"cannot save the spec to {target}; make {os.path.dirname(target)} writable")
