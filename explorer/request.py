@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, quote, unquote
 
-from explorer import body
+from explorer import body, validate
 from explorer.commands import RequestLine
 from explorer.errors import UsageError
 
@@ -80,7 +80,7 @@ def build(line: RequestLine, index, api_version: str | None) -> Request:
                   operation_id=op.operation_id if op else "")
     req = _with_body(req, line, op)
     if op is not None and not line.force:
-        _check_required(op, req)
+        validate.check(op, req, index)
     return req
 
 
@@ -159,32 +159,25 @@ def _with_body(req: Request, line: RequestLine, op) -> Request:
         path = os.path.expanduser(files[0])
         if not os.path.isfile(path):
             raise UsageError(f"@{files[0]}: no such file")
-        return _typed(replace(req, body_file=path), _content_type(op, binary=True))
+        return _typed(replace(req, body_file=path), _file_content_type(op, path))
     if fields:
         data = json.dumps(body.build(fields), ensure_ascii=False, separators=(",", ":"))
         return _typed(replace(req, body=data.encode()), JSON)
     return req
 
 
-def _content_type(op, binary: bool) -> str:
+def _file_content_type(op, path: str) -> str:
+    """A .json file goes as JSON where the operation takes JSON; otherwise its first other type."""
     consumes = op.consumes if op is not None else ()
+    if JSON in consumes and (path.endswith(".json") or consumes == (JSON,)):
+        return JSON
     for kind in consumes:
-        if kind != JSON or not binary:
+        if kind != JSON:
             return kind
-    return consumes[0] if consumes else "application/octet-stream"
+    return "application/octet-stream"
 
 
 def _typed(req: Request, content_type: str) -> Request:
     if req.header("Content-Type"):
         return req
     return replace(req, headers=req.headers + (("Content-Type", content_type),))
-
-
-def _check_required(op, req: Request) -> None:
-    present = {k for k, _ in req.query}
-    for p in op.params_in("query"):
-        if p.required and p.name not in present:
-            raise UsageError(f"{op.operation_id} needs query parameter {p.name}: add {p.name}==VALUE")
-    for p in op.params_in("header"):
-        if p.required and req.header(p.name) is None:
-            raise UsageError(f"{op.operation_id} needs header {p.name}: add {p.name}:VALUE")

@@ -46,7 +46,7 @@ LINES = [
     ("GET /version X-Unicode:ünïcødé🐳", True),
     ("GET /version X-Empty:", True),
     ("GET /containers/json " + shlex.quote("filters==" + json.dumps({"label": [HOSTILE]})), False),
-    (f"GET /containers/json {shlex.quote('label==' + HOSTILE)}", True),
+    (f"!GET /containers/json {shlex.quote('label==' + HOSTILE)}", True),  # ! : label is no parameter
     ("POST /containers/create Image=busybox:local", False),
     ("POST /containers/create name==web Image=busybox:local HostConfig[NetworkMode]=none "
      "'Cmd:=[\"sh\",\"-c\",\"echo hi >&2\"]'", False),
