@@ -74,6 +74,8 @@ def split(line: str) -> list:
     stripped = strip_comment(line).strip()
     if not stripped:
         return []
+    if stripped.isascii() and not _NEEDS_SHLEX.search(stripped):
+        return stripped.split()  # the common case; shlex costs tens of microseconds
     if "$'" in stripped:
         stripped = _ANSI_C.sub(_ansi_c, stripped)
     try:
@@ -82,6 +84,8 @@ def split(line: str) -> list:
         raise UsageError(f"cannot split the line: {err} (close the quote, or escape it with \\)") from None
 
 
+# Quotes, escapes, and whitespace that str.split() cuts at but a shell does not.
+_NEEDS_SHLEX = re.compile(r"['\"\\\\\x0b\x0c\x1c-\x1f]")
 _ANSI_C = re.compile(r"\$'((?:[^'\\]|\\.)*)'")
 
 

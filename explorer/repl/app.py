@@ -1,53 +1,190 @@
-"""The interactive loop: prompt_toolkit reads lines, `session.execute` runs them."""
+"""The interactive loop: prompt_toolkit reads lines, `session.execute` runs them.
+
+Around the loop: completion (explorer.completion, fed by the spec view and live values from a
+background thread), highlighting, the toolbar and persistent history. A line can fail in any
+way; the loop prints one line and goes on.
+"""
 from __future__ import annotations
 
 import os
+import threading
+import traceback
+from functools import partial
 
 from prompt_toolkit import PromptSession
-from prompt_toolkit.history import FileHistory, InMemoryHistory
+from prompt_toolkit.application import run_in_terminal
+from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
 
-from explorer.config import xdg_dir
+from explorer import commands, metacmds
+from explorer.completion.live import Refresher, engine_getter
 from explorer.errors import ExplorerError
+from explorer.repl import keys, replcmds
+from explorer.repl.completer import ReplCompleter
+from explorer.repl.history import open_history, redact_line
+from explorer.repl.lexer import RequestLexer
+from explorer.repl.style import STYLE
+from explorer.repl.toolbar import toolbar_text
+
+READ_ONLY = ("GET", "HEAD", "OPTIONS")
+SENDING_COMMANDS = ("run", "import")  # meta commands that send requests of any kind
+DEBUG_ENV = "ENGINE_EXPLORER_DEBUG"
 
 
-def history_file(env=os.environ) -> str:
-    """$XDG_STATE_HOME/engine-explorer/history, created 0600 (it can hold tokens)."""
-    folder = xdg_dir("state", env)
-    os.makedirs(folder, mode=0o700, exist_ok=True)
-    path = os.path.join(folder, "history")
-    fd = os.open(path, os.O_CREAT | os.O_APPEND | os.O_WRONLY, 0o600)
-    os.close(fd)
-    os.chmod(path, 0o600)
-    return path
-
-
-def prompt_text(session) -> str:
-    """`docker 1.41 > `, or `docker ? > ` while the engine is unknown."""
-    try:
-        version = session.api_version(need_engine=False) or "?"
-    except ExplorerError:
-        version = "?"
-    return f"docker {version} > "
-
-
-def run_repl(session, **prompt_args) -> int:
+def run_repl(session, vi: bool = False, **options) -> int:
     """Read and execute lines until exit/quit or Ctrl-D; a bad line never ends the loop."""
-    try:
-        history = FileHistory(history_file(session.env))
-    except OSError:
-        history = InMemoryHistory()
-    prompt = PromptSession(history=history, **prompt_args)
-    while True:
+    return Repl(session, vi=vi, **options).run()
+
+
+class Repl:
+    """One interactive session: the prompt, its helpers, and the loop."""
+
+    def __init__(self, session, *, vi: bool = False, input=None, output=None, live=None, history=None):
+        self.session = session
+        self.console = session.console
+        self.meta_words = tuple(sorted(metacmds.HANDLERS))
+        self.live = live or Refresher(partial(engine_getter, session.endpoint()), on_update=self._invalidate)
+        self._view = None  # SpecView of the session's index, once known
+        self._version = "…"
+        self.warm = threading.Event()  # set once the first prompt has loaded the spec and started live values
+        self.last_request = ""
+        self._commands = {"edit": self._edit, "refresh": self._refresh}
+        self.prompt = PromptSession(
+            message=self._message, completer=ReplCompleter(self.sources),
+            lexer=RequestLexer(lambda: self._view, self.meta_words), bottom_toolbar=self._toolbar,
+            key_bindings=keys.bindings(), vi_mode=vi, history=history or open_history(session.env),
+            auto_suggest=AutoSuggestFromHistory(), complete_while_typing=True, style=STYLE,
+            include_default_pygments_style=False, input=input, output=output)
+
+    def sources(self):
+        """What completion draws on right now (read on each keystroke, never waits)."""
+        from explorer.completion.candidates import Sources
+
+        return Sources(self._view, self.live.snapshot, getattr(self.session, "variables", None) or {},
+                       self.meta_words)
+
+    def run(self) -> int:
+        """The loop; returns the exit code of the shell (0)."""
         try:
-            line = prompt.prompt(prompt_text(session))
-        except KeyboardInterrupt:
-            continue
-        except EOFError:
-            return 0
+            while True:
+                if self.warm.is_set():
+                    self._sync()
+                try:
+                    text = self.prompt.prompt(pre_run=None if self.warm.is_set() else self._schedule_warm_up)
+                except KeyboardInterrupt:
+                    continue
+                except EOFError:
+                    return 0
+                if self.run_text(text):
+                    return 0
+        finally:
+            self.live.close()
+
+    def run_text(self, text: str) -> bool:
+        """Run what was entered; True to leave. The safety net: nothing escapes but the wish to quit."""
         try:
-            outcome = session.execute(line)
+            return self._run_line(text.replace("\\\n", " "))
         except KeyboardInterrupt:
-            session.console.note("interrupted")
-            continue
-        if outcome.quit:
-            return 0
+            self.console.note("interrupted")
+        except Exception as err:  # a bug: one line, and the prompt comes back
+            self._internal_error(err)
+        return False
+
+    def _internal_error(self, err: Exception) -> None:
+        self.console.error(f"internal error: {type(err).__name__}: {err} "
+                           f"(a bug; run with {DEBUG_ENV}=1 to see the traceback)")
+        if os.environ.get(DEBUG_ENV):
+            traceback.print_exc()
+
+    def _run_line(self, line: str) -> bool:
+        words = line.split(None, 1)
+        if words and words[0] in self._commands:
+            return self._commands[words[0]](words[1:])
+        outcome = self.session.execute(line)
+        kind = self._request_kind(line)
+        if kind == "changes":
+            self.live.request()
+        if kind and words[0] not in SENDING_COMMANDS:
+            self.last_request = line.strip()
+        return outcome.quit
+
+    def _request_kind(self, line: str) -> str:
+        """"changes" for a request that may change engine state, "reads" for others, "" if no request."""
+        try:
+            cmd = commands.parse(line)
+        except ExplorerError:
+            return ""
+        if isinstance(cmd, commands.CurlPaste) or (
+                isinstance(cmd, commands.Meta) and cmd.name in SENDING_COMMANDS):
+            return "changes"
+        if isinstance(cmd, commands.CurlPreview):
+            return "reads"
+        if not isinstance(cmd, commands.RequestLine):
+            return ""
+        method = cmd.method
+        if method is None and self._view is not None:
+            op = self._view.operation(None, cmd.target)
+            method = op.method if op is not None else None
+        return "reads" if (method or "GET") in READ_ONLY else "changes"
+
+    def _schedule_warm_up(self) -> None:
+        """Right after the first prompt is drawn: start live values, then load the spec (its note above)."""
+        self.prompt.app.create_background_task(self._warm_up())
+
+    async def _warm_up(self) -> None:
+        try:
+            self.live.start()
+            await run_in_terminal(self._sync)
+        finally:
+            self.warm.set()
+        self.prompt.app.invalidate()
+
+    def _sync(self) -> None:
+        """Before each prompt: the API version and spec index the session now uses."""
+        try:
+            self._version = self.session.api_version(need_engine=False) or "?"
+            index = self.session.index()
+        except ExplorerError as err:
+            self.console.error(str(err))
+            return
+        except Exception as err:  # a bug in loading must not end the session either
+            self._internal_error(err)
+            return
+        if index is None:
+            self._view = None
+        elif self._view is None or self._view.index is not index:
+            from explorer.completion.specview import SpecView
+
+            self._view = SpecView(index)
+
+    def _message(self):
+        snap = self.live.snapshot
+        kind = snap.engine_kind or (self._view.index.info.flavour if self._view else "") or "docker"
+        if kind == "other":
+            kind = "engine"
+        offline = [("class:prompt.offline", " offline")] if snap.reachable is False else []
+        return [("class:prompt.kind", kind), ("class:prompt", f" {self._version}")] + offline + [
+            ("class:prompt", " > ")]
+
+    def _toolbar(self):
+        try:
+            return toolbar_text(self._view, self.prompt.default_buffer.text, self.live.snapshot)
+        except Exception:  # the toolbar must never break the prompt
+            return ""
+
+    def _invalidate(self) -> None:
+        """Redraw with new live values (called from the refresher's thread; thread-safe)."""
+        app = self.prompt.app
+        if app.is_running:
+            app.invalidate()
+
+    def _edit(self, args) -> bool:
+        for line in replcmds.edit_lines(self.console, self.session.env, self.last_request):
+            self.prompt.history.append_string(line)
+            self.console.note("> " + redact_line(line))
+            if self.run_text(line):
+                return True
+        return False
+
+    def _refresh(self, args) -> bool:
+        replcmds.refresh(self.console, self.live)
+        return False

@@ -48,6 +48,8 @@ class SpecIndex:
         self._by_id_ci: dict | None = None
         self._routes: dict | None = None
         self._span_rx: dict = {}
+        self._methods: dict | None = None
+        self._matches: dict = {}  # concrete path → match() result: requests repeat paths
         self._resolved: dict = {}  # $ref → resolved schema, shared by every resolve() call
 
     # -- pickling: plain data only; tables are cheap to rebuild, definitions go elsewhere --
@@ -107,8 +109,12 @@ class SpecIndex:
 
     def methods(self, template: str) -> list[str]:
         """The upper-case methods defined on `template`, GET HEAD POST PUT DELETE PATCH … order."""
-        found = {op.method for op in self.operations if op.path == template}
-        return sorted(found, key=_method_rank)
+        if self._methods is None:
+            table: dict = {}
+            for op in self.operations:
+                table.setdefault(op.path, set()).add(op.method)
+            self._methods = {t: sorted(ms, key=_method_rank) for t, ms in table.items()}
+        return list(self._methods.get(template, ()))
 
     def tags(self) -> list[tuple[str, list[Operation]]]:
         """Operations grouped by tag, tags in the spec's order (an operation may be in several)."""
@@ -126,6 +132,14 @@ class SpecIndex:
         A parameter matches one segment; only when no template matches that way may a
         parameter span segments (image names like docker.io/library/busybox:latest).
         """
+        cached = self._matches.get(path)
+        if cached is None:
+            if len(self._matches) > 4096:  # bounded: paths carry live names
+                self._matches.clear()
+            cached = self._matches[path] = self._match(path)
+        return [(t, dict(params)) for t, params in cached]
+
+    def _match(self, path: str) -> list[tuple[str, dict[str, str]]]:
         segs = path.strip("/").split("/")
         routes = self._route_table()
         found = []

@@ -1,0 +1,94 @@
+"""Persistent history: $XDG_STATE_HOME/engine-explorer/history, 0600, credentials never written."""
+from __future__ import annotations
+
+import os
+import re
+
+from prompt_toolkit.history import FileHistory, History, InMemoryHistory
+
+from explorer.config import xdg_dir
+from explorer.curlcmd import REDACTED
+
+# A credential header's name and colon, in an item (`X-Registry-Auth:…`) or a curl -H value.
+_SECRET = re.compile(r"(?i)x-registry-(?:auth|config)\s*:\s*")
+_VARIABLE = re.compile(r"\{\{\s*(?:env\.)?[A-Za-z_][A-Za-z0-9_]*\s*\}\}")  # a reference, not a secret
+
+
+def history_file(env=os.environ) -> str:
+    """$XDG_STATE_HOME/engine-explorer/history, created 0600 in a 0700 folder."""
+    folder = xdg_dir("state", env)
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    path = os.path.join(folder, "history")
+    fd = os.open(path, os.O_CREAT | os.O_APPEND | os.O_WRONLY, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)
+    return path
+
+
+def open_history(env=os.environ) -> History:
+    """The file history, or one in memory when the state dir cannot be written."""
+    try:
+        return RedactingHistory(history_file(env))
+    except OSError:
+        return InMemoryHistory()
+
+
+class RedactingHistory(FileHistory):
+    """A FileHistory that writes X-Registry-Auth/-Config values as <redacted>.
+
+    Only the file is redacted: this session's own up-arrow still has the line as typed.
+    """
+
+    def store_string(self, string: str) -> None:
+        super().store_string(redact_line(string))
+
+
+def redact_line(line: str) -> str:
+    """`line` with every credential header value replaced by <redacted> (a {{VARIABLE}} is kept)."""
+    out, pos = [], 0
+    for m in _SECRET.finditer(line):
+        if m.start() < pos:
+            continue
+        end = _value_end(line, m.end(), _quote_at(line, m.start()))
+        value = line[m.end():end]
+        if value and not _VARIABLE.fullmatch(value.strip("'\"")):
+            out += [line[pos:m.end()], REDACTED]
+            pos = end
+    return "".join(out) + line[pos:]
+
+
+def _quote_at(line: str, index: int) -> str:
+    """The shell quote open at `index` ("" when none)."""
+    quote, escaped = "", False
+    for ch in line[:index]:
+        if escaped:
+            escaped = False
+        elif quote:
+            quote = "" if ch == quote else quote
+        elif ch == "\\":
+            escaped = True
+        elif ch in "'\"":
+            quote = ch
+    return quote
+
+
+def _value_end(line: str, start: int, outer: str) -> int:
+    """Where the value starting at `start` ends: the closing `outer` quote, or the word's end."""
+    quote, escaped = "", False
+    for i in range(start, len(line)):
+        ch = line[i]
+        if escaped:
+            escaped = False
+        elif outer:
+            if ch == outer:
+                return i
+            escaped = ch == "\\" and outer == '"'
+        elif quote:
+            quote = "" if ch == quote else quote
+        elif ch == "\\":
+            escaped = True
+        elif ch in "'\"":
+            quote = ch
+        elif ch.isspace():
+            return i
+    return len(line)

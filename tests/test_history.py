@@ -1,0 +1,97 @@
+"""History: a 0600 file in the XDG state dir; credential header values never reach it."""
+from __future__ import annotations
+
+import io
+import os
+import stat
+
+import pytest
+from hypothesis import given, strategies as st
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from explorer.config import Settings
+from explorer.output import Console
+from explorer.repl.app import Repl
+from explorer.repl.history import RedactingHistory, history_file, open_history, redact_line
+from explorer.session import Session
+
+SECRET = "eyJ1c2VybmFtZSI6ImEiLCJwYXNzd29yZCI6InMifQ"
+
+
+def test_history_file_is_created_0600_in_the_xdg_state_dir(tmp_path):
+    env = {"XDG_STATE_HOME": str(tmp_path / "state"), "HOME": str(tmp_path)}
+    path = history_file(env)
+    assert path == str(tmp_path / "state" / "engine-explorer" / "history")
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(os.path.dirname(path)).st_mode) == 0o700
+
+
+def test_an_existing_loose_history_file_is_tightened(tmp_path):
+    env = {"XDG_STATE_HOME": str(tmp_path)}
+    folder = tmp_path / "engine-explorer"
+    folder.mkdir()
+    (folder / "history").write_text("")
+    os.chmod(folder / "history", 0o644)
+    assert stat.S_IMODE(os.stat(history_file(env)).st_mode) == 0o600
+
+
+def test_unwritable_state_dir_falls_back_to_memory(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    history = open_history({"XDG_STATE_HOME": str(blocker)})
+    assert not isinstance(history, RedactingHistory)
+
+
+@pytest.mark.parametrize("line, expected", [
+    (f"POST /images/create fromImage==busybox X-Registry-Auth:{SECRET}",
+     "POST /images/create fromImage==busybox X-Registry-Auth:<redacted>"),
+    (f"POST /build x-registry-config:{SECRET} @ctx.tar", "POST /build x-registry-config:<redacted> @ctx.tar"),
+    (f"POST /images/create 'X-Registry-Auth:{SECRET}' fromImage==a",
+     "POST /images/create 'X-Registry-Auth:<redacted>' fromImage==a"),
+    (f"POST /images/create X-Registry-Auth:'{SECRET} with space' x==1",
+     "POST /images/create X-Registry-Auth:<redacted> x==1"),
+    (f"curl -X POST -H 'X-Registry-Auth: {SECRET}' http://localhost/images/create",
+     "curl -X POST -H 'X-Registry-Auth: <redacted>' http://localhost/images/create"),
+    (f'curl -H "X-Registry-Config: {SECRET}" http://localhost/build',
+     'curl -H "X-Registry-Config: <redacted>" http://localhost/build'),
+    (f"A X-Registry-Auth:{SECRET} X-Registry-Config:{SECRET}",
+     "A X-Registry-Auth:<redacted> X-Registry-Config:<redacted>"),
+    ("POST /images/create X-Registry-Auth:{{AUTH}}", "POST /images/create X-Registry-Auth:{{AUTH}}"),
+    ("POST /images/create 'X-Registry-Auth:{{env.AUTH}}'", "POST /images/create 'X-Registry-Auth:{{env.AUTH}}'"),
+    ("POST /images/create X-Registry-Auth:", "POST /images/create X-Registry-Auth:"),
+    ("POST /x X-Registry-Auth:=1", "POST /x X-Registry-Auth:<redacted>"),  # a body field: redacted all the same
+    ("GET /containers/json all==1", "GET /containers/json all==1"),
+])
+def test_redact_line(line, expected):
+    assert redact_line(line) == expected
+
+
+@given(st.text(max_size=40), st.text(alphabet="abcdefXYZ0123456789+/=", min_size=8, max_size=40))
+def test_redaction_never_leaves_the_value(prefix, secret):
+    line = f"{prefix} X-Registry-Auth:{secret}"
+    assert secret not in redact_line(line).rpartition("X-Registry-Auth:")[2]
+
+
+def test_file_history_stores_redacted_lines(tmp_path):
+    path = tmp_path / "history"
+    history = RedactingHistory(str(path))
+    history.append_string(f"POST /images/create X-Registry-Auth:{SECRET}")
+    assert SECRET not in path.read_text() and "<redacted>" in path.read_text()
+
+
+def test_a_repl_session_never_writes_credentials(tmp_path):
+    """Offline (no engine at all): the curl preview runs, and the history file gets the line redacted."""
+    env = {"XDG_STATE_HOME": str(tmp_path), "HOME": str(tmp_path),
+           "ENGINE_EXPLORER_SPEC_DIR": os.environ.get("ENGINE_EXPLORER_SPEC_DIR", "")}
+    out, err = io.BytesIO(), io.BytesIO()
+    settings = Settings(host=f"unix://{tmp_path}/no.sock", interactive=True)
+    session = Session(settings, Console(stdout=out, stderr=err, interactive=True), env=env)
+    with create_pipe_input() as inp:
+        inp.send_text(f"curl POST /images/create fromImage==busybox X-Registry-Auth:{SECRET}\r")
+        inp.send_text("exit\r")
+        assert Repl(session, input=inp, output=DummyOutput()).run() == 0
+    text = (tmp_path / "engine-explorer" / "history").read_text()
+    assert "curl POST /images/create fromImage==busybox X-Registry-Auth:<redacted>" in text
+    assert SECRET not in text
+    assert SECRET not in out.getvalue().decode()  # the printed curl line is redacted too

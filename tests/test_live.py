@@ -1,0 +1,159 @@
+"""Live values: the overlay file, extraction from list answers, and the background refresher.
+
+The engine is faked only at the transport seam (`get(target) -> response`); the real engine
+proves the whole path in tests/integration/test_repl.py.
+"""
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+
+from explorer.completion import overlay
+from explorer.completion.live import Refresher, Snapshot, collect, dig, extract
+from explorer.errors import EngineError, SpecError
+
+
+class Resp:
+    def __init__(self, status, doc=None, headers=()):
+        self.status = status
+        self.body = json.dumps(doc).encode() if doc is not None else b"OK"
+        self.headers = headers
+
+    def header(self, name):
+        return dict((k.lower(), v) for k, v in self.headers).get(name.lower())
+
+
+ANSWERS = {
+    "/_ping": Resp(200, None, (("Api-Version", "1.41"), ("Server", "Docker/20.10.24 (linux)"))),
+    "/containers/json?all=1": Resp(200, [
+        {"Id": "a" * 64, "Names": ["/web"], "State": "running", "Image": "busybox:local"},
+        {"Id": "b" * 64, "Names": ["/db"], "State": "exited", "Image": "busybox:local"}]),
+    "/containers/" + "a" * 64 + "/json": Resp(200, {"Id": "a" * 64, "ExecIDs": ["e" * 64]}),
+    "/images/json": Resp(200, [{"Id": "sha256:" + "c" * 64, "RepoTags": ["busybox:local"]},
+                               {"Id": "sha256:" + "d" * 64, "RepoTags": ["<none>:<none>"]}]),
+    "/networks": Resp(200, [{"Name": "none", "Id": "f" * 64, "Driver": "null"}]),
+    "/volumes": Resp(200, {"Volumes": [{"Name": "data", "Driver": "local"}], "Warnings": None}),
+    "/plugins": Resp(200, []),
+    "/info": Resp(200, {"Swarm": {"LocalNodeState": "inactive", "ControlAvailable": False}}),
+}
+
+
+def fake_get(answers, asked=None):
+    def get(target):
+        if asked is not None:
+            asked.append(target)
+        if target not in answers:
+            return Resp(404, {"message": "no"})
+        return answers[target]
+    return get
+
+
+def test_the_shipped_overlay_loads_and_binds_parameters():
+    ov = overlay.load()
+    assert ov.list_for_param("id", "/containers/") == "containers"
+    assert ov.list_for_param("name", "/images/") == "images"
+    assert ov.list_for_param("id", "/exec/") == "execs"
+    assert ov.list_for_param("name", "/libpod/containers/") == "containers"
+    assert ov.list_for_param("name", "/containers/") == "containers"
+    assert ov.list_for_param("id", "/images/") == ""
+    assert ov.list_for_field("ContainerCreate", ("Image",)) == "images"
+    names = [s.name for s in ov.lists]
+    assert names.index("execs") > names.index("containers")  # walked lists come first
+
+
+def test_a_broken_overlay_is_one_spec_error(tmp_path):
+    bad = tmp_path / "live-values.yaml"
+    bad.write_text("lists: {a: {request: /x}}\nparams: [{prefix: /a/, params: [id], list: nope}]\n")
+    with pytest.raises(SpecError, match="not a valid live-values overlay"):
+        overlay.load(str(bad))
+    with pytest.raises(SpecError, match="cannot read"):
+        overlay.load(str(tmp_path / "missing.yaml"))
+
+
+def test_collect_reads_every_list_and_skips_swarm_lists_outside_a_swarm():
+    asked = []
+    snap = collect(overlay.load(), fake_get(ANSWERS, asked))
+    assert snap.reachable and snap.engine_version == "1.41" and snap.engine_kind == "docker"
+    assert [v.text for v in snap.values["containers"]] == ["web", "db", "a" * 12, "b" * 12]
+    assert snap.values["containers"][0].meta == "container · running · busybox:local"
+    assert snap.values["containers"][2].meta == "container web"
+    assert [v.text for v in snap.values["images"]] == ["busybox:local", "c" * 12, "d" * 12]
+    assert [v.text for v in snap.values["volumes"]] == ["data"]
+    assert [v.text for v in snap.values["execs"]] == ["e" * 64]  # asked for running containers only
+    assert "/containers/" + "b" * 64 + "/json" not in asked
+    assert "/nodes" not in asked and "nodes" not in snap.values
+    assert snap.for_param("id", "/containers/")[0].text == "web"
+
+
+def test_collect_asks_swarm_lists_on_a_manager():
+    answers = dict(ANSWERS)
+    answers["/info"] = Resp(200, {"Swarm": {"ControlAvailable": True}})
+    answers["/services"] = Resp(200, [{"ID": "s1", "Spec": {"Name": "api"}}])
+    snap = collect(overlay.load(), fake_get(answers))
+    assert [v.text for v in snap.values["services"]] == ["api", "s1"]
+    assert snap.values["nodes"] == ()  # 404 → nothing, no error
+
+
+def test_collect_offline_is_unreachable_not_an_exception():
+    def get(target):
+        raise EngineError("no engine socket at /nope")
+    snap = collect(overlay.load(), get)
+    assert snap.reachable is False and "no engine socket" in snap.error and snap.values == {}
+
+
+def test_podman_is_recognised_from_the_server_header():
+    answers = dict(ANSWERS)
+    answers["/_ping"] = Resp(200, None, (("Api-Version", "1.41"), ("Server", "Libpod/5.4.2 (linux)")))
+    assert collect(overlay.load(), fake_get(answers)).engine_kind == "podman"
+
+
+def test_extract_and_dig():
+    source = overlay.ListSource("services", "/services", names=("Spec.Name",), ids=("ID",), label="service")
+    values = extract(source, [{"ID": "x1", "Spec": {"Name": "api"}}, {"ID": "x2"}, "junk-not-a-dict"][:2])
+    assert [(v.text, v.meta) for v in values] == [("api", "service"), ("x1", "service api"), ("x2", "service")]
+    assert dig({"a": {"b": 1}}, "a.b") == 1 and dig({"a": 1}, "a.b") is None
+
+
+def test_refresher_swaps_snapshots_and_survives_failures():
+    answers = dict(ANSWERS)
+    updates = []
+    calls = {"n": 0}
+
+    def get(target):
+        if target == "/_ping":
+            calls["n"] += 1
+            if calls["n"] == 2:
+                raise RuntimeError("a bug in a getter")
+        return fake_get(answers)(target)
+
+    live = Refresher(lambda: get, on_update=lambda: updates.append(threading.current_thread().name))
+    assert live.snapshot == Snapshot()
+    live.start()
+    try:
+        assert live.wait(5)
+        first = live.snapshot
+        assert [v.text for v in first.values["containers"]][:2] == ["web", "db"]
+        live.request()  # this one fails inside: old values kept, error noted
+        assert live.wait(5)
+        assert live.snapshot.values == first.values and "internal error" in live.snapshot.error
+        answers["/volumes"] = Resp(200, {"Volumes": [{"Name": "fresh"}]})
+        live.request()
+        assert live.wait(5)
+        assert [v.text for v in live.snapshot.values["volumes"]] == ["fresh"]
+        assert updates and set(updates) == {"live-values"}
+    finally:
+        live.close()
+
+
+def test_refresher_with_a_broken_overlay_reports_and_does_not_hang(tmp_path):
+    def broken():
+        raise SpecError("bad overlay")
+    live = Refresher(lambda: fake_get(ANSWERS), load_overlay=broken)
+    live.start()
+    try:
+        assert live.wait(5)
+        assert live.snapshot.error == "bad overlay" and live.snapshot.values == {}
+    finally:
+        live.close()

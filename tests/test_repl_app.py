@@ -1,0 +1,122 @@
+"""The REPL loop without an engine: offline completion, help, previews, one-line failures, safety net."""
+from __future__ import annotations
+
+import io
+
+from prompt_toolkit.enums import EditingMode
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from explorer.config import Settings
+from explorer.output import Console
+from explorer.repl.app import Repl
+from explorer.session import Session
+from tests.replsession import run_session, wait_for
+
+
+def offline(tmp_path):
+    return f"unix://{tmp_path}/no-engine.sock"
+
+
+def test_offline_completion_help_and_previews_work_and_requests_fail_in_one_line(tmp_path, spec_dir):
+    seen = {}
+
+    def script(t):
+        t.settle()
+        seen["prompt"] = "".join(text for _, text in t.repl._message())
+        seen["paths"] = t.tab("GET /containers/")
+        t.cancel()
+        seen["fields"] = t.tab("POST /containers/create HostConfig[Net")
+        t.cancel()
+        seen["toolbar"] = t.repl._toolbar()
+        t.enter("help ContainerList")
+        t.enter("curl GET /containers/json all==1")
+        t.enter("GET /containers/json")
+
+    code, out, err, repl = run_session(script, offline(tmp_path), str(spec_dir))
+    assert code == 0
+    assert seen["prompt"].endswith(" offline > ") and seen["prompt"].startswith("docker ")
+    assert seen["paths"] == ["json", "{id}/"]  # no live values offline, no waiting for them
+    assert seen["fields"] == ["NetworkMode]="]
+    assert seen["toolbar"].startswith("engine unreachable")
+    assert "ContainerList" in out and "List containers" in out
+    assert f"--unix-socket {tmp_path}/no-engine.sock" in out and "containers/json?all=1" in out
+    assert len(err.strip().splitlines()) == 1 and err.startswith("error: ")
+    assert repl.live.snapshot.reachable is False
+
+
+def test_an_unexpected_exception_is_one_line_and_the_loop_goes_on(tmp_path, spec_dir, monkeypatch):
+    monkeypatch.delenv("ENGINE_EXPLORER_DEBUG", raising=False)
+
+    def script(t):
+        real = t.repl.session.execute
+
+        def execute(line):
+            if line == "boom":
+                raise RuntimeError("kaput")
+            return real(line)
+
+        t.repl.session.execute = execute
+        t.enter("boom")
+        t.enter("curl GET /version")
+
+    code, out, err, _ = run_session(script, offline(tmp_path), str(spec_dir))
+    assert code == 0
+    assert err.strip().splitlines() == [
+        "error: internal error: RuntimeError: kaput (a bug; run with ENGINE_EXPLORER_DEBUG=1 to see the traceback)"]
+    assert "/version" in out
+
+
+def test_debug_env_prints_the_traceback(tmp_path, spec_dir, monkeypatch, capsys):
+    monkeypatch.setenv("ENGINE_EXPLORER_DEBUG", "1")
+
+    def script(t):
+        real = t.repl.session.execute
+        t.repl.session.execute = lambda line: 1 / 0 if line == "anything" else real(line)
+        t.enter("anything")
+
+    run_session(script, offline(tmp_path), str(spec_dir))
+    assert "ZeroDivisionError" in capsys.readouterr().err
+
+
+def test_multi_line_with_trailing_backslash_and_alt_enter(tmp_path, spec_dir):
+    def script(t):
+        t.ready()
+        done = t.repl.lines_done
+        t.inp.send_text("curl GET /containers/json \\\r")  # Enter after \ only breaks the line
+        t.inp.send_text("all==1\r")
+        t.inp.send_text("curl GET /images/json\x1b\r")  # Alt-Enter
+        t.inp.send_text("all==1\r")
+        assert wait_for(lambda: t.repl.lines_done == done + 2)
+
+    code, out, _, _ = run_session(script, offline(tmp_path), str(spec_dir))
+    assert "/containers/json?all=1" in out and "/images/json?all=1" in out
+
+
+def test_edit_runs_what_the_editor_saves(tmp_path, spec_dir):
+    editor = "sed -i s/containers.json/version/"
+
+    def script(t):
+        t.enter("curl GET /containers/json")
+        t.enter("edit")
+
+    code, out, err, repl = run_session(script, offline(tmp_path), str(spec_dir), {"EDITOR": editor, "VISUAL": ""})
+    assert err == ""
+    assert "> curl GET /version" in out and "http://localhost/v" in out and out.rstrip().endswith("/version")
+    assert repl.last_request == "curl GET /version"
+
+
+def test_edit_and_refresh_outside_the_repl_say_so(tmp_path, spec_dir):
+    err = io.BytesIO()
+    session = Session(Settings(host=offline(tmp_path)), Console(stdout=io.BytesIO(), stderr=err),
+                      env={"ENGINE_EXPLORER_SPEC_DIR": str(spec_dir)})
+    assert session.execute("edit").exit_code == 2
+    assert session.execute("refresh").exit_code == 2
+    assert err.getvalue().decode().count("interactive prompt only") == 2
+
+
+def test_vi_mode(tmp_path):
+    session = Session(Settings(host=offline(tmp_path)), Console(stdout=io.BytesIO(), stderr=io.BytesIO()))
+    with create_pipe_input() as inp:
+        assert Repl(session, vi=True, input=inp, output=DummyOutput()).prompt.app.editing_mode == EditingMode.VI
+        assert Repl(session, input=inp, output=DummyOutput()).prompt.app.editing_mode == EditingMode.EMACS
