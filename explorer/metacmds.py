@@ -12,6 +12,17 @@ HANDLERS = {
     "exit": "explorer.metacmds:quit_command",
     "quit": "explorer.metacmds:quit_command",
     "version": "explorer.metacmds:version_command",
+    "set": "explorer.variables:set_command",
+    "unset": "explorer.variables:unset_command",
+    "vars": "explorer.variables:vars_command",
+    "expect": "explorer.expect:command",
+    "save": "explorer.recording:save_command",
+    "run": "explorer.scripts:run_command",
+    "export": "explorer.export:export_command",
+    "import": "explorer.curlimport:import_command",
+    "headers": "explorer.metacmds:headers_command",
+    "edit": "explorer.repl.replcmds:edit_outside",  # the REPL runs edit/refresh itself
+    "refresh": "explorer.repl.replcmds:refresh_outside",
 }
 
 
@@ -35,4 +46,17 @@ def version_command(session, args):
 
     session.console.note(f"engine-explorer {__version__}; engine {session.endpoint().display}, "
                          f"API {session.api_version(False) or 'unknown'}")
+    return Outcome()
+
+
+def headers_command(session, args):
+    """`headers on|off`: show response headers (as -v does); bare `headers` says which."""
+    from explorer.errors import UsageError
+    from explorer.session import Outcome
+
+    if args and args[0].lower() in ("on", "off") and len(args) == 1:
+        session.console.headers = args[0].lower() == "on"
+    elif args:
+        raise UsageError("write `headers on` or `headers off`")
+    session.console.note(f"headers {'on' if session.console.headers or session.console.verbose else 'off'}")
     return Outcome()

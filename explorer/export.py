@@ -1,0 +1,204 @@
+"""A script → a standalone POSIX sh script of curl commands: runs where only curl and jq are installed.
+
+Each request is the curl command engine-explorer prints, with `-o`, `-D` and `-w` added so that
+captures (`set NAME = .Path`, via jq) and checks (`expect`, via jq) can read the response. Script
+variables become shell variables (explorer.shellvars), and a failure stops the script with exit
+code 1 and the message `engine-explorer -f` prints.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shlex
+from dataclasses import replace
+
+from explorer import commands, curlcmd, expect, recording, redirect, scripts, variables
+from explorer.errors import ExplorerError, UsageError
+from explorer.export_prelude import prelude
+from explorer.shellvars import Markers, shell_name
+
+_SOCKET = "/ee-export-socket"  # stands for "$_ee_sock" in the rendered argv
+_META = {"set": "set", "unset": "unset", "expect": "expect", "run": "run", "exit": "stop", "quit": "stop"}
+
+
+class Exporter:
+    """Turns ScriptLines into shell lines; collects the variables the script needs from outside."""
+
+    def __init__(self, session, given=None):
+        self.session = session
+        self.markers = Markers()
+        self.given = dict(given or {})  # --var values: defaults the caller may override
+        self.defined = set(self.given)
+        self.required: list = []  # used before any `set`: the caller must provide them
+        self.secrets: set = set()  # variables that fill a credential header: their literals are redacted
+        self.body: list = []
+
+    def script(self, lines, title: str) -> str:
+        """The sh text for `lines`."""
+        self.lines(lines, 0)
+        head = [prelude(title, self.session.endpoint().socket)]
+        for name, value in self.given.items():
+            head.append(f"{shell_name(name)}=${{{name}-{shlex.quote(value)}}}")
+        for name in self.required:
+            shell = shell_name(name)
+            how = f"set {shell} in the environment" if name.startswith("env.") else f"run with {shell}=VALUE"
+            head.append(f': "${{{shell}:?{how}}}"')
+        return "\n".join(head + [""] + self.body + ["exit 0", ""])
+
+    def lines(self, lines, depth: int) -> None:
+        """Append the shell form of each line."""
+        if depth > scripts.MAX_DEPTH:
+            raise UsageError(f"scripts run each other more than {scripts.MAX_DEPTH} deep: is there a `run` loop?")
+        self.secrets |= recording.secret_variables([line.text for line in lines])
+        for i, line in enumerate(lines):
+            covered = i + 1 < len(lines) and expect.is_status_check(lines[i + 1].text)
+            try:
+                self.line(line, covered, depth)
+            except ExplorerError as err:
+                message = self.markers.unmark(str(err))
+                raise UsageError(message if ": cannot export: " in message
+                                 else f"{line.where}: cannot export: {message}") from None
+
+    def line(self, line, covered: bool, depth: int) -> None:
+        """One ScriptLine; `covered`: an `expect status` follows, so an error status is not fatal."""
+        shown = recording.redact_line(line.text, self.secrets)
+        self.body.append(f"# {line.where}: {shown}")
+        text, redir = redirect.split(self.markers.mark(line.text, self._referenced))
+        cmd = commands.parse(text)
+        if isinstance(cmd, (commands.RequestLine, commands.CurlPaste)):
+            self.request(line.where, shown, self._build(cmd), covered, redir)
+        elif isinstance(cmd, commands.CurlPreview):
+            text = self.session.curl_line(self.session.build(cmd.request, need_engine=False))
+            self.body.append(f"printf '%s\\n' {self.markers.word(text)}")
+        elif isinstance(cmd, commands.Meta) and cmd.name in _META:
+            getattr(self, _META[cmd.name])(line, list(cmd.args), depth)
+        else:
+            self.body.append("# (nothing to do in sh)")
+
+    def _referenced(self, name: str) -> None:
+        if (name.startswith("env.") or name not in self.defined) and name not in self.required:
+            self.required.append(name)
+
+    # -- requests -------------------------------------------------------------------------------
+
+    def _build(self, cmd):
+        if isinstance(cmd, commands.RequestLine):
+            return self.session.build(self.markers.in_body_strings(cmd), need_engine=False)
+        req = curlcmd.parse(cmd.argv).request  # a pasted body is raw text: its markers stay raw
+        return req if req.api_version else replace(req, api_version=self.session.api_version(False))
+
+    def request(self, where: str, shown: str, req, covered: bool, redir=None) -> None:
+        """curl with the body, headers and status kept for the captures and checks that follow."""
+        ep = self.session.endpoint()
+        argv = curlcmd.to_argv(req, _SOCKET if ep.socket else None, ep.base_url, redact=False)
+        words = ['curl -sS -o "$_ee_body" -D "$_ee_head" -w \'%{http_code}\'']
+        for i, arg in enumerate(argv[1:], 1):
+            if arg == _SOCKET and argv[i - 1] == "--unix-socket":
+                words.append('"$_ee_sock"')
+            elif i == len(argv) - 1:
+                words.append(self.markers.word(arg, url=True))
+            else:
+                words.append(self.markers.word(self._redacted(arg, argv[i - 1])))
+        fail = shlex.quote(f"{where}: failed: {shown} (no answer from the engine)")
+        self.body.append(f"_ee_status=$({' '.join(words)}) || _ee_fail {fail}")
+        self.body.append(': >"$_ee_body"' if req.method == "HEAD" else self._output(redir))
+        if not covered:
+            self.body.append(f'[ "$_ee_status" -lt 400 ] || _ee_http_fail {shlex.quote(where)} {shlex.quote(shown)}')
+
+    def _output(self, redir) -> str:
+        """Where the body goes: the terminal, or as `| cmd`, `> file`, `>> file` say (2xx/3xx only)."""
+        shown = 'cat "$_ee_body"'
+        if redir is None:
+            return shown
+        if redir.op == redirect.PIPE:
+            if self.markers.found(redir.target):
+                raise UsageError("a {{variable}} in a `| command` is not supported; use $NAME there")
+            sent = f'cat "$_ee_body" | {redir.target}'
+        else:
+            sent = f'cat "$_ee_body" {redir.op} {self.markers.word(redir.target)}'
+        return f'if [ "$_ee_status" -lt 400 ]; then {sent}; else {shown}; fi'
+
+    def _redacted(self, arg: str, before: str) -> str:
+        name, sep, value = arg.partition(":")
+        if before == "-H" and sep and name.lower() in curlcmd.SECRET_HEADERS and not self.markers.found(value):
+            return f"{name}: {curlcmd.REDACTED}"
+        return arg
+
+    # -- meta commands --------------------------------------------------------------------------
+
+    def set(self, line, args: list, depth: int) -> None:
+        """`set`: an assignment, from a literal or from the last response through jq."""
+        name, rest = variables.split_assignment(args)
+        shell = shell_name(name)
+        fail = shlex.quote(f"{line.where}: failed: {recording.redact_line(line.text, self.secrets)}")
+        if not variables.is_capture(rest):
+            value = curlcmd.REDACTED if name in self.secrets else " ".join(rest)
+            self.body.append(f"{shell}={self.markers.word(value)}")
+        elif rest == ["status"]:
+            self.body.append(f"{shell}=$_ee_status")
+        elif rest[0] == "header":
+            self.body.append(f"{shell}=$(_ee_header {self.markers.word(rest[1])}) || _ee_fail {fail}")
+        else:
+            steps = json.dumps(list(variables.parse_path(rest[0])))
+            self.body.append(f"{shell}=$(_ee_get {shlex.quote(steps)}) || _ee_fail {fail}")
+        self.defined.add(name)
+
+    def unset(self, line, args: list, depth: int) -> None:
+        """`unset NAME…`."""
+        self.body.append("unset " + " ".join(shell_name(n) for n in args))
+        self.defined.difference_update(args)
+
+    def expect(self, line, args: list, depth: int) -> None:
+        """`expect`: a jq check that stops the script with the message replay prints."""
+        exp = expect.parse(args)
+        if any(self.markers.found(w) for w in exp.subject):
+            raise UsageError("a variable in what an expectation reads is not supported")
+        what = (self.markers.word(f"{' '.join(exp.subject)} {exp.op} {exp.word}")
+                if self.markers.found(exp.word) else shlex.quote(exp.describe()))
+        head = exp.subject[0]
+        actual = ("$_ee_status" if head == "status" else
+                  f"$(_ee_header_json {self.markers.word(exp.subject[1])})" if head == "header" else
+                  f"$(_ee_json {shlex.quote(json.dumps(list(variables.parse_path(head))))})")
+        self.body.append(f'_ee_check {shlex.quote(line.where)} {what} {shlex.quote(exp.op)} '
+                         f'{self.markers.word(exp.word)} "{actual}"')
+
+    def run(self, line, args: list, depth: int) -> None:
+        """`run FILE NAME=VALUE…`: its lines, inline."""
+        if not args:
+            raise UsageError("run which script? `run FILE [NAME=VALUE …]`")
+        for text in args[1:]:
+            name, sep, value = text.partition("=")
+            if not sep:
+                raise UsageError(f"`{text}`: write NAME=VALUE")
+            self.body.append(f"{shell_name(variables.check_name(name))}={self.markers.word(value)}")
+            self.defined.add(name)
+        self.lines(scripts.read_script(args[0]), depth + 1)
+
+    def stop(self, line, args: list, depth: int) -> None:
+        """`exit` / `quit`."""
+        self.body.append("exit 0")
+
+
+def export_script(session, lines, path: str, source: str, given=None) -> None:
+    """Write the sh form of `lines` to `path` (mode 0755)."""
+    text = Exporter(session, given).script(lines, f"exported by engine-explorer from {source}")
+    target = os.path.expanduser(path)
+    try:
+        with open(target, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(target, 0o755)
+    except OSError as err:
+        raise ExplorerError(f"cannot write {path}: {err.strerror}") from None
+
+
+def export_command(session, args):
+    """`export FILE`: this session's script (what `save` would write) as a curl shell script."""
+    from explorer.session import Outcome
+
+    if len(args) != 1:
+        raise UsageError("export where? `export FILE`")
+    lines = scripts.numbered("session", recording.saved_lines(session.recording))
+    export_script(session, lines, args[0], "this session")
+    if session.console.interactive or session.console.verbose:
+        session.console.note(f"exported {len(lines)} commands to {args[0]}: run it with sh {args[0]}")
+    return Outcome()

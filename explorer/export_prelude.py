@@ -1,0 +1,102 @@
+"""The fixed head of an exported sh script: tool checks, the engine socket, and the jq helpers.
+
+The jq definitions mirror explorer/expect.py and explorer/variables.py: a string equals the word as
+typed, anything else equals the word read as JSON; `contains` looks into strings, lists and object
+keys; paths distinguish an absent key from a null value. Keep the two in step.
+"""
+from __future__ import annotations
+
+import shlex
+
+JQ_LIBRARY = r"""
+def get($p): reduce $p[] as $k (.;
+  if ($k | type) == "number" then
+    (if type == "array" and $k < length and $k >= -length then .[$k] else error("absent") end)
+  elif type == "object" and has($k) then .[$k]
+  else error("absent") end);
+def text: if type == "string" then . else tojson end;
+def eq($w): if type == "string" then . == $w
+  else ((try [$w | fromjson] catch []) as $x | ($x | length) == 1 and . == $x[0]) end;
+def num: if type == "number" then . elif type == "string" then tonumber else error("not a number") end;
+def check($op; $w):
+  if $op == "exists" then true
+  elif $op == "==" then eq($w)
+  elif $op == "!=" then eq($w) | not
+  elif $op == "<" then num < ($w | tonumber)
+  elif $op == ">" then num > ($w | tonumber)
+  elif $op == "<=" then num <= ($w | tonumber)
+  elif $op == ">=" then num >= ($w | tonumber)
+  elif $op == "contains" then
+    (if type == "array" then any(.[]; eq($w)) elif type == "object" then has($w) else text | contains($w) end)
+  elif $op == "matches" then text | test($w)
+  else false end;
+def shown: text | if length > 200 then .[0:200] + "..." else . end;
+def query_value: @uri | gsub("(?<c>[!*'()])"; {"!": "%21", "*": "%2A", "'": "%27", "(": "%28", ")": "%29"}[.c]);
+"""
+
+HELPERS = r"""
+_ee_fail() { printf '%s\n' "$1" >&2; exit 1; }
+# _ee_http_fail WHERE LINE: an error response nothing expected
+_ee_http_fail() {
+    _ee_msg=$(jq -r '.message? // empty' "$_ee_body" 2>/dev/null | head -n 1)
+    _ee_fail "$1: failed: $2 (HTTP $_ee_status${_ee_msg:+: $_ee_msg})"
+}
+# _ee_get PATH / _ee_json PATH: the value at PATH (a JSON list of keys and indexes) of the last
+# body, as text (strings bare) or as JSON; nothing and a non-zero status when it is absent
+_ee_get() { jq -rn --argjson p "$1" "$_ee_jq"' input | get($p) | text' "$_ee_body" 2>/dev/null; }
+_ee_json() { jq -cn --argjson p "$1" "$_ee_jq"' input | get($p)' "$_ee_body" 2>/dev/null; }
+# _ee_header NAME: the last value of header NAME in the last response
+_ee_header() {
+    awk -v want="$1" 'BEGIN { want = tolower(want) }
+        { sub(/\r$/, "") }
+        /^HTTP\// { found = 0; next }
+        { i = index($0, ":")
+          if (i > 1 && tolower(substr($0, 1, i - 1)) == want) {
+              v = substr($0, i + 1); sub(/^[ \t]+/, "", v); sub(/[ \t]+$/, "", v); found = 1 } }
+        END { if (!found) exit 1; print v }' "$_ee_head"
+}
+_ee_header_json() { _ee_v=$(_ee_header "$1") && jq -cn --arg v "$_ee_v" '$v'; }
+# _ee_query VALUE: percent-encoded as a query value; _ee_json_str VALUE: escaped for a JSON string
+_ee_query() { jq -rn --arg v "$1" "$_ee_jq"' $v | query_value'; }
+_ee_json_str() { jq -rn --arg v "$1" '$v | tojson | .[1:-1]'; }
+# _ee_check WHERE WHAT OP WORD ACTUAL: ACTUAL is the value read, as JSON (empty: there is none)
+_ee_check() {
+    if [ -n "$5" ] && jq -en --argjson a "$5" --arg op "$3" --arg w "$4" "$_ee_jq"' $a | check($op; $w)' \
+        >/dev/null 2>&1; then
+        return 0
+    fi
+    _ee_got=nothing
+    [ -z "$5" ] || _ee_got=$(jq -rn --argjson a "$5" "$_ee_jq"' $a | shown')
+    _ee_fail "$1: expected $2, got $_ee_got"
+}
+"""
+
+
+def prelude(title: str, socket: str | None) -> str:
+    """Shebang, comments, checks for curl and jq, the engine socket, temp files and helpers."""
+    lines = [
+        "#!/bin/sh",
+        f"# {title}.",
+        "# Plain curl against the Docker Engine API. Captures and checks read JSON with jq, so jq",
+        "# must be installed. The first failure stops the script with exit code 1.",
+        "set -u",
+        "command -v curl >/dev/null 2>&1 || { echo 'this script needs curl' >&2; exit 2; }",
+        "command -v jq >/dev/null 2>&1 || { echo 'this script needs jq (captures and checks use it)' >&2; exit 2; }",
+    ]
+    if socket:
+        lines += [
+            "# The engine: DOCKER_HOST=unix:///path, else the socket this script was exported against.",
+            "case ${DOCKER_HOST:-} in",
+            "unix://*) _ee_sock=${DOCKER_HOST#unix://} ;;",
+            f"*) _ee_sock={shlex.quote(socket)} ;;",
+            "esac",
+        ]
+    lines += [
+        "_ee_tmp=$(mktemp -d) || exit 2",
+        "trap 'rm -rf \"$_ee_tmp\"' EXIT",
+        "trap 'exit 130' INT TERM",
+        '_ee_body=$_ee_tmp/body _ee_head=$_ee_tmp/head _ee_status=0',
+        ': >"$_ee_body"; : >"$_ee_head"',
+        "_ee_jq=" + shlex.quote(JQ_LIBRARY.strip() + "\n"),
+    ]
+    return "\n".join(lines) + HELPERS.rstrip("\n")

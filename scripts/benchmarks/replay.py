@@ -1,0 +1,120 @@
+"""scripts/bench replay: a 2,000-line `GET /_ping` script through `engine-explorer -f`, against
+the raw-socket floor and a curl CLI loop measured in the same run. Prints the ratios.
+
+The -f figure is the whole process (start-up, negotiation, spec load and all 2,000 requests);
+the start-up of a one-line script is also shown, and the rate without it, to tell the two apart.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+N = 2000
+CURL_RUNS = 200
+REPEATS = 3  # median of this many runs for each timed figure
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def python() -> str:
+    """.venv's python when there is one (scripts/test makes it), else the one running this."""
+    venv = os.path.join(ROOT, ".venv", "bin", "python")
+    return venv if os.path.exists(venv) else sys.executable
+
+
+def socket_path(host: str) -> str:
+    if not host.startswith("unix://"):
+        raise SystemExit(f"DOCKER_HOST must be unix:///path for this benchmark, not {host}")
+    return host[len("unix://"):]
+
+
+def api_version(sock_path: str) -> str:
+    """The engine's API version, from /_ping's Api-Version header."""
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(sock_path)
+    s.sendall(b"GET /_ping HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+    data = b""
+    while chunk := s.recv(65536):
+        data += chunk
+    s.close()
+    for line in data.split(b"\r\n"):
+        if line.lower().startswith(b"api-version:"):
+            return line.split(b":", 1)[1].strip().decode()
+    raise SystemExit("the engine sent no Api-Version")
+
+
+def raw_socket_floor(sock_path: str, version: str) -> float:
+    """Seconds for N requests over one keep-alive unix socket, hand-written HTTP: the floor."""
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(sock_path)
+    req = f"GET /v{version}/_ping HTTP/1.1\r\nHost: localhost\r\n\r\n".encode()
+    buf = b""
+    start = time.perf_counter()
+    for _ in range(N):
+        s.sendall(req)
+        while True:
+            end = buf.find(b"\r\n\r\n")
+            if end >= 0:
+                length = int(buf[:end].lower().split(b"content-length:")[1].split(b"\r\n")[0])
+                if len(buf) >= end + 4 + length:
+                    buf = buf[end + 4 + length:]
+                    break
+            buf += s.recv(65536)
+    elapsed = time.perf_counter() - start
+    s.close()
+    return elapsed
+
+
+def replay_seconds(host: str, script: str) -> float:
+    """Wall time of `engine-explorer -f script`, a fresh process, bodies to /dev/null."""
+    cmd = [python(), "-m", "explorer", "-H", host, "-f", script]
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+    return time.perf_counter() - start
+
+
+def curl_seconds_per_request(sock_path: str, version: str) -> float:
+    url = f"http://localhost/v{version}/_ping"
+    start = time.perf_counter()
+    for _ in range(CURL_RUNS):
+        subprocess.run(["curl", "-s", "--unix-socket", sock_path, url], stdout=subprocess.DEVNULL, check=True)
+    return (time.perf_counter() - start) / CURL_RUNS
+
+
+def write_script(folder: str, name: str, lines: int) -> str:
+    path = os.path.join(folder, name)
+    with open(path, "w") as fh:
+        fh.write("# scripts/bench replay\n" + "GET /_ping\n" * lines)
+    return path
+
+
+def main() -> None:
+    host = os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock"
+    sock_path = socket_path(host)
+    version = api_version(sock_path)
+    with tempfile.TemporaryDirectory(prefix="ee-bench-") as folder:
+        big, one = write_script(folder, "ping.ee", N), write_script(folder, "one.ee", 1)
+        replay_seconds(host, one)  # warm the spec cache and the page cache
+        floor = statistics.median(raw_socket_floor(sock_path, version) for _ in range(REPEATS))
+        ours = statistics.median(replay_seconds(host, big) for _ in range(REPEATS))
+        start_up = statistics.median(replay_seconds(host, one) for _ in range(REPEATS))
+    curl = curl_seconds_per_request(sock_path, version)
+    rates = {
+        "raw keep-alive socket (floor)": N / floor,
+        f"engine-explorer -f, {N} lines": N / ours,
+        "  the same, start-up taken off": N / max(ours - start_up, 1e-9),
+        f"curl CLI loop ({CURL_RUNS} runs)": 1 / curl,
+    }
+    print(f"GET /_ping x{N} against {host} (API {version}); median of {REPEATS} runs")
+    for name, rate in rates.items():
+        print(f"  {name:<34} {rate:8.0f} req/s   {rate * floor / N:5.2f}x floor   {rate * curl:6.1f}x curl")
+    print(f"  start-up of a one-line script: {start_up * 1000:.0f} ms")
+    print("  targets: engine-explorer -f >= 0.50x floor and >= 40x curl")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,217 @@
+"""The sh export: the same bytes as replay sends, jq checks that mean what ours mean, safe quoting."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+from urllib.parse import quote
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from explorer import expect, scripts, variables
+from explorer.config import Settings
+from explorer.errors import UsageError
+from explorer.export import Exporter
+from explorer.export_prelude import JQ_LIBRARY
+from explorer.output import Console
+from explorer.session import Session
+from explorer.shellvars import Markers
+from tests.canned_transport import canned_session
+from tests.recording_server import RecordingServer
+
+needs_tools = pytest.mark.skipif(not (shutil.which("jq") and shutil.which("curl")), reason="needs curl and jq")
+HOSTILE = """it's "q" $HOME `id` $(id) \\ ; & | > < * ? ~ # ! {{x}} [a] {b} ünï 🐳 %41"""
+VALUES = {"v": HOSTILE, "name": "web-1_a.b", "w": "two words $x"}
+
+
+def export_text(session, text: str, given=None) -> str:
+    return Exporter(session, given).script(scripts.parse_script(text, "t.ee"), "test")
+
+
+def sh(path, env_extra=None, timeout=30):
+    env = {"PATH": os.environ["PATH"], **(env_extra or {})}
+    return subprocess.run(["sh", str(path)], capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def strip_agent(raw: bytes) -> bytes:
+    head, sep, body = raw.partition(b"\r\n\r\n")
+    keep = [ln for ln in head.split(b"\r\n") if not ln.lower().startswith((b"user-agent:", b"accept:"))]
+    return b"\r\n".join(keep) + sep + body
+
+
+EQUIVALENT = """\
+GET /containers/{{name}}/json
+!GET /containers/json label=={{v}} {{w}}==1
+POST /containers/create Image=busybox:local 'Labels[x]={{v}}' 'Labels[{{w}}]=key'
+POST /containers/create Image=busybox:local 'Cmd:=["echo","{{w}}"]'
+GET /version 'X-Test:{{v}}' X-Other:{{env.EE_VALUE}}
+curl -X POST -d 'raw={{v}}' http://localhost/v1.41/containers/x/start
+set copy = {{v}} and more
+!GET /containers/json label=={{copy}}
+"""
+
+
+@needs_tools
+def test_the_exported_script_sends_the_bytes_replay_sends(spec_v141, tmp_path):
+    with RecordingServer() as server:
+        host = "unix://" + server.path
+        session = Session(Settings(host=host, spec=str(spec_v141), api_version="1.41"),
+                          Console(stdout=io.BytesIO(), stderr=io.BytesIO()), env={"EE_VALUE": HOSTILE})
+        session.variables.update(VALUES)
+        lines = scripts.parse_script(EQUIVALENT, "eq.ee")
+        assert scripts.replay(session, lines) == 0, session.console.stderr.getvalue()
+        session.close()
+        ours = server.take()
+        script = tmp_path / "eq.sh"
+        script.write_text(Exporter(session, VALUES).script(lines, "test"))
+        done = sh(script, {"DOCKER_HOST": host, "EE_VALUE": HOSTILE})
+        theirs = server.take()
+    assert done.returncode == 0, done.stderr
+    assert len(ours) == len(theirs) == 7
+    for mine, exported in zip(ours, theirs):
+        assert strip_agent(mine) == strip_agent(exported)
+
+
+@needs_tools
+def test_a_failed_check_says_what_replay_says(spec_v141, tmp_path):
+    text = "GET /_ping\nexpect .ok == true\nexpect header Content-Type contains json\nexpect .ok == false\nGET /version\n"
+    with RecordingServer() as server:
+        host = "unix://" + server.path
+        err = io.BytesIO()
+        session = Session(Settings(host=host, spec=str(spec_v141), api_version="1.41"),
+                          Console(stdout=io.BytesIO(), stderr=err), env={})
+        lines = scripts.parse_script(text, "t.ee")
+        assert scripts.replay(session, lines) == 1
+        script = tmp_path / "t.sh"
+        script.write_text(Exporter(session).script(lines, "test"))
+        done = sh(script, {"DOCKER_HOST": host})
+        sent = len(server.take())
+    assert err.getvalue().decode() == "t.ee:4: expected .ok == false, got true\n"
+    assert (done.returncode, done.stderr) == (1, "t.ee:4: expected .ok == false, got true\n")
+    assert sent == 2  # one each: both stopped at line 4
+    assert done.stdout == '{"ok":true}'
+
+
+@needs_tools
+def test_without_jq_the_script_says_so(spec_v141, tmp_path):
+    session, _, _, _ = canned_session(spec_v141)
+    script = tmp_path / "t.sh"
+    script.write_text(export_text(session, "GET /_ping\n"))
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    os.symlink(shutil.which("curl"), bin_dir / "curl")
+    done = subprocess.run([shutil.which("sh"), str(script)], capture_output=True, text=True,
+                          env={"PATH": str(bin_dir)})
+    assert done.returncode == 2
+    assert "needs jq" in done.stderr
+
+
+def test_the_shape_of_the_script(spec_v141):
+    session, _, _, _ = canned_session(spec_v141)
+    text = export_text(session, "POST /containers/create Image=busybox:local\nset cid = .Id\n"
+                                "POST /containers/{{cid}}/start\nexpect status 204\n"
+                                "GET /containers/{{cid}}/json\nexpect .Names contains /{{who}}\n"
+                                "set auth = c2VjcmV0\nGET /_ping X-Registry-Auth:{{auth}} X-Registry-Config:e30=\n",
+                       given={"who": "web"})
+    assert text.startswith("#!/bin/sh\n")
+    assert "command -v jq" in text and "jq" in text.splitlines()[2]
+    assert "who=${who-web}" in text
+    assert "cid=$(_ee_get '[\"Id\"]') || _ee_fail 't.ee:2: failed: set cid = .Id'" in text
+    assert "'http://localhost/v1.41/containers/'\"$cid\"'/start'" in text
+    assert ("_ee_check t.ee:6 '.Names contains /'\"$who\" contains '/'\"$who\" "
+            "\"$(_ee_json '[\"Names\"]')\"") in text
+    assert "auth='<redacted>'" in text and "c2VjcmV0" not in text and "e30=" not in text
+    assert "-H 'X-Registry-Auth: '\"$auth\"" in text and "-H 'X-Registry-Config: <redacted>'" in text
+    start = text.index("# t.ee:3")
+    assert "_ee_http_fail" not in text[start:text.index("# t.ee:4")]  # covered by `expect status`
+    assert text.rstrip().endswith("exit 0")
+
+
+def test_variables_from_outside_are_required_up_front(spec_v141):
+    session, _, _, _ = canned_session(spec_v141)
+    text = export_text(session, "GET /containers/{{name}}/json\nGET /containers/{{env.HOME}}/json\n"
+                                "set name = y\n")
+    assert ': "${name:?run with name=VALUE}"' in text
+    assert ': "${HOME:?set HOME in the environment}"' in text
+
+
+@pytest.mark.parametrize("line, needle", [
+    ("set PATH = /tmp", "clobber the shell's own PATH"),
+    ("POST /containers/create Memory:={{m}}", "t.ee:1: cannot export: `Memory:=`: not valid JSON"),
+    ("GET /_ping | grep {{v}}", "use $NAME there"),
+    ("expect header {{h}} exists", "variable in what an expectation reads"),
+    ("GET /nowhere/{{v}}", "t.ee:1: cannot export: unknown path /nowhere/{{v}}"),
+])
+def test_what_cannot_be_exported_names_the_line(spec_v141, line, needle):
+    session, _, _, _ = canned_session(spec_v141)
+    with pytest.raises(UsageError, match=needle.replace("$", r"\$").replace("(", r"\(")):
+        export_text(session, line + "\n", given={"m": "1", "v": "x", "h": "X"})
+
+
+def test_run_is_inlined(spec_v141, tmp_path):
+    inner = tmp_path / "inner.ee"
+    inner.write_text("GET /containers/{{who}}/json\n")
+    session, _, _, _ = canned_session(spec_v141)
+    text = export_text(session, f"run {inner} who=web\n")
+    assert "who=web" in text and f"# {inner}:1: GET /containers/{{{{who}}}}/json" in text
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.one_of(st.text(alphabet=st.characters(blacklist_categories=("Cs",),
+                                                         blacklist_characters="\x00"), max_size=6),
+                          st.sampled_from(["{{a}}", "{{b}}"])), max_size=6),
+       st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=8))
+def test_a_shell_word_expands_to_what_substitution_gives(pieces, value):
+    """Whatever the literal text and the value, sh reads the word as substitution would."""
+    markers = Markers()
+    text = "".join(pieces)
+    word = markers.word(markers.mark(text))
+    done = subprocess.run(["sh", "-c", f"a=\"$1\" b=b; printf '%s' {word}", "sh", value],
+                          capture_output=True, timeout=10)
+    assert done.stdout.decode() == text.replace("{{a}}", value).replace("{{b}}", "b")
+
+
+# -- jq means what Python means -------------------------------------------------------------------
+
+ints = st.integers(min_value=-(2 ** 53), max_value=2 ** 53)
+floats = st.integers(min_value=-400, max_value=400).filter(lambda i: i % 4).map(lambda i: i / 4)
+strings = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x7f"), max_size=6)
+json_values = st.recursive(st.none() | st.booleans() | ints | floats | strings,
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(strings, inner, max_size=3),
+                           max_leaves=6)
+comparison = st.sampled_from(["==", "!=", "<", ">", "<=", ">=", "contains", "exists"])
+regexes = st.sampled_from(["^a", "b$", "[0-9]+", "^$", "a|b", r"\d", r"^\[", "true", ".{3}"])
+words = st.one_of(json_values.map(variables.as_text), strings, st.sampled_from(["1", "1.0", "true", "[]", "a"]))
+cases = st.lists(st.one_of(st.tuples(json_values, comparison, words), st.tuples(json_values, st.just("matches"),
+                                                                                 regexes)), min_size=1, max_size=25)
+
+
+def jq(program: str, data) -> list:
+    done = subprocess.run(["jq", "-c", JQ_LIBRARY + program], input=json.dumps(data), capture_output=True,
+                          text=True, timeout=10)
+    assert done.returncode == 0, done.stderr
+    return [json.loads(line) for line in done.stdout.split("\n") if line]
+
+
+@pytest.mark.skipif(not shutil.which("jq"), reason="needs jq")
+@settings(max_examples=20, deadline=None)  # 400 agreed while this was written; each costs a jq run
+@given(cases)
+def test_jq_checks_agree_with_expect(batch):
+    program = '.[] | . as [$a, $op, $w] | $a | (try check($op; $w) catch false)'
+    assert jq(program, batch) == [expect.check(a, op, w) for a, op, w in batch]
+
+
+@pytest.mark.skipif(not shutil.which("jq"), reason="needs jq")
+@settings(max_examples=8, deadline=None)
+@given(st.lists(json_values, min_size=1, max_size=10), strings)
+def test_jq_shows_paths_and_values_as_python_does(values, text):
+    assert jq(".[] | shown", values) == [expect.shown(v) for v in values]
+    doc = {"a": values, "n": None}
+    paths = [["a", 0], ["a", -1], ["a", len(values)], ["n"], ["missing"], ["a", "k"], ["n", 0]]
+    got = jq(f"{json.dumps(paths)}[] as $p | (try [get($p)] catch [])", doc)
+    assert got == [[x] if (x := variables.extract(doc, tuple(p))) is not variables.MISSING else [] for p in paths]
+    assert jq("query_value", text) == [quote(text, safe="")]
