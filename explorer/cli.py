@@ -17,7 +17,9 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="engine-explorer",
         description="Explore the Docker Engine API: send requests, see the equivalent curl line.",
-        epilog="Exit codes: 0 all responses 2xx/3xx, 1 a response >= 400, 2 usage, connection or spec error.",
+        epilog="Exit codes: 0 all responses 2xx/3xx, 1 a response >= 400, 2 usage, connection or spec error; "
+               "-f FILE: 1 when any line fails (an error response no `expect status` covers, a failed "
+               "expectation, an error), 2 when FILE cannot be read.",
     )
     p.add_argument("-c", dest="commands", action="append", metavar="LINE",
                    help="run one command line (repeatable, in order)")
@@ -28,9 +30,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--api-version", metavar="1.NN", help="pin the API version (else negotiated)")
     p.add_argument("--timeout", type=float, default=0, metavar="SECONDS",
                    help="give up on a request after SECONDS (default: wait)")
-    p.add_argument("--keep-going", action="store_true", help="with -c/-f: go on after a failure")
+    p.add_argument("--keep-going", action="store_true",
+                   help="with -c/-f: go on after a failure (-f ends with `N passed, M failed`)")
+    p.add_argument("--var", action="append", metavar="NAME=VALUE", help="set {{NAME}} for the script (repeatable)")
+    p.add_argument("--dry-run", action="store_true", help="print each request's curl line, send nothing")
+    p.add_argument("--export", metavar="FILE", help="write the -f/-c script as a standalone sh script of curl commands")
     p.add_argument("-v", "--verbose", action="store_true", help="print curl lines, status and headers to stderr")
     p.add_argument("--pretty", action="store_true", help="indent JSON bodies")
+    p.add_argument("--vi", action="store_true", help="Vi key bindings at the prompt (default: Emacs)")
     p.add_argument("--show-secrets", action="store_true",
                    help="print X-Registry-Auth/-Config values in curl lines (redacted by default)")
     p.add_argument("--version", action="version", version=f"engine-explorer {__version__}")
@@ -59,41 +66,47 @@ def _run(args) -> int:
 
     lines = _batch_lines(args)
     interactive = lines is None
+    if args.export and interactive:
+        raise ExplorerError("--export needs a script: -f FILE (or -c LINE)")
     settings = _settings(args, interactive)
     console = Console(interactive=interactive, color=settings.color, pretty=args.pretty,
                       verbose=args.verbose, tty=sys.stdout.isatty())
     session = Session(settings, console)
     try:
+        from explorer import scripts
+
+        scripts.set_variables(session, args.var)
+        session.dry_run = args.dry_run
+        if args.export:
+            from explorer.export import export_script
+
+            source = args.file or ("-c" if args.commands else "-")
+            export_script(session, lines, args.export, source, dict(session.variables))
+            return 0
         if interactive:
+            from explorer.repl import hooks
             from explorer.repl.app import run_repl
 
-            return run_repl(session)
-        return run_lines(session, lines, keep_going=args.keep_going)
+            hooks.install(console)
+            return run_repl(session, vi=args.vi)
+        if args.commands:
+            return run_lines(session, [line.text for line in lines], keep_going=args.keep_going)
+        return scripts.replay(session, lines, keep_going=args.keep_going, summary=args.keep_going)
     finally:
         session.close()
 
 
 def _batch_lines(args):
-    """The lines to run non-interactively, or None for the REPL."""
+    """The script to run non-interactively (explorer.scripts.ScriptLine each), or None for the REPL."""
+    from explorer import scripts
+
     if args.commands:
-        return list(args.commands)
+        return scripts.numbered("-c", args.commands)
     if args.file:
-        return _read_file(args.file)
+        return scripts.read_script(args.file)
     if not sys.stdin.isatty():
-        return sys.stdin.read().splitlines()
+        return scripts.read_script("-")
     return None
-
-
-def _read_file(name: str) -> list:
-    if name == "-":
-        return sys.stdin.read().splitlines()
-    try:
-        with open(name, encoding="utf-8") as fh:
-            return fh.read().splitlines()
-    except OSError as err:
-        raise ExplorerError(f"cannot read {name}: {err.strerror}") from None
-    except UnicodeDecodeError:
-        raise ExplorerError(f"{name} is not UTF-8 text") from None
 
 
 def _settings(args, interactive: bool) -> Settings:

@@ -17,6 +17,9 @@ class Console:
     pretty: bool = False
     verbose: bool = False
     tty: bool = False  # stdout is a terminal: end bodies with a newline even when piped mode
+    headers: bool = False  # `headers on`: show response headers
+    ask: object = None  # REPL: ask(prompt) -> str, e.g. for a file name (set by explorer.repl.hooks)
+    progress: object = None  # REPL: progress(console) -> a progress-bar view for JSON streams
 
     def note(self, text: str) -> None:
         """A diagnostic line: stdout in the REPL, stderr otherwise."""
@@ -31,28 +34,38 @@ class Console:
         if self.interactive or self.verbose:
             self.note(line)
 
-    def status(self, resp) -> None:
+    def status(self, resp, headers: bool = True) -> None:
         """`200 OK · 4 ms · 1.2 kB`, and the headers when asked for."""
-        if not (self.interactive or self.verbose):
-            return
-        code = "32" if resp.status < 400 else "31"
-        self._line(self.stdout if self.interactive else self.stderr, status_line(resp), code)
-        if self.verbose:
-            for name, value in resp.headers:
+        if self.interactive or self.verbose:
+            code = "32" if resp.status < 400 else "31"
+            self._line(self.stdout if self.interactive else self.stderr, status_line(resp), code)
+        if headers:
+            self.show_headers(resp.headers)
+
+    def show_headers(self, headers) -> None:
+        """The response headers, with -v or after `headers on`."""
+        if self.verbose or self.headers:
+            for name, value in headers:
                 self.note(f"{name}: {value}")
 
     def body(self, resp) -> None:
         """The response body: as received when piped, formatted in the REPL or with --pretty."""
+        data = self.format_body(resp)
+        if data:
+            self.stdout.write(data)
+            self.stdout.flush()
+
+    def format_body(self, resp) -> bytes:
+        """The body as `body` would write it."""
         data = resp.body
         if not data:
-            return
+            return b""
         ctype = (resp.header("Content-Type") or "").lower()
         if (self.interactive or self.pretty) and "json" in ctype:
             data = pretty_json(data, self.color)
         if (self.interactive or self.tty) and not data.endswith(b"\n"):
             data += b"\n"
-        self.stdout.write(data)
-        self.stdout.flush()
+        return data
 
     def _line(self, stream, text: str, sgr: str) -> None:
         if self.color:
@@ -91,3 +104,26 @@ def pretty_json(data: bytes, color: bool) -> bytes:
 
         text = highlight(text, JsonLexer(), TerminalFormatter())
     return text.encode()
+
+
+def page(console, text: str, pager: str | None = None, height: int | None = None) -> None:
+    """Show `text`; in the REPL, through `pager` (e.g. $PAGER, a shell command) when taller than the screen.
+
+    Without a pager, or when it cannot start, the text is printed. `height` defaults to the terminal's.
+    """
+    data = text.encode("utf-8", "replace") + b"\n"
+    if pager and console.interactive:
+        import os
+        import shutil
+        import subprocess
+
+        if text.count("\n") + 1 > (height or shutil.get_terminal_size().lines - 1):
+            console.stdout.flush()
+            try:  # less: quit when it fits, keep colours, leave the text on screen (git's default)
+                done = subprocess.run(pager, shell=True, input=data, env={"LESS": "FRX", **os.environ})
+                if done.returncode != 127:  # 127: the shell did not find the pager
+                    return
+            except OSError:
+                pass
+    console.stdout.write(data)
+    console.stdout.flush()

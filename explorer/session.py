@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, replace
 
-from explorer import commands, curlcmd, request
+from explorer import commands, curlcmd, redirect, request, variables
 from explorer.config import check_version, endpoint_address, version_key
 from explorer.errors import EngineError, ExplorerError, SpecError, UsageError
+
+OFFLINE_RETRY_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -35,23 +38,37 @@ class Session:
         self._transport = None
         self._version = None
         self._engine_version = None
+        self._offline_at = -OFFLINE_RETRY_SECONDS  # when the engine last failed to answer
         self._indexes: dict = {}  # API version → SpecIndex or None
         self.last_response = None
+        self.redirect = None  # this line's `| command`, `> file` or `>> file` (explorer.redirect)
+        self.variables: dict = {}  # `set NAME = …`, --var: what {{NAME}} stands for
+        self.recording: list = []  # (line as typed, command, Outcome): what `save` picks from
+        self.script_stack: list = []  # "FILE:LINE" of each script being replayed, innermost last
+        self.dry_run = False  # --dry-run: requests print their curl line and are not sent
 
     # -- the executor ---------------------------------------------------------------------
 
     def execute(self, line: str) -> Outcome:
         """Run one line of the command language; errors become one line and exit code 2."""
         try:
-            cmd = commands.parse(line)
+            text = variables.substitute(line, self.variables, self.env)
+            text, self.redirect = redirect.split(text)
+            cmd = commands.parse(text)
             if cmd is None:
                 return Outcome()
-            return self._dispatch(cmd)
+            outcome = self._dispatch(cmd)
         except ExplorerError as err:
             self.console.error(str(err))
             return Outcome(err.exit_code)
+        self.recording.append((line, cmd, outcome))  # as typed: `save` keeps {{NAME}}
+        return outcome
 
     def _dispatch(self, cmd) -> Outcome:
+        if self.dry_run and isinstance(cmd, (commands.RequestLine, commands.CurlPaste)):
+            from explorer import scripts
+
+            return scripts.dry_run(self, cmd)
         if isinstance(cmd, commands.RequestLine):
             return self.send(self.build(cmd))
         if isinstance(cmd, commands.CurlPreview):
@@ -74,13 +91,11 @@ class Session:
         return request.build(line, index, version)
 
     def send(self, req) -> Outcome:
-        """Print the curl line (REPL, -v), send, print status and body."""
+        """Print the curl line (REPL, -v), send; the body is shown or written as it arrives."""
+        from explorer import delivery
+
         self.console.curl(self.curl_line(req))
-        resp = self.transport().send(req)
-        self.last_response = resp
-        self.console.status(resp)
-        self.console.body(resp)
-        return Outcome(1 if resp.status >= 400 else 0, resp.status)
+        return delivery.deliver(self, req, self.redirect)
 
     def curl_line(self, req) -> str:
         """The curl one-liner for `req` against this session's engine."""
@@ -137,9 +152,15 @@ class Session:
         from explorer.spec import sources
 
         newest = sources.newest_known(self.env)
+        # Prompts and previews ask often; an engine that just failed is not asked again for a while
+        # (an unreachable TCP host would otherwise stall every prompt by the connect timeout).
+        recently_failed = time.monotonic() - self._offline_at < OFFLINE_RETRY_SECONDS
+        if not need_engine and recently_failed:
+            return newest
         try:
             engine = self.engine_version()
         except EngineError:
+            self._offline_at = time.monotonic()
             if need_engine:
                 raise
             return newest  # previews work with no engine, against the newest spec
@@ -178,7 +199,7 @@ class Session:
             return None
         if self.console.interactive or self.console.verbose:
             self.console.note(choice.note)
-        return load_index(choice.path)
+        return load_index(choice.path, env=self.env)
 
     def close(self) -> None:
         """Release the connection."""

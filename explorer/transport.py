@@ -71,6 +71,9 @@ class Transport:
 
         `on_headers(status, reason, headers)` is called once the final response's headers are
         in, before the first body chunk: stream renderers decide how to show the body there.
+        Either returning 0 stops the transfer (EngineError "stopped reading"): pycurl would print
+        an exception raised in a callback, so callers keep it and return 0 (KeyboardInterrupt
+        alone passes through pycurl, and ends the transfer too).
         """
         c = self._curl
         plain = req.method == "GET" and not req.headers and req.body is None and not req.body_file
@@ -107,16 +110,20 @@ class Transport:
         c.setopt(pycurl.NOSIGNAL, 1)
         c.setopt(pycurl.WRITEFUNCTION, self._write)
         c.setopt(pycurl.HEADERFUNCTION, self._header)
+        # A Ctrl-C wakes libcurl's poll, which then calls this: Python runs the signal handler and
+        # KeyboardInterrupt ends even an idle endless stream (events, logs follow) at once.
+        c.setopt(pycurl.NOPROGRESS, 0)
+        c.setopt(pycurl.XFERINFOFUNCTION, _let_signals_in)
 
-    def _write(self, data: bytes) -> None:
+    def _write(self, data: bytes):
         self._received += len(data)
         if self._sink is None:
             self._chunks.append(data)
-        else:
-            self._sink(data)
+            return None
+        return self._sink(data)  # a count other than len(data) (e.g. 0) aborts: curl error 23
 
-    def _header(self, line: bytes) -> None:
-        self._head.feed(line)
+    def _header(self, line: bytes):
+        return self._head.feed(line)
 
     def _explain(self, err) -> EngineError:
         code, message = err.args[0], err.args[1] if len(err.args) > 1 else ""
@@ -139,6 +146,10 @@ class Transport:
         if code == pycurl.E_WRITE_ERROR:
             return EngineError("stopped reading the response")
         return EngineError(f"request to {where} failed: {message} (curl error {code})")
+
+
+def _let_signals_in(*_progress) -> None:
+    """libcurl's progress callback: returning to Python is the point (pending signals run)."""
 
 
 def _set_method_and_body(c, req):
@@ -173,14 +184,15 @@ class _HeaderParser:
         self.on_headers = on_headers
         self.lines: list = []
 
-    def feed(self, line: bytes) -> None:
+    def feed(self, line: bytes):
         if line.startswith(b"HTTP/"):
             self.lines = []
         self.lines.append(line)
         if self.on_headers is not None and line == b"\r\n":
             status, reason, headers = self.result()
             if status >= 200:
-                self.on_headers(status, reason, headers)
+                return self.on_headers(status, reason, headers)  # 0 aborts, as for the sink
+        return None
 
     def result(self) -> tuple:
         """(status, reason, headers) of the last header block."""

@@ -51,7 +51,7 @@ def test_container_lifecycle(engine_host, spec_dir, busybox_image, unique_name):
             state = json.loads(body)["State"]
             assert state["Running"] is True
         if "/logs" in line:
-            assert b"hello\n" in body and b"oops\n" in body
+            assert body == b"hello\n" and b"\noops\n" in err.getvalue()  # demultiplexed
     session.close()
     # The same life again, by the curl lines as printed.
     for curl_line, status in printed:

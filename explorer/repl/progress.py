@@ -1,0 +1,111 @@
+"""Progress of pulls, loads, pushes and builds as prompt_toolkit progress bars, one per layer id.
+
+The same view interface as sinks.PlainView (`update`, `write`, `close`): sinks.JsonShown drives
+it and never sees prompt_toolkit. The bars run in prompt_toolkit's own thread; text that arrives
+meanwhile (build output, other objects) is printed above them.
+"""
+from __future__ import annotations
+
+import asyncio
+import signal
+import threading
+import time
+
+from prompt_toolkit.application import run_in_terminal
+from prompt_toolkit.layout.dimension import D
+from prompt_toolkit.output import ColorDepth
+from prompt_toolkit.shortcuts import ProgressBar
+from prompt_toolkit.shortcuts.progress_bar import formatters
+
+from explorer.output import human_size
+
+
+class Sizes(formatters.Formatter):
+    """`1.2 MB/4.5 MB` (the counters count bytes)."""
+
+    def format(self, progress_bar, progress, width):
+        """The sizes of one counter."""
+        done = human_size(progress.items_completed)
+        return f"{done}/{human_size(progress.total)}" if progress.total else done
+
+    def get_width(self, progress_bar):
+        """Room for the widest."""
+        return D.exact(max([len(self.format(progress_bar, c, 0)) for c in progress_bar.counters] + [1]))
+
+
+def _formatters() -> list:
+    return [formatters.Label(), formatters.Text(" "), formatters.Percentage(), formatters.Text(" "),
+            formatters.Bar(), formatters.Text(" "), Sizes(), formatters.Text(" ")]
+
+
+def _interrupt_main_thread() -> None:
+    """Ctrl-C on the bars (raw terminal mode) → KeyboardInterrupt in the thread doing the request."""
+    signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+
+
+class ProgressBars:
+    """Bars per id, started at the first progress message and gone at `close`."""
+
+    def __init__(self, out, color: bool, output=None, input=None) -> None:
+        self.out = out
+        self.color = color
+        self._io = {"output": output, "input": input}
+        self._bars = None
+        self._counters: dict = {}
+        self._open = False  # the last text written did not end its line
+
+    def update(self, progress) -> None:
+        """Move (or start) the bar of `progress.id`."""
+        if self._bars is None:
+            self._start()
+        counter = self._counters.get(progress.id)
+        if counter is None:
+            counter = self._counters[progress.id] = self._bars(label="", total=progress.total)
+        counter.label = f"{progress.id}: {progress.status}"
+        if progress.total:
+            counter.total = progress.total
+        if progress.current is not None:
+            counter.items_completed = progress.current
+        if progress.finished:
+            counter.items_completed = counter.total or counter.items_completed
+            counter.done = True
+        self._bars.invalidate()
+
+    def write(self, text: str) -> None:
+        """Show text (with its own newlines): above the bars while they run."""
+        if not text:
+            return
+        data = text.encode("utf-8", "replace")
+        self._open = not text.endswith("\n")
+        app = self._bars.app if self._bars is not None else None
+        if app is None or not app.is_running or app.loop is None:
+            self._emit(data)
+            return
+        done = asyncio.run_coroutine_threadsafe(self._above(data), app.loop)
+        done.result()
+
+    def close(self) -> None:
+        """Stop the bars (they stay on screen as they last were)."""
+        bars, self._bars = self._bars, None
+        if bars is not None:
+            bars.__exit__(None, None, None)
+        if self._open:
+            self._emit(b"\n")
+            self._open = False
+
+    def _start(self) -> None:
+        depth = None if self.color else ColorDepth.DEPTH_1_BIT
+        self._bars = ProgressBar(formatters=_formatters(), cancel_callback=_interrupt_main_thread,
+                                 color_depth=depth, **self._io)
+        self._bars.__enter__()
+        for _ in range(200):  # until it runs, so that text written next goes above the bars
+            if self._bars.app.is_running and self._bars.app.loop is not None:
+                break
+            time.sleep(0.005)
+
+    async def _above(self, data: bytes) -> None:
+        await run_in_terminal(lambda: self._emit(data))
+
+    def _emit(self, data: bytes) -> None:
+        self.out.write(data)
+        self.out.flush()

@@ -1,0 +1,198 @@
+"""What kind of body a response has, from our overlay, the engine's Content-Type and the spec.
+
+Trust, highest first: a Content-Type that names a stream or binary kind; our overlay
+(specs/response-kinds.yaml), which corrects the specs and engines that say application/json or
+nothing; a stream or binary kind in the spec's `produces`; then JSON or text as labelled.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
+
+from explorer.config import version_key
+from explorer.errors import SpecError
+
+JSON = "json"
+JSON_STREAM = "json-stream"
+MULTIPLEXED = "multiplexed"
+DOCKER_STREAM = "docker-stream"  # multiplexed, or raw for a TTY: the first bytes tell
+RAW = "raw"
+BINARY = "binary"
+TEXT = "text"
+EMPTY = "empty"
+KINDS = (JSON, JSON_STREAM, MULTIPLEXED, DOCKER_STREAM, RAW, BINARY, TEXT)
+STREAMS = frozenset({JSON_STREAM, MULTIPLEXED, DOCKER_STREAM, RAW})
+
+FILE_NAME = "response-kinds.yaml"
+_STREAM_TYPES = ("application/x-ndjson", "application/jsonl", "application/json-seq",
+                 "application/x-json-stream")
+_BINARY_TYPES = ("application/x-tar", "application/octet-stream", "application/gzip",
+                 "application/x-gzip", "application/x-xz", "application/zip", "application/x-bzip2")
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """What the kind depends on, besides the response: the request and the spec's `produces`."""
+
+    method: str
+    path: str  # without the /v1.NN prefix
+    query: tuple = ()
+    version: str | None = None  # API version the request was sent with
+    produces: tuple = ()
+
+
+class Rule(NamedTuple):
+    """One overlay rule (see specs/response-kinds.yaml).
+
+    A NamedTuple, not a dataclass: it never leaves this module, and every start builds the module.
+    """
+
+    method: str
+    pattern: re.Pattern
+    kind: str
+    before: str | None = None
+    unless: tuple = ()  # of (query name, values)
+    why: str = ""
+
+    def applies(self, ex: Exchange) -> bool:
+        """True when this rule covers the exchange."""
+        if ex.method != self.method or not self.pattern.fullmatch(ex.path):
+            return False
+        if self.before and ex.version and version_key(ex.version) >= version_key(self.before):
+            return False
+        given = dict(ex.query)
+        return not any(given.get(name) in values for name, values in self.unless)
+
+
+def expected(ex: Exchange, rules: tuple | None = None) -> str:
+    """The kind to expect before sending: the overlay's, else the spec's, else JSON."""
+    if ex.method == "HEAD":
+        return EMPTY
+    return overlay_kind(ex, rules) or spec_kind(ex.produces) or JSON
+
+
+def decide(ex: Exchange, status: int, content_type: str | None, rules: tuple | None = None) -> str:
+    """The kind of the body that is arriving."""
+    if ex.method == "HEAD" or status in (204, 304):
+        return EMPTY
+    labelled = kind_of_type(content_type)
+    if status >= 400:
+        return JSON if labelled == JSON else TEXT
+    if labelled not in (None, JSON, TEXT):
+        return labelled
+    return overlay_kind(ex, rules) or spec_kind(ex.produces) or labelled or TEXT
+
+
+def kind_of_type(content_type: str | None) -> str | None:
+    """The kind a Content-Type names (None when there is none)."""
+    media = (content_type or "").split(";")[0].strip().lower()
+    if not media:
+        return None
+    if media == "application/vnd.docker.multiplexed-stream":
+        return MULTIPLEXED
+    if media == "application/vnd.docker.raw-stream":
+        return DOCKER_STREAM
+    if media in _STREAM_TYPES:
+        return JSON_STREAM
+    if media == "application/json" or media.endswith("+json"):
+        return JSON
+    if media in _BINARY_TYPES:
+        return BINARY
+    return TEXT
+
+
+def spec_kind(produces: tuple) -> str | None:
+    """A stream or binary kind the spec declares (None for plain JSON or text)."""
+    kinds = [kind_of_type(t) for t in produces]
+    if MULTIPLEXED in kinds:
+        return DOCKER_STREAM  # the spec lists raw-stream beside it: which one depends on the TTY
+    for kind in kinds:
+        if kind in (DOCKER_STREAM, JSON_STREAM, BINARY):
+            return kind
+    return None
+
+
+def overlay_kind(ex: Exchange, rules: tuple | None = None) -> str | None:
+    """The kind our overlay gives this exchange, or None."""
+    for rule in load_rules() if rules is None else rules:
+        if rule.applies(ex):
+            return rule.kind
+    return None
+
+
+# -- the overlay file ------------------------------------------------------------------------
+
+
+def overlay_file() -> str:
+    """Where response-kinds.yaml is: in the installed package, else specs/ of the checkout."""
+    try:
+        import explorer.specs as package
+
+        return os.path.join(os.path.dirname(package.__file__), FILE_NAME)
+    except ImportError:
+        return os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "specs", FILE_NAME))
+
+
+@lru_cache(maxsize=4)
+def load_rules(path: str | None = None) -> tuple:
+    """The overlay's rules; parsed YAML is cached as JSON, keyed on the file's size and mtime."""
+    path = path or overlay_file()
+    try:
+        st = os.stat(path)
+    except OSError as err:
+        raise SpecError(f"{path}: cannot read the response-kinds overlay ({err.strerror}); reinstall") from None
+    from explorer.spec.cache import cache_dir
+
+    cached = os.path.join(cache_dir("overlay"), f"response-kinds-{st.st_size}-{st.st_mtime_ns}.json")
+    try:
+        with open(cached, encoding="utf-8") as fh:
+            doc = json.load(fh)
+    except (OSError, ValueError):
+        doc = _read_yaml(path)
+        _write_quietly(cached, doc)
+    return parse_rules(doc, path)
+
+
+def parse_rules(doc: dict, path: str = FILE_NAME) -> tuple:
+    """Rules from the parsed overlay document; a malformed one is a SpecError naming the file."""
+    try:
+        return tuple(_rule(entry) for entry in doc["rules"])
+    except (TypeError, KeyError, ValueError, AttributeError) as err:
+        raise SpecError(f"{path}: not a valid response-kinds overlay ({err}); fix or reinstall it") from None
+
+
+def _rule(entry: dict) -> Rule:
+    method, _, template = entry["match"].partition(" ")
+    if entry["kind"] not in KINDS or not template.startswith("/"):
+        raise ValueError(f"bad rule {entry['match']!r}: kind {entry['kind']!r}")
+    body = re.escape(template).replace(re.escape("{}"), ".+")
+    pattern = re.compile(r"(?:/v\d+(?:\.\d+){1,2})?" + body)
+    unless = tuple((str(k), tuple(str(v) for v in vs)) for k, vs in (entry.get("unless") or {}).items())
+    return Rule(method.upper(), pattern, entry["kind"], entry.get("before"), unless, entry.get("why", ""))
+
+
+def _read_yaml(path: str) -> dict:
+    import yaml  # cold path: once per change of the file
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except (OSError, yaml.YAMLError) as err:
+        first = " ".join(str(err).split())[:120]
+        raise SpecError(f"{path}: cannot read the response-kinds overlay ({first}); fix or reinstall it") from None
+
+
+def _write_quietly(path: str, doc: dict) -> None:
+    """Cache the parsed overlay; a read-only cache only costs the next start a YAML parse."""
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = f"{path}.{os.getpid()}.tmp"
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(doc, fh)
+        os.replace(tmp, path)
+    except OSError:
+        pass

@@ -1,0 +1,230 @@
+"""Docker's stream formats, pure (no I/O): multiplexed frames, JSON-object streams, progress messages.
+
+A multiplexed stream is a run of frames, each an 8-byte header `[stream, 0, 0, 0, size (4 bytes,
+big-endian)]` and `size` payload bytes; stream 1 is stdout, 2 stderr (0 stdin, written as stdout).
+A container with a TTY sends its bytes unframed; the engine's Content-Type does not always say
+which (dockerd 20.10 sends none on logs and `raw-stream` for both), so a header that is not a
+valid frame header switches the demultiplexer to pass-through.
+"""
+from __future__ import annotations
+
+import json
+import struct
+from dataclasses import dataclass
+
+STDOUT, STDERR = 1, 2
+_HEADER = struct.Struct(">B3sL")
+_PAD = b"\0\0\0"
+
+
+class Demuxer:
+    """Multiplexed bytes → (stream, payload) pieces; frames may be split across chunks anywhere."""
+
+    def __init__(self) -> None:
+        self._head = b""  # a frame header split across chunks
+        self._stream = STDOUT
+        self._left = 0  # payload bytes of the current frame still to come
+        self.raw = False  # the bytes turned out not to be frames: everything is stdout
+
+    def feed(self, chunk: bytes) -> list:
+        """The (stream, payload) pieces in `chunk`, in order; adjacent pieces of one stream joined."""
+        runs: list = []  # of (stream, [payloads])
+
+        def add(stream: int, data: bytes) -> None:
+            if runs and runs[-1][0] == stream:
+                runs[-1][1].append(data)
+            else:
+                runs.append((stream, [data]))
+
+        self.feed_into(chunk, lambda data: add(STDOUT, data), lambda data: add(STDERR, data))
+        return [(stream, b"".join(parts)) for stream, parts in runs]
+
+    def feed_into(self, chunk: bytes, out, err) -> None:
+        """Hand the payloads in `chunk` on as they come: stdout's to out(bytes), stderr's to err(bytes).
+
+        Hot (once per chunk of a 200 MB log, which the engine sends a frame at a time), so it
+        writes slices straight through and keeps to plain locals.
+        """
+        if self.raw:
+            if chunk:
+                out(chunk)
+            return
+        if self._head:
+            chunk, self._head = self._head + chunk, b""
+        end, left, pos = len(chunk), self._left, 0
+        write = err if self._stream == STDERR else out
+        if left and left >= end:  # all of it belongs to the current frame
+            self._left = left - end
+            write(chunk)
+            return
+        while True:
+            if left:
+                write(chunk[pos:pos + left])
+                pos += left
+            if end - pos < 8:
+                self._head, self._left = chunk[pos:], 0
+                return
+            kind, pad, left = _HEADER.unpack_from(chunk, pos)
+            if kind > 2 or pad != _PAD:
+                self.raw, self._left = True, 0  # a TTY stream, or garbage: show it as it is
+                out(chunk[pos:])
+                return
+            pos += 8
+            self._stream = STDERR if kind == STDERR else STDOUT
+            write = err if kind == STDERR else out
+            if end - pos <= left:
+                if pos < end:
+                    write(chunk[pos:])
+                self._left = left - (end - pos)
+                return
+
+    def close(self) -> list:
+        """What is left at the end: a stream shorter than one header is unframed output."""
+        head, self._head = self._head, b""
+        return [(STDOUT, head)] if head else []
+
+
+class NotJson(bytes):
+    """A line of a JSON stream that is not JSON: passed on as text."""
+
+
+class JsonLines:
+    """Bytes → JSON values as each completes: one per line (json-seq and concatenated values too).
+
+    `feed` returns (value, raw line) pairs; a line that is not JSON comes as (NotJson(line), line).
+    A value spread over several lines (pretty-printed) is held until it completes.
+    """
+
+    MAX_PENDING = 1 << 20  # a "value" still incomplete after this many bytes is shown as text
+
+    def __init__(self) -> None:
+        self._rest: list = []  # bytes after the last newline
+        self._pending = b""  # lines of a value that has not completed yet
+
+    def feed(self, chunk: bytes) -> list:
+        """The values completed by `chunk`."""
+        cut = chunk.rfind(b"\n")
+        if cut < 0:
+            self._rest.append(chunk)
+            return []
+        lines = b"".join(self._rest + [chunk[:cut]]).split(b"\n")
+        self._rest = [chunk[cut + 1:]] if cut + 1 < len(chunk) else []
+        items: list = []
+        for line in lines:
+            items += self._line(line)
+        return items
+
+    def close(self) -> list:
+        """The values (or text) left at the end of the stream."""
+        items = self._line(b"".join(self._rest), final=True)
+        self._rest = []
+        return items
+
+    def _line(self, line: bytes, final: bool = False) -> list:
+        line = line.rstrip(b"\r").lstrip(b"\x1e")  # CRLF from build, RS from application/json-seq
+        if self._pending:
+            line, self._pending = self._pending + b"\n" + line, b""
+        if not line.strip():
+            return []
+        values, state = parse_values(line)
+        if state == "whole":
+            return [(v, line) for v in values]
+        if state == "partial" and not final and len(line) < self.MAX_PENDING:
+            self._pending = line
+            return []
+        return [(NotJson(line), line)]
+
+
+def parse_values(line: bytes) -> tuple:
+    """(values, "whole") for a line of whole JSON values; ([], "partial") when the last one is cut
+    short at the end of the line; ([], "bad") when it is not JSON."""
+    try:
+        return [json.loads(line)], "whole"
+    except ValueError:
+        pass
+    try:
+        text = line.decode("utf-8").rstrip()
+    except UnicodeDecodeError:
+        return [], "bad"
+    decoder, values, pos = json.JSONDecoder(), [], 0
+    while pos < len(text):
+        if text[pos].isspace():
+            pos += 1
+            continue
+        try:
+            value, pos = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError as err:
+            # JSON strings hold no raw newline, so a value spread over lines breaks off at the end
+            return [], "partial" if err.pos >= len(text) and text[pos] in "{[" else "bad"
+        values.append(value)
+    return values, "whole"
+
+
+# -- progress and the other messages of a JSON-object stream ------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    """`{"id": …, "status": …, "progressDetail": {"current", "total"}}`: one layer's progress."""
+
+    id: str
+    status: str
+    current: int | None = None
+    total: int | None = None
+    bar: str = ""  # the engine's own rendering, e.g. "[==>   ]  1.2MB/4.5MB"
+
+    @property
+    def finished(self) -> bool:
+        """True when this step is known to be complete."""
+        if self.total and self.current is not None and self.current >= self.total:
+            return True
+        return any(word in self.status.lower() for word in _DONE_WORDS)
+
+
+_DONE_WORDS = ("complete", "already exists", "pushed", "mounted from", "loaded")
+
+
+@dataclass(frozen=True)
+class InbandError:
+    """`{"errorDetail": {"message": …}, "error": …}`: the request failed after its 200."""
+
+    message: str
+
+
+@dataclass(frozen=True)
+class Text:
+    """Text meant to be read as it is: build output (`stream`), or a `status` without an id."""
+
+    text: str
+
+
+def classify(value):
+    """A stream value → Progress, InbandError, Text, or None for any other object (events, stats…)."""
+    if not isinstance(value, dict):
+        return None
+    if "errorDetail" in value or "error" in value:
+        detail = value.get("errorDetail") or {}
+        message = detail.get("message") if isinstance(detail, dict) else None
+        return InbandError(str(message or value.get("error") or "the engine reported an error"))
+    if "Action" in value or "Type" in value:  # events repeat the old `status`/`id` fields
+        return None
+    if isinstance(value.get("stream"), str):
+        return Text(value["stream"])
+    status = value.get("status")
+    if "id" in value and (isinstance(status, str) or "progressDetail" in value):
+        return _progress(value)
+    if isinstance(status, str) and set(value) <= {"status", "progressDetail"}:
+        return Text(status + "\n")
+    return None
+
+
+def _progress(value: dict) -> Progress:
+    detail = value.get("progressDetail")
+    detail = detail if isinstance(detail, dict) else {}
+    current, total = detail.get("current"), detail.get("total")
+    return Progress(
+        id=str(value.get("id")), status=str(value.get("status") or ""),
+        current=current if isinstance(current, int) else None,
+        total=total if isinstance(total, int) and total > 0 else None,
+        bar=str(value.get("progress") or ""),
+    )
