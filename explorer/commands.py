@@ -100,6 +100,8 @@ def _ansi_c(m) -> str:
 
 def strip_comment(line: str) -> str:
     """Drop a `#` comment the way a shell does: only a `#` that starts a word, outside quotes."""
+    if "#" not in line:
+        return line
     quote = None
     escaped = False
     for i, ch in enumerate(line):

@@ -150,7 +150,7 @@ class Reception:
                 self.target.close()  # a piped command's last output comes before the status line
             self.console.status(resp, headers=False)
         else:
-            self.response = replace(resp, body=sink.data)
+            self.response = resp.with_body(sink.data)
             self.console.status(self.response)
             self._show(self.response)
         self._path_stat(resp)

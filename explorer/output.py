@@ -29,9 +29,14 @@ class Console:
         """One error line (always stderr, red on a colour terminal)."""
         self._line(self.stderr, "error: " + text, "31")
 
+    @property
+    def shows_curl(self) -> bool:
+        """Whether curl lines are shown (callers skip rendering one nobody sees)."""
+        return self.interactive or self.verbose
+
     def curl(self, line: str) -> None:
         """The curl line for a request: shown in the REPL, and with -v."""
-        if self.interactive or self.verbose:
+        if self.shows_curl:
             self.note(line)
 
     def status(self, resp, headers: bool = True) -> None:

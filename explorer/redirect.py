@@ -52,6 +52,8 @@ def split(line: str) -> tuple:
 
 def _operator_at(line: str) -> int:
     """Index of the first `|` or `>` outside quotes and not escaped, else -1."""
+    if "|" not in line and ">" not in line:
+        return -1
     quote = None
     escaped = False
     for i, ch in enumerate(line):

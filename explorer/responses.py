@@ -105,6 +105,7 @@ def kind_of_type(content_type: str | None) -> str | None:
     return TEXT
 
 
+@lru_cache(maxsize=256)
 def spec_kind(produces: tuple) -> str | None:
     """A stream or binary kind the spec declares (None for plain JSON or text)."""
     kinds = [kind_of_type(t) for t in produces]
@@ -118,7 +119,24 @@ def spec_kind(produces: tuple) -> str | None:
 
 def overlay_kind(ex: Exchange, rules: tuple | None = None) -> str | None:
     """The kind our overlay gives this exchange, or None."""
-    for rule in load_rules() if rules is None else rules:
+    if rules is not None:
+        return _first_kind(ex, rules)
+    # Every request asks this, twice; scanning all rules cost more than the rest of a request.
+    key = (ex.method, ex.path, ex.query, ex.version)
+    try:
+        return _KIND_MEMO[key]
+    except KeyError:
+        if len(_KIND_MEMO) > 4096:
+            _KIND_MEMO.clear()
+        kind = _KIND_MEMO[key] = _first_kind(ex, load_rules())
+        return kind
+
+
+_KIND_MEMO: dict = {}
+
+
+def _first_kind(ex: Exchange, rules: tuple) -> str | None:
+    for rule in rules:
         if rule.applies(ex):
             return rule.kind
     return None

@@ -84,7 +84,7 @@ class Session:
         """A parsed request line → Request, with this session's API version and spec."""
         version = self.api_version(need_engine)
         index = self.index()
-        if line.target.startswith("/"):
+        if line.target.startswith("/v"):
             _, _, pinned = request.split_target(line.target)
             if pinned and pinned != version:
                 index = self._index_for(pinned)
@@ -94,7 +94,8 @@ class Session:
         """Print the curl line (REPL, -v), send; the body is shown or written as it arrives."""
         from explorer import delivery
 
-        self.console.curl(self.curl_line(req))
+        if self.console.shows_curl:
+            self.console.curl(self.curl_line(req))
         return delivery.deliver(self, req, self.redirect)
 
     def curl_line(self, req) -> str:

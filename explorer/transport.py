@@ -37,6 +37,10 @@ class Response:
     elapsed: float  # seconds
     size: int  # body bytes received
 
+    def with_body(self, body: bytes) -> Response:
+        """The same response holding `body` (dataclasses.replace is slow on the hot path)."""
+        return Response(self.status, self.reason, self.headers, body, self.elapsed, self.size)
+
     def header(self, name: str) -> str | None:
         """The last value of header `name` (case-insensitive), or None."""
         low = name.lower()
