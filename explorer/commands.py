@@ -4,7 +4,7 @@ from __future__ import annotations
 import codecs
 import re
 import shlex
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from explorer.errors import UsageError
 from explorer.metacmds import HANDLERS as META_WORDS
@@ -15,8 +15,7 @@ METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
 _SEPARATORS = (("==", "query"), (":=", "json"), ("=", "field"), (":", "header"))
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):
     """One request item: `name==v` query, `Name:v` header, `f=v` field, `f:=json`, `@file` body."""
 
     kind: str  # "query" | "header" | "field" | "json" | "file"
@@ -24,8 +23,7 @@ class Item:
     value: str
 
 
-@dataclass(frozen=True)
-class RequestLine:
+class RequestLine(NamedTuple):
     """`[METHOD] TARGET [ITEM ...]`; `target` is a path (maybe with ?query) or an operationId."""
 
     method: str | None
@@ -34,22 +32,19 @@ class RequestLine:
     force: bool = False
 
 
-@dataclass(frozen=True)
-class CurlPreview:
+class CurlPreview(NamedTuple):
     """`curl REQUEST`: print the curl line, send nothing."""
 
     request: RequestLine
 
 
-@dataclass(frozen=True)
-class CurlPaste:
+class CurlPaste(NamedTuple):
     """A pasted curl command line, to be parsed by curlcmd and executed."""
 
     argv: tuple
 
 
-@dataclass(frozen=True)
-class Meta:
+class Meta(NamedTuple):
     """A meta command such as `help TARGET` or `exit`."""
 
     name: str

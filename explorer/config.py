@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from urllib.parse import urlsplit
+from typing import NamedTuple
 
 from explorer.errors import UsageError
 
@@ -12,8 +12,7 @@ DEFAULT_SOCKET = "/var/run/docker.sock"
 _VERSION = re.compile(r"^v?(\d+\.\d+)$")
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """Everything the command line and the environment decide."""
 
     host: str | None = None  # -H / --unix-socket, already merged

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass
 from urllib.parse import urlsplit
+from typing import NamedTuple
 
 from explorer.errors import UsageError
 from explorer.request import Request, split_target
@@ -48,8 +48,7 @@ def render(req: Request, socket: str | None, base_url: str, redact: bool = True)
     return shlex.join(to_argv(req, socket, base_url, redact))
 
 
-@dataclass(frozen=True)
-class Pasted:
+class Pasted(NamedTuple):
     """A parsed curl command: the request, the socket it named, and hints for the user."""
 
     request: Request

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import shlex
-from dataclasses import replace
 
 from explorer import commands, curlcmd, recording, request, scripts
 from explorer.errors import ExplorerError, UsageError
@@ -71,17 +70,17 @@ def _same(req, line: str) -> bool:
         cmd = commands.parse(line)
         files = [item.value for item in cmd.items if item.kind == "file"]
         # built without its @file: that file is read where the script runs, not here
-        built = request.build(replace(cmd, items=tuple(i for i in cmd.items if i.kind != "file")), None, None)
+        built = request.build(cmd._replace(items=tuple(i for i in cmd.items if i.kind != "file")), None, None)
     except ExplorerError:
         return False
     if files:
-        built = replace(built, body_file=files[0])
+        built = built._replace(body_file=files[0])
     if req.body is not None:
         if built.body is None or json.loads(built.body) != json.loads(req.body):
             return False
-        built = replace(built, body=req.body)
+        built = built._replace(body=req.body)
     if not any(k.lower() == "content-type" for k, _ in req.headers):  # our fields add one
-        built = replace(built, headers=tuple((k, v) for k, v in built.headers if k.lower() != "content-type"))
+        built = built._replace(headers=tuple((k, v) for k, v in built.headers if k.lower() != "content-type"))
     return (built.method, built.path, built.query, built.body, built.body_file, built.api_version,
             sorted(built.headers)) == (req.method, req.path, req.query, req.body, req.body_file,
                                        req.api_version, sorted(req.headers))

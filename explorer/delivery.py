@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from dataclasses import replace
 
 from explorer import responses, sinks
 from explorer.errors import ExplorerError, UsageError
@@ -38,7 +37,7 @@ def deliver(session, req, redirect: Redirect | None = None):
         piped = target.close() if target is not None else 0
     session.last_response = reception.response
     if piped and outcome.exit_code == 0:
-        outcome = replace(outcome, exit_code=1)  # as a shell pipeline reports its last command
+        outcome = outcome._replace(exit_code=1)  # as a shell pipeline reports its last command
     return outcome
 
 
@@ -194,7 +193,7 @@ class Reception:
         if self.target is not None:
             self.target.write(text)
             return
-        shown = replace(resp, body=text, headers=(("Content-Type", "application/json"),))
+        shown = resp._replace(body=text, headers=(("Content-Type", "application/json"),))
         self.console.stdout.write(self.console.format_body(shown))
         self.console.stdout.flush()
 

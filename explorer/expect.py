@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from explorer import variables
 from explorer.errors import UsageError
@@ -12,8 +12,7 @@ COMPARISONS = ("==", "!=", "<", ">", "<=", ">=", "contains", "matches")
 SHOWN = 200  # characters of the actual value a failure message shows
 
 
-@dataclass(frozen=True)
-class Expectation:
+class Expectation(NamedTuple):
     """`SUBJECT OP WORD` or `SUBJECT exists`; the subject is words such as ("header", "Content-Type")."""
 
     subject: tuple

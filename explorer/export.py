@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shlex
-from dataclasses import replace
 
 from explorer import commands, curlcmd, expect, recording, redirect, scripts, variables
 from explorer.errors import ExplorerError, UsageError
@@ -85,7 +84,7 @@ class Exporter:
         if isinstance(cmd, commands.RequestLine):
             return self.session.build(self.markers.in_body_strings(cmd), need_engine=False)
         req = curlcmd.parse(cmd.argv).request  # a pasted body is raw text: its markers stay raw
-        return req if req.api_version else replace(req, api_version=self.session.api_version(False))
+        return req if req.api_version else req._replace(api_version=self.session.api_version(False))
 
     def request(self, where: str, shown: str, req, covered: bool, redir=None) -> None:
         """curl with the body, headers and status kept for the captures and checks that follow."""

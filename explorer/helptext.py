@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import re
 import textwrap
-from dataclasses import replace
 
 from explorer.errors import SpecError, UsageError
 
@@ -27,7 +26,7 @@ def command(session, args):
         raise SpecError("help needs a spec and none was found: "
                         "pass --spec FILE or set ENGINE_EXPLORER_SPEC_DIR")
     version = session.api_version(False)
-    text = render(index, " ".join(args), curl=lambda req: session.curl_line(replace(req, api_version=version)))
+    text = render(index, " ".join(args), curl=lambda req: session.curl_line(req._replace(api_version=version)))
     page(session.console, text, session.env.get("PAGER"))
     return Outcome()
 
@@ -257,8 +256,8 @@ def template_request(op, index=None):
     if JSON in op.consumes or not op.consumes:
         schema = op.body.schema
         skeleton = _skeleton(index.resolve(schema) if index is not None else schema)
-        return replace(req, body=_json(skeleton).encode(), headers=headers + (("Content-Type", JSON),))
-    return replace(req, body_file="{file}", headers=headers + (("Content-Type", op.consumes[0]),))
+        return req._replace(body=_json(skeleton).encode(), headers=headers + (("Content-Type", JSON),))
+    return req._replace(body_file="{file}", headers=headers + (("Content-Type", op.consumes[0]),))
 
 
 def _skeleton(schema) -> dict | list:

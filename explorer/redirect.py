@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import shlex
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from explorer.commands import strip_comment
 from explorer.errors import UsageError
@@ -16,8 +16,7 @@ from explorer.metacmds import HANDLERS as META_WORDS
 PIPE, WRITE, APPEND = "|", ">", ">>"
 
 
-@dataclass(frozen=True)
-class Redirect:
+class Redirect(NamedTuple):
     """Where the body goes instead of the terminal."""
 
     op: str  # PIPE, WRITE or APPEND

@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, quote, unquote
+from typing import NamedTuple
 
 from explorer import body, validate
 from explorer.commands import RequestLine
@@ -15,8 +15,7 @@ _VERSION_PREFIX = re.compile(r"^/v(\d+\.\d+)(?=/|$)")
 JSON = "application/json"
 
 
-@dataclass(frozen=True)
-class Request:
+class Request(NamedTuple):
     """Everything needed to send a request, or to print it as curl: one model for both."""
 
     method: str
@@ -159,10 +158,10 @@ def _with_body(req: Request, line: RequestLine, op) -> Request:
         path = os.path.expanduser(files[0])
         if not os.path.isfile(path):
             raise UsageError(f"@{files[0]}: no such file")
-        return _typed(replace(req, body_file=path), _file_content_type(op, path))
+        return _typed(req._replace(body_file=path), _file_content_type(op, path))
     if fields:
         data = json.dumps(body.build(fields), ensure_ascii=False, separators=(",", ":"))
-        return _typed(replace(req, body=data.encode()), JSON)
+        return _typed(req._replace(body=data.encode()), JSON)
     return req
 
 
@@ -180,4 +179,4 @@ def _file_content_type(op, path: str) -> str:
 def _typed(req: Request, content_type: str) -> Request:
     if req.header("Content-Type"):
         return req
-    return replace(req, headers=req.headers + (("Content-Type", content_type),))
+    return req._replace(headers=req.headers + (("Content-Type", content_type),))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -34,8 +33,7 @@ _BINARY_TYPES = ("application/x-tar", "application/octet-stream", "application/g
                  "application/x-gzip", "application/x-xz", "application/zip", "application/x-bzip2")
 
 
-@dataclass(frozen=True)
-class Exchange:
+class Exchange(NamedTuple):
     """What the kind depends on, besides the response: the request and the spec's `produces`."""
 
     method: str
@@ -52,7 +50,7 @@ class Rule(NamedTuple):
     """
 
     method: str
-    pattern: re.Pattern
+    template: str  # "/containers/{}/logs": {} stands for one or more characters
     kind: str
     before: str | None = None
     unless: tuple = ()  # of (query name, values)
@@ -60,7 +58,10 @@ class Rule(NamedTuple):
 
     def applies(self, ex: Exchange) -> bool:
         """True when this rule covers the exchange."""
-        if ex.method != self.method or not self.pattern.fullmatch(ex.path):
+        if ex.method != self.method:
+            return False
+        literal_head = self.template.partition("{}")[0]  # cheap test first: most rules never compile
+        if not ex.path.startswith((literal_head, "/v")) or not _template_rx(self.template).fullmatch(ex.path):
             return False
         if self.before and ex.version and version_key(ex.version) >= version_key(self.before):
             return False
@@ -187,10 +188,15 @@ def _rule(entry: dict) -> Rule:
     method, _, template = entry["match"].partition(" ")
     if entry["kind"] not in KINDS or not template.startswith("/"):
         raise ValueError(f"bad rule {entry['match']!r}: kind {entry['kind']!r}")
-    body = re.escape(template).replace(re.escape("{}"), ".+")
-    pattern = re.compile(r"(?:/v\d+(?:\.\d+){1,2})?" + body)
     unless = tuple((str(k), tuple(str(v) for v in vs)) for k, vs in (entry.get("unless") or {}).items())
-    return Rule(method.upper(), pattern, entry["kind"], entry.get("before"), unless, entry.get("why", ""))
+    return Rule(method.upper(), template, entry["kind"], entry.get("before"), unless, entry.get("why", ""))
+
+
+@lru_cache(maxsize=None)
+def _template_rx(template: str) -> re.Pattern:
+    """The regex for a rule's template, compiled on first use: a start compiles only what it meets."""
+    body = re.escape(template).replace(re.escape("{}"), ".+")
+    return re.compile(r"(?:/v\d+(?:\.\d+){1,2})?" + body)
 
 
 def _read_yaml(path: str) -> dict:

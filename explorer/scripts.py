@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from explorer import commands, curlcmd, expect, recording, variables
 from explorer.errors import ExplorerError, UsageError
@@ -12,8 +12,7 @@ from explorer.errors import ExplorerError, UsageError
 MAX_DEPTH = 20  # `run` inside `run`: deeper than this is a loop
 
 
-@dataclass(frozen=True)
-class ScriptLine:
+class ScriptLine(NamedTuple):
     """One command of a script: its text (continuations joined) and where it starts."""
 
     source: str
@@ -72,10 +71,10 @@ def numbered(source: str, texts) -> list:
 
 # -- replay ---------------------------------------------------------------------------------------
 
-@dataclass
 class _Tally:
-    passed: int = 0
-    failed: int = 0
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
 
 
 def replay(session, lines: list, keep_going: bool = False, summary: bool = False) -> int:
@@ -170,7 +169,7 @@ def dry_run(session, cmd):
     if isinstance(cmd, commands.CurlPaste):
         req = curlcmd.parse(cmd.argv).request
         if req.api_version is None:
-            req = replace(req, api_version=session.api_version(False))
+            req = req._replace(api_version=session.api_version(False))
     else:
         req = session.build(cmd, need_engine=False)
     session.console.stdout.write(session.curl_line(req).encode() + b"\n")

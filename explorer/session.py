@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from explorer import commands, curlcmd, redirect, request, variables
 from explorer.config import check_version, endpoint_address, version_key
@@ -12,8 +12,7 @@ from explorer.errors import EngineError, ExplorerError, SpecError, UsageError
 OFFLINE_RETRY_SECONDS = 30.0
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     """What one line did: its exit code (0 ok, 1 HTTP >= 400, 2 usage/engine/spec) and status."""
 
     exit_code: int = 0
@@ -113,7 +112,7 @@ class Session:
                               f"not {pasted.socket} as the pasted line says")
         req = pasted.request
         if req.api_version is None:
-            req = replace(req, api_version=self.api_version())
+            req = req._replace(api_version=self.api_version())
         return self.send(req)
 
     def _meta(self, cmd) -> Outcome:

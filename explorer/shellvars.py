@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 import secrets
 import shlex
-from dataclasses import replace
 
 from explorer import commands, variables
 from explorer.errors import UsageError
@@ -68,9 +67,9 @@ class Markers:
         for item in cmd.items:
             if item.kind in ("field", "json"):
                 value = self._flavour(item.value) if item.kind == "field" else item.value
-                item = replace(item, name=self._flavour(item.name), value=value)
+                item = item._replace(name=self._flavour(item.name), value=value)
             items.append(item)
-        return replace(cmd, items=tuple(items))
+        return cmd._replace(items=tuple(items))
 
     def _flavour(self, text: str) -> str:
         return self.pattern.sub(lambda m: f"eev{self.token}{JSON_STRING}{m.group(2)}x", text)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import pycurl
 
@@ -13,8 +13,7 @@ from explorer.errors import EngineError
 USER_AGENT = f"engine-explorer/{__version__}"
 
 
-@dataclass(frozen=True)
-class Endpoint:
+class Endpoint(NamedTuple):
     """Where the engine listens: a unix socket (base_url is then http://localhost) or a URL."""
 
     socket: str | None
@@ -26,8 +25,7 @@ class Endpoint:
         return f"unix://{self.socket}" if self.socket else self.base_url
 
 
-@dataclass(frozen=True)
-class Response:
+class Response(NamedTuple):
     """What came back: status line, headers in order, body (empty when streamed to a sink)."""
 
     status: int

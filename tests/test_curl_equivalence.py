@@ -127,9 +127,8 @@ def printed_and_sent(line: str, host: str, spec: str):
     if isinstance(cmd, commands.CurlPaste):
         req = curlcmd.parse(cmd.argv).request
         if req.api_version is None:
-            from dataclasses import replace
-
-            req = replace(req, api_version="1.41")
+            
+            req = req._replace(api_version="1.41")
     else:
         req = session.build(cmd)
     return session, session.curl_line(req), req

@@ -81,7 +81,7 @@ def test_expected_before_sending(exchange, kind):
 def test_the_overlay_file_parses_and_every_rule_is_used_once():
     rules = r.load_rules()
     assert len(rules) > 20
-    assert len({(x.method, x.pattern.pattern, x.before) for x in rules}) == len(rules)
+    assert len({(x.method, x.template, x.before) for x in rules}) == len(rules)
 
 
 def test_a_bad_rule_is_a_spec_error_naming_the_file():

@@ -18,9 +18,9 @@ from explorer.errors import SpecError
 from explorer.spec.index import SpecIndex
 from explorer.spec.model import Operation, Param, SpecInfo
 
-FORMAT = 1  # bump when what is pickled changes meaning; the model's field names are added below
+FORMAT = 2  # bump when what is pickled changes meaning; the model's field names are added below
 _LAYOUT = "%08x" % zlib.crc32(" ".join(
-    name for cls in (Operation, Param, SpecInfo) for name in cls.__dataclass_fields__).encode())
+    name for cls in (Operation, Param, SpecInfo) for name in cls._fields).encode())
 _SUFFIX = f"f{FORMAT}-{_LAYOUT}"
 _RACY_NS = 2_000_000_000  # a file changed this recently may change again within the same mtime tick
 
@@ -113,11 +113,9 @@ def _read_definitions(file: str, source: str) -> dict:
 
 def _moved(info: SpecInfo, path: str) -> SpecInfo:
     """`info` of content cached from another path, now read from `path`."""
-    from dataclasses import replace
-
     from explorer.spec import load
 
-    return replace(info, source=path, api_version=info.api_version or load.api_version_from_name(path))
+    return info._replace(source=path, api_version=info.api_version or load.api_version_from_name(path))
 
 
 def _read_spec(path: str) -> bytes:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import replace
 
 from explorer.errors import SpecError
 from explorer.spec.model import Operation, Param, SpecInfo
@@ -173,7 +172,7 @@ def operations(doc: dict) -> tuple:
             if isinstance(raw, dict):
                 op = _operation(doc, method.upper(), str(template), raw, shared)
                 if op.operation_id in seen:  # a duplicate would be unreachable by id
-                    op = replace(op, operation_id=_synthetic_id(op.method, op.path))
+                    op = op._replace(operation_id=_synthetic_id(op.method, op.path))
                 seen.add(op.operation_id)
                 found.append(op)
     return tuple(found)

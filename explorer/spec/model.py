@@ -1,11 +1,10 @@
 """The spec as the rest of the program sees it: operations, parameters, schemas."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Param:
+class Param(NamedTuple):
     """One parameter of an operation (Swagger 2.0 shape; OpenAPI 3 is mapped onto it)."""
 
     name: str
@@ -19,8 +18,7 @@ class Param:
     schema: dict | None = None  # body schema, `$ref`s left in place (see SpecIndex.resolve)
 
 
-@dataclass(frozen=True)
-class Operation:
+class Operation(NamedTuple):
     """One (method, path template) of the spec."""
 
     method: str  # upper case
@@ -52,8 +50,7 @@ class Operation:
         return found[0] if found else None
 
 
-@dataclass(frozen=True)
-class SpecInfo:
+class SpecInfo(NamedTuple):
     """Where a loaded spec came from."""
 
     source: str  # file path or URL
@@ -62,4 +59,4 @@ class SpecInfo:
     version: str = ""  # info.version as written in the spec
     api_version: str = ""  # "1.41" when known (from file name or info.version), else ""
     flavour: str = "docker"  # "docker" | "podman" | "other"
-    extra: dict = field(default_factory=dict)
+    extra: dict | None = None  # format-specific facts (e.g. base_path); None when there are none

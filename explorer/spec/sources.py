@@ -9,7 +9,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from explorer.errors import ExplorerError, SpecError
 from explorer.spec.cache import cache_dir, write_atomic
@@ -23,8 +23,7 @@ _VERSION_RX = re.compile(r"\d+\.\d+")
 Fetch = Callable[[str], bytes]
 
 
-@dataclass(frozen=True)
-class SpecChoice:
+class SpecChoice(NamedTuple):
     """The spec file to use, its API version ("" when unknown) and one line saying why."""
 
     path: str
