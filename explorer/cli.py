@@ -1,55 +1,25 @@
 """Command line → settings, console and session; then the REPL, -c, -f or stdin. No logic of its own."""
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 
-from explorer import __version__
+from explorer import options
 from explorer.config import Settings, check_version
 from explorer.errors import ExplorerError
 
 USAGE_EXIT = 2
 
 
-def parser() -> argparse.ArgumentParser:
-    """The argument parser (also documents every option)."""
-    p = argparse.ArgumentParser(
-        prog="engine-explorer",
-        description="Explore the Docker Engine API: send requests, see the equivalent curl line.",
-        epilog="Exit codes: 0 all responses 2xx/3xx, 1 a response >= 400, 2 usage, connection or spec error; "
-               "-f FILE: 1 when any line fails (an error response no `expect status` covers, a failed "
-               "expectation, an error), 2 when FILE cannot be read.",
-    )
-    p.add_argument("-c", dest="commands", action="append", metavar="LINE",
-                   help="run one command line (repeatable, in order)")
-    p.add_argument("-f", dest="file", metavar="FILE", help="run the lines of FILE (- for stdin)")
-    p.add_argument("-H", "--host", help="engine address: unix:///path, tcp://host:port, http(s)://host:port")
-    p.add_argument("--unix-socket", metavar="PATH", help="engine unix socket (curl's spelling)")
-    p.add_argument("--spec", metavar="PATH|URL", help="the OpenAPI/Swagger spec to use")
-    p.add_argument("--api-version", metavar="1.NN", help="pin the API version (else negotiated)")
-    p.add_argument("--timeout", type=float, default=0, metavar="SECONDS",
-                   help="give up on a request after SECONDS (default: wait)")
-    p.add_argument("--keep-going", action="store_true",
-                   help="with -c/-f: go on after a failure (-f ends with `N passed, M failed`)")
-    p.add_argument("--var", action="append", metavar="NAME=VALUE", help="set {{NAME}} for the script (repeatable)")
-    p.add_argument("--dry-run", action="store_true", help="print each request's curl line, send nothing")
-    p.add_argument("--export", metavar="FILE", help="write the -f/-c script as a standalone sh script of curl commands")
-    p.add_argument("-v", "--verbose", action="store_true", help="print curl lines, status and headers to stderr")
-    p.add_argument("--pretty", action="store_true", help="indent JSON bodies")
-    p.add_argument("--vi", action="store_true", help="Vi key bindings at the prompt (default: Emacs)")
-    p.add_argument("--show-secrets", action="store_true",
-                   help="print X-Registry-Auth/-Config values in curl lines (redacted by default)")
-    p.add_argument("--version", action="version", version=f"engine-explorer {__version__}")
-    return p
-
-
 def main(argv=None) -> int:
     """Entry point of `engine-explorer`."""
-    try:
-        args = parser().parse_args(argv)
-    except SystemExit as stop:
-        return stop.code if isinstance(stop.code, int) else USAGE_EXIT
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = options.quick_parse(argv)
+    if args is None:
+        try:
+            args = options.parser().parse_args(argv)
+        except SystemExit as stop:
+            return stop.code if isinstance(stop.code, int) else USAGE_EXIT
     try:
         return _run(args)
     except ExplorerError as err:

@@ -1,0 +1,91 @@
+"""The command-line options, as one table: argparse is built from it for --help and errors,
+and a quick reader takes the common lines without importing argparse (which, with gettext,
+locale and shutil, costs a -c start about ten milliseconds)."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from explorer import __version__
+
+# (flags, dest, kind, metavar, help); kind: "append" | "value" | "float" | "flag"
+OPTIONS = (
+    (("-c",), "commands", "append", "LINE", "run one command line (repeatable, in order)"),
+    (("-f",), "file", "value", "FILE", "run the lines of FILE (- for stdin)"),
+    (("-H", "--host"), "host", "value", "URL",
+     "engine address: unix:///path, tcp://host:port, http(s)://host:port"),
+    (("--unix-socket",), "unix_socket", "value", "PATH", "engine unix socket (curl's spelling)"),
+    (("--spec",), "spec", "value", "PATH|URL", "the OpenAPI/Swagger spec to use"),
+    (("--api-version",), "api_version", "value", "1.NN", "pin the API version (else negotiated)"),
+    (("--timeout",), "timeout", "float", "SECONDS", "give up on a request after SECONDS (default: wait)"),
+    (("--keep-going",), "keep_going", "flag", None,
+     "with -c/-f: go on after a failure (-f ends with `N passed, M failed`)"),
+    (("--var",), "var", "append", "NAME=VALUE", "set {{NAME}} for the script (repeatable)"),
+    (("--dry-run",), "dry_run", "flag", None, "print each request's curl line, send nothing"),
+    (("--export",), "export", "value", "FILE",
+     "write the -f/-c script as a standalone sh script of curl commands"),
+    (("-v", "--verbose"), "verbose", "flag", None, "print curl lines, status and headers to stderr"),
+    (("--pretty",), "pretty", "flag", None, "indent JSON bodies"),
+    (("--vi",), "vi", "flag", None, "Vi key bindings at the prompt (default: Emacs)"),
+    (("--show-secrets",), "show_secrets", "flag", None,
+     "print X-Registry-Auth/-Config values in curl lines (redacted by default)"),
+)
+DEFAULTS = {"append": None, "value": None, "float": 0.0, "flag": False}
+EPILOG = ("Exit codes: 0 all responses 2xx/3xx, 1 a response >= 400, 2 usage, connection or spec error; "
+          "-f FILE: 1 when any line fails (an error response no `expect status` covers, a failed "
+          "expectation, an error), 2 when FILE cannot be read.")
+_BY_FLAG = {flag: (dest, kind) for flags, dest, kind, _, _ in OPTIONS for flag in flags}
+
+
+def parser():
+    """The argparse parser for the table (help, --version, and every error message)."""
+    import argparse
+
+    p = argparse.ArgumentParser(
+        prog="engine-explorer",
+        description="Explore the Docker Engine API: send requests, see the equivalent curl line.",
+        epilog=EPILOG)
+    for flags, dest, kind, metavar, text in OPTIONS:
+        extra = {"action": "store_true"} if kind == "flag" else {"metavar": metavar}
+        if kind == "append":
+            extra["action"] = "append"
+        if kind == "float":
+            extra.update(type=float, default=0.0)
+        p.add_argument(*flags, dest=dest, help=text, **extra)
+    p.add_argument("--version", action="version", version=f"engine-explorer {__version__}")
+    return p
+
+
+def quick_parse(argv: list):
+    """The options of a plain command line, or None when argparse must look (help, errors…)."""
+    args = SimpleNamespace(**{dest: DEFAULTS[kind] for _, dest, kind, _, _ in OPTIONS})
+    i = 0
+    while i < len(argv):
+        word, i = argv[i], i + 1
+        flag, eq, inline = word.partition("=") if word.startswith("--") else (word, "", "")
+        if flag not in _BY_FLAG:
+            return None
+        dest, kind = _BY_FLAG[flag]
+        if kind == "flag":
+            if eq:
+                return None
+            setattr(args, dest, True)
+            continue
+        if not eq:
+            if i >= len(argv) or (argv[i].startswith("-") and argv[i] != "-"):
+                return None  # argparse reads `-c -v` as a missing value: let it say so
+            inline, i = argv[i], i + 1
+        if not _store(args, dest, kind, inline):
+            return None
+    return args
+
+
+def _store(args, dest: str, kind: str, value: str) -> bool:
+    if kind == "float":
+        try:
+            value = float(value)
+        except ValueError:
+            return False
+    if kind == "append":
+        value = (getattr(args, dest) or []) + [value]
+    setattr(args, dest, value)
+    return True
