@@ -97,9 +97,21 @@ def strip_comment(line: str) -> str:
     """Drop a `#` comment the way a shell does: only a `#` that starts a word, outside quotes."""
     if "#" not in line:
         return line
-    quote = None
+    for i, ch, bare, _ in shell_scan(line):
+        if bare and ch == "#" and (i == 0 or line[i - 1].isspace()):
+            return line[:i]
+    return line
+
+
+def shell_scan(line: str, quote=None):
+    """Yield (index, char, bare, quote after it), reading quotes and escapes as a shell does.
+
+    `bare` is true for a character outside quotes and not escaped (where `#`, `|` and `>` mean
+    something); `quote` is the quote in force when the scan starts.
+    """
     escaped = False
     for i, ch in enumerate(line):
+        bare = False
         if escaped:
             escaped = False
         elif ch == "\\" and quote != "'":
@@ -108,9 +120,9 @@ def strip_comment(line: str) -> str:
             quote = None if ch == quote else quote
         elif ch in "'\"":
             quote = ch
-        elif ch == "#" and (i == 0 or line[i - 1].isspace()):
-            return line[:i]
-    return line
+        else:
+            bare = True
+        yield i, ch, bare, quote
 
 
 def _parse_curl(words: list):

@@ -9,7 +9,7 @@ import os
 import shlex
 from typing import NamedTuple
 
-from explorer.commands import strip_comment
+from explorer.commands import shell_scan, strip_comment
 from explorer.errors import UsageError
 from explorer.metacmds import HANDLERS as META_WORDS
 
@@ -53,18 +53,8 @@ def _operator_at(line: str) -> int:
     """Index of the first `|` or `>` outside quotes and not escaped, else -1."""
     if "|" not in line and ">" not in line:
         return -1
-    quote = None
-    escaped = False
-    for i, ch in enumerate(line):
-        if escaped:
-            escaped = False
-        elif ch == "\\" and quote != "'":
-            escaped = True
-        elif quote:
-            quote = None if ch == quote else quote
-        elif ch in "'\"":
-            quote = ch
-        elif ch in "|>":
+    for i, ch, bare, _ in shell_scan(line):
+        if bare and ch in "|>":
             return i
     return -1
 

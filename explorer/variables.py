@@ -5,7 +5,7 @@ import json
 import re
 import shlex
 
-from explorer.commands import strip_comment
+from explorer.commands import shell_scan, strip_comment
 from explorer.errors import UsageError
 
 NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
@@ -65,16 +65,8 @@ def lookup_variable(name: str, values: dict, env) -> str:
 
 def _quote_state(line: str, start: int, end: int, quote):
     """The shell quote in force at `end`, scanning from `start` where `quote` was in force."""
-    escaped = False
-    for ch in line[start:end]:
-        if escaped:
-            escaped = False
-        elif ch == "\\" and quote != "'":
-            escaped = True
-        elif quote:
-            quote = None if ch == quote else quote
-        elif ch in "'\"":
-            quote = ch
+    for _, _, _, quote in shell_scan(line[start:end], quote):
+        pass
     return quote
 
 
