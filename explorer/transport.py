@@ -87,6 +87,7 @@ class Transport:
         self._plain = plain
         self._sink, self._chunks, self._received = sink, [], 0
         self._head = _HeaderParser(on_headers)
+        c.setopt(pycurl.HEADERFUNCTION, self._head.feed)  # called per header line: no extra frame
         c.setopt(pycurl.URL, self._base + req.target())
         upload = None if plain else _set_method_and_body(c, req)
         start = time.perf_counter()
@@ -111,7 +112,6 @@ class Transport:
             c.setopt(pycurl.TIMEOUT_MS, self.timeout_ms)
         c.setopt(pycurl.NOSIGNAL, 1)
         c.setopt(pycurl.WRITEFUNCTION, self._write)
-        c.setopt(pycurl.HEADERFUNCTION, self._header)
         # A Ctrl-C wakes libcurl's poll, which then calls this: Python runs the signal handler and
         # KeyboardInterrupt ends even an idle endless stream (events, logs follow) at once.
         c.setopt(pycurl.NOPROGRESS, 0)
@@ -124,8 +124,6 @@ class Transport:
             return None
         return self._sink(data)  # a count other than len(data) (e.g. 0) aborts: curl error 23
 
-    def _header(self, line: bytes):
-        return self._head.feed(line)
 
     def _explain(self, err) -> EngineError:
         code, message = err.args[0], err.args[1] if len(err.args) > 1 else ""
@@ -185,11 +183,10 @@ class _HeaderParser:
     def __init__(self, on_headers=None):
         self.on_headers = on_headers
         self.lines: list = []
+        self.parsed = (-1, None)  # (len(lines) when parsed, result()): parse each block once
 
     def feed(self, line: bytes):
-        if line.startswith(b"HTTP/"):
-            self.lines = []
-        self.lines.append(line)
+        self.lines.append(line)  # kept cheap: libcurl calls this once per header line
         if self.on_headers is not None and line == b"\r\n":
             status, reason, headers = self.result()
             if status >= 200:
@@ -197,9 +194,18 @@ class _HeaderParser:
         return None
 
     def result(self) -> tuple:
-        """(status, reason, headers) of the last header block."""
+        """(status, reason, headers) of the last header block (a 100 Continue block is skipped)."""
+        if self.parsed[0] != len(self.lines):
+            self.parsed = (len(self.lines), self._parse())
+        return self.parsed[1]
+
+    def _parse(self) -> tuple:
+        start = 0
+        for i, raw in enumerate(self.lines):
+            if raw.startswith(b"HTTP/"):
+                start = i
         status, reason, headers = 0, "", []
-        for raw in self.lines:
+        for raw in self.lines[start:]:
             text = raw.decode("latin-1").rstrip("\r\n")
             if text.startswith("HTTP/"):
                 parts = text.split(" ", 2)

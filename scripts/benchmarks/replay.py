@@ -7,12 +7,13 @@ the start-up of a one-line script is also shown, and the rate without it, to tel
 from __future__ import annotations
 
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+
+from baselines import api_version, curl_seconds_per_request, raw_socket_seconds, socket_path
 
 N = 2000
 CURL_RUNS = 200
@@ -26,63 +27,12 @@ def python() -> str:
     return venv if os.path.exists(venv) else sys.executable
 
 
-def socket_path(host: str) -> str:
-    if not host.startswith("unix://"):
-        raise SystemExit(f"DOCKER_HOST must be unix:///path for this benchmark, not {host}")
-    return host[len("unix://"):]
-
-
-def api_version(sock_path: str) -> str:
-    """The engine's API version, from /_ping's Api-Version header."""
-    s = socket.socket(socket.AF_UNIX)
-    s.connect(sock_path)
-    s.sendall(b"GET /_ping HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-    data = b""
-    while chunk := s.recv(65536):
-        data += chunk
-    s.close()
-    for line in data.split(b"\r\n"):
-        if line.lower().startswith(b"api-version:"):
-            return line.split(b":", 1)[1].strip().decode()
-    raise SystemExit("the engine sent no Api-Version")
-
-
-def raw_socket_floor(sock_path: str, version: str) -> float:
-    """Seconds for N requests over one keep-alive unix socket, hand-written HTTP: the floor."""
-    s = socket.socket(socket.AF_UNIX)
-    s.connect(sock_path)
-    req = f"GET /v{version}/_ping HTTP/1.1\r\nHost: localhost\r\n\r\n".encode()
-    buf = b""
-    start = time.perf_counter()
-    for _ in range(N):
-        s.sendall(req)
-        while True:
-            end = buf.find(b"\r\n\r\n")
-            if end >= 0:
-                length = int(buf[:end].lower().split(b"content-length:")[1].split(b"\r\n")[0])
-                if len(buf) >= end + 4 + length:
-                    buf = buf[end + 4 + length:]
-                    break
-            buf += s.recv(65536)
-    elapsed = time.perf_counter() - start
-    s.close()
-    return elapsed
-
-
 def replay_seconds(host: str, script: str) -> float:
     """Wall time of `engine-explorer -f script`, a fresh process, bodies to /dev/null."""
     cmd = [python(), "-m", "explorer", "-H", host, "-f", script]
     start = time.perf_counter()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
     return time.perf_counter() - start
-
-
-def curl_seconds_per_request(sock_path: str, version: str) -> float:
-    url = f"http://localhost/v{version}/_ping"
-    start = time.perf_counter()
-    for _ in range(CURL_RUNS):
-        subprocess.run(["curl", "-s", "--unix-socket", sock_path, url], stdout=subprocess.DEVNULL, check=True)
-    return (time.perf_counter() - start) / CURL_RUNS
 
 
 def write_script(folder: str, name: str, lines: int) -> str:
@@ -99,10 +49,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="ee-bench-") as folder:
         big, one = write_script(folder, "ping.ee", N), write_script(folder, "one.ee", 1)
         replay_seconds(host, one)  # warm the spec cache and the page cache
-        floor = statistics.median(raw_socket_floor(sock_path, version) for _ in range(REPEATS))
+        floor = statistics.median(raw_socket_seconds(sock_path, version, N) for _ in range(REPEATS))
         ours = statistics.median(replay_seconds(host, big) for _ in range(REPEATS))
         start_up = statistics.median(replay_seconds(host, one) for _ in range(REPEATS))
-    curl = curl_seconds_per_request(sock_path, version)
+    curl = curl_seconds_per_request(sock_path, version, CURL_RUNS)
     rates = {
         "raw keep-alive socket (floor)": N / floor,
         f"engine-explorer -f, {N} lines": N / ours,

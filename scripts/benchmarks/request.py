@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import io
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
+from baselines import curl_seconds_per_request, raw_socket_seconds
 from explorer.config import Settings, parse_host
 from explorer.output import Console
 from explorer.request import Request
@@ -19,29 +19,6 @@ from explorer.transport import Endpoint, Transport
 N = 2000
 CURL_RUNS = 200
 START_RUNS = 30
-
-
-def raw_socket_floor(sock_path: str, version: str) -> float:
-    """Requests/s over one keep-alive unix socket, hand-written HTTP: the floor for any client."""
-    s = socket.socket(socket.AF_UNIX)
-    s.connect(sock_path)
-    req = f"GET /v{version}/_ping HTTP/1.1\r\nHost: localhost\r\n\r\n".encode()
-    start = time.perf_counter()
-    buf = b""
-    for _ in range(N):
-        s.sendall(req)
-        while True:
-            head_end = buf.find(b"\r\n\r\n")
-            if head_end >= 0:
-                head = buf[:head_end].lower()
-                length = int(head.split(b"content-length:")[1].split(b"\r\n")[0])
-                if len(buf) >= head_end + 4 + length:
-                    buf = buf[head_end + 4 + length:]
-                    break
-            buf += s.recv(65536)
-    elapsed = time.perf_counter() - start
-    s.close()
-    return N / elapsed
 
 
 def transport_rate(sock_path: str, version: str) -> float:
@@ -67,14 +44,6 @@ def session_rate(host: str) -> float:
     elapsed = time.perf_counter() - start
     session.close()
     return N / elapsed
-
-
-def curl_rate(sock_path: str, version: str) -> float:
-    url = f"http://localhost/v{version}/_ping"
-    start = time.perf_counter()
-    for _ in range(CURL_RUNS):
-        subprocess.run(["curl", "-s", "--unix-socket", sock_path, url], stdout=subprocess.DEVNULL, check=True)
-    return CURL_RUNS / (time.perf_counter() - start)
 
 
 BARE = """import pycurl, io
@@ -111,12 +80,12 @@ def main() -> None:
     host = os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock"
     sock_path, _ = parse_host(host)
     version = Session(Settings(host=host), Console(stdout=io.BytesIO(), stderr=io.BytesIO())).api_version()
-    floor = raw_socket_floor(sock_path, version)
+    floor = N / raw_socket_seconds(sock_path, version, N)
     rates = {
         "raw keep-alive socket (floor)": floor,
         "transport.send": transport_rate(sock_path, version),
         "session.execute": session_rate(host),
-        f"curl CLI loop ({CURL_RUNS} runs)": curl_rate(sock_path, version),
+        f"curl CLI loop ({CURL_RUNS} runs)": 1 / curl_seconds_per_request(sock_path, version, CURL_RUNS),
     }
     print(f"GET /_ping x{N} against {host} (API {version})")
     for name, rate in rates.items():
