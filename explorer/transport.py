@@ -204,15 +204,15 @@ class _HeaderParser:
         for i, raw in enumerate(self.lines):
             if raw.startswith(b"HTTP/"):
                 start = i
-        status, reason, headers = 0, "", []
-        for raw in self.lines[start:]:
-            text = raw.decode("latin-1").rstrip("\r\n")
-            if text.startswith("HTTP/"):
-                parts = text.split(" ", 2)
-                status = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
-                reason = parts[2] if len(parts) > 2 else ""
-            elif ":" in text:
-                name, _, value = text.partition(":")
+        # One decode and split for the block: per-line work here is paid on every request.
+        status_line, *lines = b"".join(self.lines[start:]).decode("latin-1").split("\r\n")
+        parts = status_line.split(" ", 2)
+        status = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+        reason = parts[2] if len(parts) > 2 else ""
+        headers = []
+        for text in lines:
+            name, sep, value = text.partition(":")
+            if sep:
                 headers.append((name, value.strip()))
         return status, reason, tuple(headers)
 

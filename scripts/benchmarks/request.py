@@ -32,6 +32,23 @@ def transport_rate(sock_path: str, version: str) -> float:
     return N / elapsed
 
 
+def bare_pycurl_rate(sock_path: str, version: str) -> float:
+    """libcurl's own ceiling: one handle, URL set once, no callbacks but the body writer."""
+    import pycurl
+
+    c = pycurl.Curl()
+    c.setopt(pycurl.UNIX_SOCKET_PATH, sock_path)
+    c.setopt(pycurl.URL, f"http://localhost/v{version}/_ping")
+    c.setopt(pycurl.NOSIGNAL, 1)
+    c.setopt(pycurl.WRITEFUNCTION, lambda data: None)
+    start = time.perf_counter()
+    for _ in range(N):
+        c.perform()
+    elapsed = time.perf_counter() - start
+    c.close()
+    return N / elapsed
+
+
 def session_rate(host: str) -> float:
     console = Console(stdout=io.BytesIO(), stderr=io.BytesIO())
     session = Session(Settings(host=host), console)
@@ -83,13 +100,14 @@ def main() -> None:
     floor = N / raw_socket_seconds(sock_path, version, N)
     rates = {
         "raw keep-alive socket (floor)": floor,
+        "bare pycurl loop (libcurl ceiling)": bare_pycurl_rate(sock_path, version),
         "transport.send": transport_rate(sock_path, version),
         "session.execute": session_rate(host),
         f"curl CLI loop ({CURL_RUNS} runs)": 1 / curl_seconds_per_request(sock_path, version, CURL_RUNS),
     }
     print(f"GET /_ping x{N} against {host} (API {version})")
     for name, rate in rates.items():
-        print(f"  {name:<32} {rate:9.0f} req/s   {rate / floor:5.2f}x floor")
+        print(f"  {name:<36} {rate:9.0f} req/s   {rate / floor:5.2f}x floor")
     print("  targets: transport >= 0.85x floor, session >= 0.50x floor")
     ours, bare = start_times(host, sock_path, version)
     print(f"whole process, median of {START_RUNS}: engine-explorer -c /_ping {ours * 1000:.1f} ms, "
