@@ -6,6 +6,7 @@ import re
 
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 
+from explorer.commands import shell_scan
 from explorer.config import xdg_dir
 from explorer.curlcmd import REDACTED
 
@@ -59,17 +60,10 @@ def redact_line(line: str) -> str:
 
 def _quote_at(line: str, index: int) -> str:
     """The shell quote open at `index` ("" when none)."""
-    quote, escaped = "", False
-    for ch in line[:index]:
-        if escaped:
-            escaped = False
-        elif quote:
-            quote = "" if ch == quote else quote
-        elif ch == "\\":
-            escaped = True
-        elif ch in "'\"":
-            quote = ch
-    return quote
+    quote = None
+    for _, _, _, quote in shell_scan(line[:index]):
+        pass
+    return quote or ""
 
 
 def _value_end(line: str, start: int, outer: str) -> int:
