@@ -9,7 +9,7 @@ from typing import NamedTuple
 from explorer.errors import UsageError
 
 DEFAULT_SOCKET = "/var/run/docker.sock"
-_VERSION = re.compile(r"^v?(\d+\.\d+)$")
+_VERSION = re.compile(r"^v?(\d+\.\d+(?:\.\d+)?)$")  # 1.41; Podman's libpod API also takes 5.0.0
 
 
 class Settings(NamedTuple):
@@ -66,7 +66,7 @@ def check_version(text: str, where: str) -> str:
     """`1.41` or `v1.41` → "1.41"; anything else is a usage error naming `where`."""
     m = _VERSION.match(text.strip())
     if not m:
-        raise UsageError(f"{where}: `{text}` is not an API version; write it like 1.41")
+        raise UsageError(f"{where}: `{text}` is not an API version; write it like 1.41 (or 5.0.0 for libpod)")
     return m.group(1)
 
 

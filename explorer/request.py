@@ -12,7 +12,7 @@ from explorer import body, validate
 from explorer.commands import RequestLine
 from explorer.errors import UsageError
 
-_VERSION_PREFIX = re.compile(r"^/v(\d+\.\d+)(?=/|$)")
+_VERSION_PREFIX = re.compile(r"^/v(\d+\.\d+(?:\.\d+)?)(?=/|$)")  # Podman's docs write /v5.0.0/libpod/…
 JSON = "application/json"
 
 

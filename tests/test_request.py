@@ -114,6 +114,7 @@ def test_without_a_spec_paths_still_work():
     ("/version", ("/version", (), None)),
     ("/v1.41", ("/", (), "1.41")),
     ("/v1.41x/foo", ("/v1.41x/foo", (), None)),
+    ("/v5.0.0/libpod/info", ("/libpod/info", (), "5.0.0")),
     ("/containers/a%20b/json", ("/containers/a b/json", (), None)),
 ])
 def test_split_target(target, expected):
