@@ -34,7 +34,9 @@ def _run(args) -> int:
     from explorer.output import Console
     from explorer.session import Session
 
-    lines = _batch_lines(args)
+    # A plain `-c LINE` needs none of the script machinery (variables, replay, export): skip its imports.
+    quick = bool(args.commands) and not (args.var or args.dry_run or args.export)
+    lines = list(args.commands) if quick else _batch_lines(args)
     interactive = lines is None
     if args.export and interactive:
         raise ExplorerError("--export needs a script: -f FILE (or -c LINE)")
@@ -43,6 +45,8 @@ def _run(args) -> int:
                       verbose=args.verbose, tty=sys.stdout.isatty())
     session = Session(settings, console)
     try:
+        if quick:
+            return run_lines(session, lines, keep_going=args.keep_going)
         from explorer import scripts
 
         scripts.set_variables(session, args.var)

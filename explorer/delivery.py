@@ -12,17 +12,21 @@ import json
 
 from explorer import responses, sinks
 from explorer.errors import ExplorerError, UsageError
-from explorer.redirect import WRITE, Redirect, Target
 from explorer.session import Outcome
 
 PATH_STAT = "X-Docker-Container-Path-Stat"
 
 
-def deliver(session, req, redirect: Redirect | None = None):
+def deliver(session, req, redirect=None):
     """Send `req` and show or write its response; the Outcome (exit 1 on >= 400 or an in-band error)."""
     console = session.console
     ex = exchange(session, req)
-    target = Target(redirect, console) if redirect else _binary_guard(console, req, ex)
+    if redirect is not None:
+        from explorer.redirect import Target
+
+        target = Target(redirect, console)
+    else:
+        target = _binary_guard(console, req, ex)
     reception = Reception(console, ex, target, session.env.get("PAGER"))
     try:
         resp = _send(session, req, reception)
@@ -86,6 +90,8 @@ def _binary_guard(console, req, ex):
     if console.interactive and console.ask is not None:
         name = (console.ask(f"{what} returns a tar; save it to file: ") or "").strip()
         if name:
+            from explorer.redirect import WRITE, Redirect, Target
+
             return Target(Redirect(WRITE, name), console)
         raise UsageError(f"nothing saved: {what} returns a tar, which is not shown; add `> FILE`")
     raise UsageError(f"{what} returns a tar, which is not written to a terminal: add `> FILE` or `| tar t`")

@@ -5,7 +5,7 @@ import os
 import time
 from typing import NamedTuple
 
-from explorer import commands, curlcmd, redirect, request, variables
+from explorer import commands, curlcmd, request
 from explorer.config import check_version, endpoint_address, version_key
 from explorer.errors import EngineError, ExplorerError, SpecError, UsageError
 
@@ -51,8 +51,17 @@ class Session:
     def execute(self, line: str) -> Outcome:
         """Run one line of the command language; errors become one line and exit code 2."""
         try:
-            text = variables.substitute(line, self.variables, self.env)
-            text, self.redirect = redirect.split(text)
+            # Most lines have no {{variable}} and no redirect: those modules load when one does.
+            text = line
+            self.redirect = None
+            if "{{" in text:
+                from explorer import variables
+
+                text = variables.substitute(text, self.variables, self.env)
+            if "|" in text or ">" in text:
+                from explorer import redirect
+
+                text, self.redirect = redirect.split(text)
             cmd = commands.parse(text)
             if cmd is None:
                 return Outcome()
