@@ -1,8 +1,9 @@
 """What kind of body a response has, from our overlay, the engine's Content-Type and the spec.
 
-Trust, highest first: a Content-Type that names a stream or binary kind; our overlay
-(specs/response-kinds.yaml), which corrects the specs and engines that say application/json or
-nothing; a stream or binary kind in the spec's `produces`; then JSON or text as labelled.
+Trust, highest first: a Content-Type that names a stream or binary kind (but not the generic
+application/octet-stream); our overlay (specs/response-kinds.yaml), which corrects the specs and
+engines that say application/json, application/octet-stream or nothing; a stream or binary kind in
+the spec's `produces`; then what the Content-Type says.
 """
 from __future__ import annotations
 
@@ -83,9 +84,14 @@ def decide(ex: Exchange, status: int, content_type: str | None, rules: tuple | N
     labelled = kind_of_type(content_type)
     if status >= 400:
         return JSON if labelled == JSON else TEXT
-    if labelled not in (None, JSON, TEXT):
+    # application/octet-stream only says "bytes": Podman labels framed logs so, and the overlay knows better.
+    if labelled not in (None, JSON, TEXT) and not (labelled == BINARY and _is_octet_stream(content_type)):
         return labelled
     return overlay_kind(ex, rules) or spec_kind(ex.produces) or labelled or TEXT
+
+
+def _is_octet_stream(content_type: str | None) -> bool:
+    return (content_type or "").split(";")[0].strip().lower() == "application/octet-stream"
 
 
 def kind_of_type(content_type: str | None) -> str | None:

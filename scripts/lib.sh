@@ -12,6 +12,9 @@ EE_SANDBOX_CMD="$EE_ROOT/scripts/sandbox-engine"
 EE_SANDBOX_DIR="${ENGINE_EXPLORER_SANDBOX:-/tmp/engine-explorer-sandbox}"
 # In EE_SANDBOX_DIR while the running sandbox was started by scripts/test (which will stop it).
 EE_SANDBOX_TEST_MARK=started-by-tests
+# The optional Podman service (scripts/sandbox-podman); it uses the same mark in its own folder.
+EE_PODMAN_CMD="$EE_ROOT/scripts/sandbox-podman"
+EE_PODMAN_DIR="${ENGINE_EXPLORER_PODMAN_SANDBOX:-/tmp/engine-explorer-podman}"
 # Built against the system libcurl, so pycurl and the curl CLI send byte-identical requests.
 # (python3-venv and python3-dev matter when python3 is Debian's own.)
 EE_BUILD_PACKAGES=(libcurl4-openssl-dev libssl-dev gcc curl python3-venv python3-dev)
@@ -101,6 +104,14 @@ ee_spec_dir_default() {
 # True when the unix socket at $1 answers GET /_ping with OK.
 ee_socket_answers() {
     [[ -S "$1" ]] && [[ "$(curl -s --max-time 3 --unix-socket "$1" http://localhost/_ping 2>/dev/null)" == OK ]]
+}
+
+# Start the Podman sandbox (or find it running) and print its unix:// address.
+ee_podman_host() {
+    local line
+    line="$("$EE_PODMAN_CMD" start)" || return 1
+    [[ "$line" == PODMAN_HOST=unix://* ]] || return 1
+    printf '%s\n' "${line#PODMAN_HOST=}"
 }
 
 # Start the sandbox engine (or find it running) and print its unix:// address.

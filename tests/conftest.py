@@ -1,7 +1,8 @@
 """Fixtures for every test: a real engine over its unix socket, the API specs, isolated XDG dirs.
 
 Stdlib only, and nothing from `explorer`: setup and teardown must not depend on the code under test.
-scripts/test starts a sandbox engine and exports ENGINE_EXPLORER_TEST_HOST; see DEVELOPERS.md.
+scripts/test starts a sandbox engine and exports ENGINE_EXPLORER_TEST_HOST, and a Podman service
+when it can (ENGINE_EXPLORER_TEST_PODMAN); see DEVELOPERS.md.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ BUSYBOX_IMAGE = "busybox:local"
 TEST_NAME_PREFIX = "ee-test-"
 DEBIAN_SPEC_V141 = Path("/usr/share/gocode/src/github.com/docker/docker/api/swagger.yaml")
 ENGINE_FIXTURES = frozenset({"engine_host", "engine_socket", "docker_api", "busybox_image"})
+PODMAN_FIXTURES = frozenset({"podman_host", "podman_api"})
 XDG_VARIABLES = ("XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME")
 
 # One token per session, so cleanup never touches what a concurrent session created.
@@ -104,11 +106,19 @@ def _find_spec_dir() -> Path | None:
     return candidate if candidate.is_dir() else None
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the `podman` mark (the `engine` mark is registered in pyproject.toml)."""
+    config.addinivalue_line("markers", "podman: needs a Podman service (skipped without one, even in CI)")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark tests that need the engine, so `-m "not engine"` runs the rest."""
+    """Mark tests that need the engine or Podman, so `-m "not engine"` runs the rest."""
     for item in items:
-        if ENGINE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & ENGINE_FIXTURES:
             item.add_marker(pytest.mark.engine)
+        if fixtures & PODMAN_FIXTURES:
+            item.add_marker(pytest.mark.podman)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -158,6 +168,40 @@ def busybox_image(docker_api: EngineAPI) -> str:
     if status != 200:
         _unavailable(f"image {BUSYBOX_IMAGE} is missing (scripts/sandbox-engine start imports it)")
     return BUSYBOX_IMAGE
+
+
+@pytest.fixture(scope="session")
+def podman_host(_unique_name_cleanup: str):
+    """A Podman service, `unix:///path`, checked to answer /_ping; else skip (even in CI).
+
+    Podman is an extra proof, not a requirement: a machine that cannot run it skips these tests.
+    At session end, what tests created there under this session's `unique_name` prefix is removed.
+    """
+    host = os.environ.get("ENGINE_EXPLORER_TEST_PODMAN", "")
+    if not host:
+        pytest.skip("ENGINE_EXPLORER_TEST_PODMAN is not set (scripts/test sets it when Podman starts)")
+    api = EngineAPI(_socket_path(host), timeout=5)
+    if not api.answers():
+        pytest.skip(f"no Podman service answers /_ping at {host}")
+    yield host
+    if api.answers():
+        _remove_named(EngineAPI(api.socket_path), _unique_name_cleanup)
+
+
+@pytest.fixture(scope="session")
+def podman_api(podman_host: str) -> EngineAPI:
+    """A stdlib client for the Podman service (its Docker-compatible API; libpod under /v5.0.0/libpod)."""
+    return EngineAPI(_socket_path(podman_host))
+
+
+@pytest.fixture(scope="session")
+def podman_spec() -> Path:
+    """Podman's libpod spec: shared/specs/podman/swagger-v5.4.2.yaml, beside the Docker spec folder."""
+    found = _find_spec_dir()
+    candidate = found.parent / "podman" / "swagger-v5.4.2.yaml" if found else None
+    if candidate is None or not candidate.is_file():
+        pytest.skip("no Podman spec (shared/specs/podman/swagger-v5.4.2.yaml)")
+    return candidate
 
 
 @pytest.fixture(scope="session")

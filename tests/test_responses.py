@@ -65,6 +65,13 @@ def test_spec_produces_a_stream():
                                   "/v1.41/containers/web/logs"])
 def test_podman_and_versioned_paths(path):
     assert r.decide(ex("GET", path), 200, None) == r.DOCKER_STREAM
+    # Podman 4.3 labels framed logs with the generic octet-stream: the overlay knows better
+    assert r.decide(ex("GET", path), 200, "application/octet-stream") == r.DOCKER_STREAM
+
+
+def test_octet_stream_stays_binary_without_a_rule():
+    assert r.decide(ex("GET", "/anything"), 200, "application/octet-stream") == r.BINARY
+    assert r.decide(ex("GET", "/containers/web/logs"), 200, "application/x-tar") == r.BINARY
 
 
 @pytest.mark.parametrize("exchange, kind", [

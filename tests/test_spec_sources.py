@@ -196,6 +196,15 @@ def test_spec_file_version_of_json_and_of_names(tmp_path):
     assert spec_file_version(str(tmp_path / "podman.yaml")) == ""
 
 
+def test_a_libpod_version_goes_with_an_explicit_spec(env, tmp_path):
+    """--api-version 5.0.0 --spec podman.yaml: the three-part version is no error."""
+    spec = tmp_path / "podman.yaml"
+    spec.write_text("info:\n  version: 5.0.0\n")
+    assert find_spec("5.0.0", spec=str(spec), env=env, fetch=no_fetch).path == str(spec)
+    with pytest.raises(SpecError, match="not like 1.41"):
+        find_spec("5.0.0.1", spec=str(spec), env=env, fetch=no_fetch)
+
+
 def test_spec_dir_must_exist(env, tmp_path):
     env["ENGINE_EXPLORER_SPEC_DIR"] = str(tmp_path / "nowhere")
     with pytest.raises(SpecError, match="ENGINE_EXPLORER_SPEC_DIR"):

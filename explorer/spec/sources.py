@@ -19,6 +19,7 @@ SYSTEM_SPECS = ("/usr/share/gocode/src/github.com/docker/docker/api/swagger.yaml
 RETRY_AFTER_S = 3600  # after a failed download, starts stay offline-fast this long
 _NAME_RX = re.compile(r"v(\d+\.\d+)\.(?:ya?ml|json)")
 _VERSION_RX = re.compile(r"\d+\.\d+")
+_WANTED_RX = re.compile(r"\d+\.\d+(?:\.\d+)?")  # --api-version 5.0.0 (Podman's libpod) with --spec
 
 Fetch = Callable[[str], bytes]
 
@@ -164,7 +165,7 @@ def _pick(versions, wanted: str | None) -> str | None:
 
 def _normalise(version: str) -> str:
     text = version.strip().lstrip("vV")
-    if not _VERSION_RX.fullmatch(text):
+    if not _WANTED_RX.fullmatch(text):
         raise SpecError(f"API version {version!r} is not like 1.41; give major.minor")
     return text
 
