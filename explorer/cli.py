@@ -41,6 +41,13 @@ def _run(args) -> int:
     if args.export and interactive:
         raise ExplorerError("--export needs a script: -f FILE (or -c LINE)")
     settings = _settings(args, interactive)
+    if not interactive:
+        # As with curl, Ctrl-C ends a non-interactive run at once, even inside a request; the
+        # transport then needs no progress callback to let it in (see transport.Transport).
+        # Output is flushed response by response, so nothing already answered is lost.
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
     console = Console(interactive=interactive, color=settings.color, pretty=args.pretty,
                       verbose=args.verbose, tty=sys.stdout.isatty())
     session = Session(settings, console)

@@ -13,6 +13,7 @@ import json
 from explorer import responses, sinks
 from explorer.errors import ExplorerError, UsageError
 from explorer.session import Outcome
+from explorer.transport import find_header
 
 PATH_STAT = "X-Docker-Container-Path-Stat"
 
@@ -21,15 +22,16 @@ def deliver(session, req, redirect=None):
     """Send `req` and show or write its response; the Outcome (exit 1 on >= 400 or an in-band error)."""
     console = session.console
     ex = exchange(session, req)
+    kind = responses.expected(ex)
     if redirect is not None:
         from explorer.redirect import Target
 
         target = Target(redirect, console)
     else:
-        target = _binary_guard(console, req, ex)
-    reception = Reception(console, ex, target, session.env.get("PAGER"))
+        target = _binary_guard(console, req, kind)
+    reception = Reception(console, ex, target, session.env.get("PAGER") if console.interactive else None)
     try:
-        resp = _send(session, req, reception)
+        resp = _send(session, req, reception, eager=kind in responses.STREAMS)
         try:
             outcome = reception.finish(resp)
         except BrokenPipeError:  # the reader went away (`| head -1`): the request is over, not failed
@@ -45,10 +47,13 @@ def deliver(session, req, redirect=None):
     return outcome
 
 
-def _send(session, req, reception):
-    """The response; None when the reader went away. A failure inside a callback is raised here."""
+def _send(session, req, reception, eager):
+    """The response; None when the reader went away. A failure inside a callback is raised here.
+
+    `eager`: a stream, whose headers are wanted (shown, -v) before its first event comes.
+    """
     try:
-        resp = session.transport().send(req, sink=reception.feed, on_headers=reception.on_headers)
+        resp = session.transport().send(req, sink=reception.feed, on_headers=reception.on_headers, eager=eager)
     except ExplorerError:
         if reception.failure is None:
             raise
@@ -82,9 +87,9 @@ def _operation(index, req):
     return None
 
 
-def _binary_guard(console, req, ex):
+def _binary_guard(console, req, kind):
     """A tar is never written to a terminal: ask for a file name (REPL), or refuse before sending."""
-    if responses.expected(ex) != responses.BINARY or not (console.interactive or console.tty):
+    if kind != responses.BINARY or not (console.interactive or console.tty):
         return None
     what = f"{req.method} {req.path}"
     if console.interactive and console.ask is not None:
@@ -132,7 +137,7 @@ class Reception:
 
     def _start(self, status: int, headers: tuple) -> None:
         self.status = status
-        kind = responses.decide(self.ex, status, _header(headers, "Content-Type"))
+        kind = responses.decide(self.ex, status, find_header(headers, "Content-Type"))
         target = self.target if status < 400 else None  # an error message is for the user's eyes
         if target is not None and kind != responses.EMPTY:
             target.open()  # `> file` makes the file even when the body is empty
@@ -158,7 +163,8 @@ class Reception:
             self.response = resp.with_body(sink.data)
             self.console.status(self.response)
             self._show(self.response)
-        self._path_stat(resp)
+        if self.ex.path.endswith("/archive"):
+            self._path_stat(resp)
         if sink.error:
             self.console.error(sink.error)
         failed = resp.status >= 400 or sink.error is not None
@@ -212,12 +218,3 @@ def decode_path_stat(value: str | None):
         return json.loads(base64.b64decode(value + "=" * (-len(value) % 4)))
     except (binascii.Error, ValueError):
         return None
-
-
-def _header(headers: tuple, name: str) -> str | None:
-    low = name.lower()
-    found = None
-    for key, value in headers:
-        if key.lower() == low:
-            found = value
-    return found

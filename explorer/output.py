@@ -69,8 +69,7 @@ class Console:
         data = resp.body
         if not data:
             return b""
-        ctype = (resp.header("Content-Type") or "").lower()
-        if (self.interactive or self.pretty) and "json" in ctype:
+        if (self.interactive or self.pretty) and "json" in (resp.header("Content-Type") or "").lower():
             data = pretty_json(data, self.color)
         if (self.interactive or self.tty) and not data.endswith(b"\n"):
             data += b"\n"

@@ -5,18 +5,21 @@ import json
 import os
 import re
 from functools import lru_cache
-from typing import NamedTuple
 from urllib.parse import parse_qsl, quote, unquote
 
 from explorer import body, validate
 from explorer.commands import RequestLine
 from explorer.errors import UsageError
+from explorer.records import record
 
 _VERSION_PREFIX = re.compile(r"^/v(\d+\.\d+(?:\.\d+)?)(?=/|$)")  # Podman's docs write /v5.0.0/libpod/…
 JSON = "application/json"
 
 
-class Request(NamedTuple):
+@record
+
+
+class Request:
     """Everything needed to send a request, or to print it as curl: one model for both."""
 
     method: str
@@ -62,12 +65,13 @@ def _quote_segment(segment: str) -> str:
 def split_target(target: str) -> tuple:
     """`/v1.41/containers/json?all=1` → ("/containers/json", (("all", "1"),), "1.41")."""
     path, _, query = target.partition("?")
-    path = unquote(path)
+    if "%" in path:
+        path = unquote(path)
     version = None
-    m = _VERSION_PREFIX.match(path)
+    m = _VERSION_PREFIX.match(path) if path.startswith("/v") else None
     if m:
         version, path = m.group(1), path[m.end():] or "/"
-    return path, tuple(parse_qsl(query, keep_blank_values=True)), version
+    return path, tuple(parse_qsl(query, keep_blank_values=True)) if query else (), version
 
 
 def build(line: RequestLine, index, api_version: str | None) -> Request:

@@ -3,16 +3,19 @@ from __future__ import annotations
 
 import os
 import time
-from typing import NamedTuple
 
 from explorer import commands, curlcmd, request
 from explorer.config import check_version, endpoint_address, version_key
 from explorer.errors import EngineError, ExplorerError, SpecError, UsageError
+from explorer.records import record
 
 OFFLINE_RETRY_SECONDS = 30.0
 
 
-class Outcome(NamedTuple):
+@record
+
+
+class Outcome:
     """What one line did: its exit code (0 ok, 1 HTTP >= 400, 2 usage/engine/spec) and status."""
 
     exit_code: int = 0
@@ -148,6 +151,9 @@ class Session:
 
                 self._transport_factory = Transport
             self._transport = self._transport_factory(self.endpoint(), timeout=self.settings.timeout)
+            # In the REPL a Ctrl-C must end the request and keep the session; a non-interactive
+            # run is ended by it (SIGINT at its default, see cli.py), which costs no callbacks.
+            self._transport.interruptible = self.console.interactive
         return self._transport
 
     def api_version(self, need_engine: bool = True) -> str | None:

@@ -3,17 +3,20 @@ from __future__ import annotations
 
 import os
 import time
-from typing import NamedTuple
 
 import pycurl
 
 from explorer import __version__
 from explorer.errors import EngineError
+from explorer.records import record
 
 USER_AGENT = f"engine-explorer/{__version__}"
 
 
-class Endpoint(NamedTuple):
+@record
+
+
+class Endpoint:
     """Where the engine listens: a unix socket (base_url is then http://localhost) or a URL."""
 
     socket: str | None
@@ -25,7 +28,10 @@ class Endpoint(NamedTuple):
         return f"unix://{self.socket}" if self.socket else self.base_url
 
 
-class Response(NamedTuple):
+@record
+
+
+class Response:
     """What came back: status line, headers in order, body (empty when streamed to a sink)."""
 
     status: int
@@ -41,69 +47,92 @@ class Response(NamedTuple):
 
     def header(self, name: str) -> str | None:
         """The last value of header `name` (case-insensitive), or None."""
-        low = name.lower()
-        found = None
-        for key, value in self.headers:
-            if key.lower() == low:
-                found = value
-        return found
+        return find_header(self.headers, name)
+
+
+def find_header(headers, name: str) -> str | None:
+    """The last value of header `name` (case-insensitive) in (name, value) pairs, or None."""
+    low, size = name.lower(), len(name)
+    found = None
+    for key, value in headers:
+        if len(key) == size and key.lower() == low:  # the length test spares most lower() calls
+            found = value
+    return found
 
 
 class Transport:
-    """One reused curl handle per engine, so requests share a keep-alive connection."""
+    """One reused curl handle per engine, so requests share a keep-alive connection.
 
-    def __init__(self, endpoint: Endpoint, connect_timeout: float = 5.0, timeout: float = 0):
+    Per request pycurl calls back into Python once per header line, once per body chunk and, with
+    the progress meter on, about ten times more: each call costs about a microsecond, which on a
+    keep-alive socket is a tenth of a request. So header lines go straight into a list (a C method,
+    no Python frame) unless the caller needs the headers the moment they arrive (`eager`), and the
+    progress callback, whose only job is to let Ctrl-C in while libcurl waits, is on only when
+    someone can press Ctrl-C without it killing the process (`interruptible`: the REPL; a
+    non-interactive run leaves SIGINT at its default, as curl does) or the response may idle for
+    ever (`eager` streams).
+    """
+
+    def __init__(self, endpoint: Endpoint, connect_timeout: float = 5.0, timeout: float = 0,
+                 interruptible: bool = False):
         self.endpoint = endpoint
         self.connect_timeout_ms = int(connect_timeout * 1000)
         self.timeout_ms = int(timeout * 1000)
+        self.interruptible = interruptible
         self._curl = pycurl.Curl()
         self._base = endpoint.base_url.rstrip("/")
-        self._plain = False  # the handle holds only the constant options (see send)
+        self._mode = None  # (interruptible, eager) the handle is set for; None after a non-GET
+        self._lines: list = []  # this response's raw header lines
         self._sink = None
+        self._on_headers = None  # called once, before the first body byte (or at the end)
         self._chunks: list = []
         self._received = 0
-        self._head = _HeaderParser()
 
     def close(self) -> None:
         """Close the connection."""
         self._curl.close()
 
-    def send(self, req, sink=None, on_headers=None) -> Response:
+    def send(self, req, sink=None, on_headers=None, eager: bool = False) -> Response:
         """Send `req`; with `sink`, each body chunk goes to sink(bytes) as it arrives.
 
-        `on_headers(status, reason, headers)` is called once the final response's headers are
-        in, before the first body chunk: stream renderers decide how to show the body there.
-        Either returning 0 stops the transfer (EngineError "stopped reading"): pycurl would print
-        an exception raised in a callback, so callers keep it and return 0 (KeyboardInterrupt
-        alone passes through pycurl, and ends the transfer too).
+        `on_headers(status, reason, headers)` is called once the final response's headers are in:
+        before the first body chunk, or when the response is complete if it has no body; with
+        `eager` (a stream that may idle), as soon as the header block ends. Either callback
+        returning 0 stops the transfer (EngineError "stopped reading"): pycurl would print an
+        exception raised in a callback, so callers keep it and return 0 (KeyboardInterrupt alone
+        passes through pycurl, and ends the transfer too).
         """
         c = self._curl
         plain = req.method == "GET" and not req.headers and req.body is None and not req.body_file
+        mode = (self.interruptible or eager, eager)
         # Resetting and re-setting every option costs more than libcurl's whole request on a
-        # keep-alive socket; a plain GET after a plain GET only needs a new URL.
-        if not (plain and self._plain):
+        # keep-alive socket; a plain GET after a plain GET in the same mode only needs a new URL.
+        if not (plain and mode == self._mode):
             c.reset()
-            self._constant_options(c)
-        self._plain = plain
-        self._sink, self._chunks, self._received = sink, [], 0
-        self._head = _HeaderParser(on_headers)
-        c.setopt(pycurl.HEADERFUNCTION, self._head.feed)  # called per header line: no extra frame
+            self._set_options(c, *mode)
+        self._mode = mode if plain else None
+        self._lines.clear()
+        self._sink, self._on_headers, self._chunks, self._received = sink, on_headers, [], 0
         c.setopt(pycurl.URL, self._base + req.target())
         upload = None if plain else _set_method_and_body(c, req)
         start = time.perf_counter()
         try:
             c.perform()
         except pycurl.error as err:
-            self._plain = False
+            self._mode = None
             raise self._explain(err) from None
         finally:
             if upload is not None:
                 upload.close()
-        status, reason, headers = self._head.result()
+        status, reason, headers = parse_headers(self._lines)
+        if self._on_headers is not None:  # no body came: the headers are all there is
+            self._on_headers = None
+            if on_headers(status, reason, headers) == 0:
+                raise EngineError("stopped reading the response")
         return Response(status, reason, headers, b"".join(self._chunks),
                         time.perf_counter() - start, self._received)
 
-    def _constant_options(self, c) -> None:
+    def _set_options(self, c, interruptible: bool, eager: bool) -> None:
         if self.endpoint.socket:
             c.setopt(pycurl.UNIX_SOCKET_PATH, self.endpoint.socket)
         c.setopt(pycurl.USERAGENT, USER_AGENT)
@@ -112,18 +141,32 @@ class Transport:
             c.setopt(pycurl.TIMEOUT_MS, self.timeout_ms)
         c.setopt(pycurl.NOSIGNAL, 1)
         c.setopt(pycurl.WRITEFUNCTION, self._write)
-        # A Ctrl-C wakes libcurl's poll, which then calls this: Python runs the signal handler and
-        # KeyboardInterrupt ends even an idle endless stream (events, logs follow) at once.
-        c.setopt(pycurl.NOPROGRESS, 0)
-        c.setopt(pycurl.XFERINFOFUNCTION, _let_signals_in)
+        c.setopt(pycurl.HEADERFUNCTION, self._header_line if eager else self._lines.append)
+        if interruptible:
+            # A Ctrl-C wakes libcurl's poll, which then calls this: Python runs the signal handler
+            # and KeyboardInterrupt ends even an idle endless stream (events, logs follow) at once.
+            c.setopt(pycurl.NOPROGRESS, 0)
+            c.setopt(pycurl.XFERINFOFUNCTION, _let_signals_in)
+
+    def _header_line(self, line: bytes):
+        self._lines.append(line)
+        if line == b"\r\n" and self._on_headers is not None:
+            status, reason, headers = parse_headers(self._lines)
+            if status >= 200:  # not a 100 Continue
+                on_headers, self._on_headers = self._on_headers, None
+                return on_headers(status, reason, headers)  # 0 aborts, as for the sink
+        return None
 
     def _write(self, data: bytes):
+        if self._on_headers is not None:
+            on_headers, self._on_headers = self._on_headers, None
+            if on_headers(*parse_headers(self._lines)) == 0:
+                return 0
         self._received += len(data)
         if self._sink is None:
             self._chunks.append(data)
             return None
         return self._sink(data)  # a count other than len(data) (e.g. 0) aborts: curl error 23
-
 
     def _explain(self, err) -> EngineError:
         code, message = err.args[0], err.args[1] if len(err.args) > 1 else ""
@@ -177,44 +220,23 @@ def _set_method_and_body(c, req):
     return upload
 
 
-class _HeaderParser:
-    """Keeps the raw header lines; parses the final response's block (not 100 Continue) once."""
-
-    def __init__(self, on_headers=None):
-        self.on_headers = on_headers
-        self.lines: list = []
-        self.parsed = (-1, None)  # (len(lines) when parsed, result()): parse each block once
-
-    def feed(self, line: bytes):
-        self.lines.append(line)  # kept cheap: libcurl calls this once per header line
-        if self.on_headers is not None and line == b"\r\n":
-            status, reason, headers = self.result()
-            if status >= 200:
-                return self.on_headers(status, reason, headers)  # 0 aborts, as for the sink
-        return None
-
-    def result(self) -> tuple:
-        """(status, reason, headers) of the last header block (a 100 Continue block is skipped)."""
-        if self.parsed[0] != len(self.lines):
-            self.parsed = (len(self.lines), self._parse())
-        return self.parsed[1]
-
-    def _parse(self) -> tuple:
-        start = 0
-        for i, raw in enumerate(self.lines):
-            if raw.startswith(b"HTTP/"):
-                start = i
-        # One decode and split for the block: per-line work here is paid on every request.
-        status_line, *lines = b"".join(self.lines[start:]).decode("latin-1").split("\r\n")
-        parts = status_line.split(" ", 2)
-        status = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
-        reason = parts[2] if len(parts) > 2 else ""
-        headers = []
-        for text in lines:
-            name, sep, value = text.partition(":")
-            if sep:
-                headers.append((name, value.strip()))
-        return status, reason, tuple(headers)
+def parse_headers(lines: list) -> tuple:
+    """(status, reason, headers) of the last header block in `lines` (so not a 100 Continue)."""
+    blob = b"".join(lines)
+    # One decode and split for the block: per-line work here is paid on every request.
+    cut = blob.rfind(b"\r\n\r\n", 0, len(blob) - 4)
+    if cut >= 0:
+        blob = blob[cut + 4:]
+    status_line, *rest = blob.decode("latin-1").split("\r\n")
+    parts = status_line.split(" ", 2)
+    status = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+    reason = parts[2] if len(parts) > 2 else ""
+    headers = []
+    for text in rest:
+        name, sep, value = text.partition(":")
+        if sep:
+            headers.append((name, value.strip()))
+    return status, reason, tuple(headers)
 
 
 def fetch(url: str, timeout: float = 60.0) -> bytes:

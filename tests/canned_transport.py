@@ -25,7 +25,7 @@ class CannedTransport:
         self.answers = list(answers) or [answer(200, {})]
         self.sent: list = []
 
-    def send(self, req, sink=None, on_headers=None):
+    def send(self, req, sink=None, on_headers=None, eager=False):
         status, headers, data = self.answers[min(len(self.sent), len(self.answers) - 1)]
         self.sent.append(req)
         if on_headers:

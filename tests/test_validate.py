@@ -244,7 +244,7 @@ class CountingTransport:
     def __init__(self, endpoint, timeout=0):
         self.sent = []
 
-    def send(self, req, sink=None, on_headers=None):
+    def send(self, req, sink=None, on_headers=None, eager=False):
         from explorer.transport import Response
 
         self.sent.append(req)

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -48,3 +50,28 @@ def test_lines_from_stdin_and_first_failure_stops(engine_host, spec_dir):
     assert (done.returncode, done.stdout) == (0, b"OKOK")
     done = run(engine_host, spec_dir, "-c", "GET /nope/nope", "-c", "/_ping")
     assert done.returncode == 2 and done.stdout == b""
+
+
+def test_ctrl_c_ends_a_waiting_request_at_once_keeping_what_was_answered(
+        engine_host, spec_dir, docker_api, busybox_image, unique_name):
+    status, body = docker_api.call_json("POST", f"/containers/create?name={unique_name}", {
+        "Image": busybox_image, "Cmd": ["sleep", "30"], "HostConfig": {"NetworkMode": "none"}})
+    assert status == 201, body
+    assert docker_api.call("POST", f"/containers/{unique_name}/start")[0] == 204
+    env = dict(os.environ, ENGINE_EXPLORER_SPEC_DIR=str(spec_dir))
+    proc = subprocess.Popen([sys.executable, "-m", "explorer", "-H", engine_host, "-c", "/_ping",
+                             "-c", f"POST /containers/{unique_name}/wait"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    try:
+        assert proc.stdout.read(2) == b"OK"  # the first answer is out: the wait has begun
+        time.sleep(0.3)
+        assert proc.poll() is None
+        proc.send_signal(signal.SIGINT)
+        started = time.perf_counter()
+        code = proc.wait(timeout=10)
+        assert time.perf_counter() - started < 2
+    finally:
+        proc.kill()
+        proc.wait()
+    assert code == -signal.SIGINT  # ended by the signal, as curl is: no traceback
+    assert proc.stderr.read() == b""
