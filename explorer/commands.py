@@ -4,10 +4,10 @@ from __future__ import annotations
 import codecs
 import re
 import shlex
-from typing import NamedTuple
 
 from explorer.errors import UsageError
 from explorer.metacmds import HANDLERS as META_WORDS
+from explorer.records import record
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
 
@@ -15,7 +15,10 @@ METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
 _SEPARATORS = (("==", "query"), (":=", "json"), ("=", "field"), (":", "header"))
 
 
-class Item(NamedTuple):
+@record
+
+
+class Item:
     """One request item: `name==v` query, `Name:v` header, `f=v` field, `f:=json`, `@file` body."""
 
     kind: str  # "query" | "header" | "field" | "json" | "file"
@@ -23,7 +26,10 @@ class Item(NamedTuple):
     value: str
 
 
-class RequestLine(NamedTuple):
+@record
+
+
+class RequestLine:
     """`[METHOD] TARGET [ITEM ...]`; `target` is a path (maybe with ?query) or an operationId."""
 
     method: str | None
@@ -32,19 +38,28 @@ class RequestLine(NamedTuple):
     force: bool = False
 
 
-class CurlPreview(NamedTuple):
+@record
+
+
+class CurlPreview:
     """`curl REQUEST`: print the curl line, send nothing."""
 
     request: RequestLine
 
 
-class CurlPaste(NamedTuple):
+@record
+
+
+class CurlPaste:
     """A pasted curl command line, to be parsed by curlcmd and executed."""
 
     argv: tuple
 
 
-class Meta(NamedTuple):
+@record
+
+
+class Meta:
     """A meta command such as `help TARGET` or `exit`."""
 
     name: str

@@ -4,15 +4,18 @@ from __future__ import annotations
 import os
 import re
 from urllib.parse import urlsplit
-from typing import NamedTuple
 
 from explorer.errors import UsageError
+from explorer.records import record
 
 DEFAULT_SOCKET = "/var/run/docker.sock"
 _VERSION = re.compile(r"^v?(\d+\.\d+(?:\.\d+)?)$")  # 1.41; Podman's libpod API also takes 5.0.0
 
 
-class Settings(NamedTuple):
+@record
+
+
+class Settings:
     """Everything the command line and the environment decide."""
 
     host: str | None = None  # -H / --unix-socket, already merged

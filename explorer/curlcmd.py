@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 import shlex
 from urllib.parse import urlsplit
-from typing import NamedTuple
 
 from explorer.errors import UsageError
+from explorer.records import record
 from explorer.request import Request, split_target
 
 
@@ -48,7 +48,10 @@ def render(req: Request, socket: str | None, base_url: str, redact: bool = True)
     return shlex.join(to_argv(req, socket, base_url, redact))
 
 
-class Pasted(NamedTuple):
+@record
+
+
+class Pasted:
     """A parsed curl command: the request, the socket it named, and hints for the user."""
 
     request: Request

@@ -3,16 +3,19 @@ from __future__ import annotations
 
 import json
 import re
-from typing import NamedTuple
 
 from explorer import variables
 from explorer.errors import UsageError
+from explorer.records import record
 
 COMPARISONS = ("==", "!=", "<", ">", "<=", ">=", "contains", "matches")
 SHOWN = 200  # characters of the actual value a failure message shows
 
 
-class Expectation(NamedTuple):
+@record
+
+
+class Expectation:
     """`SUBJECT OP WORD` or `SUBJECT exists`; the subject is words such as ("header", "Content-Type")."""
 
     subject: tuple

@@ -7,16 +7,19 @@ from __future__ import annotations
 
 import os
 import shlex
-from typing import NamedTuple
 
 from explorer.commands import shell_scan, strip_comment
 from explorer.errors import UsageError
 from explorer.metacmds import HANDLERS as META_WORDS
+from explorer.records import record
 
 PIPE, WRITE, APPEND = "|", ">", ">>"
 
 
-class Redirect(NamedTuple):
+@record
+
+
+class Redirect:
     """Where the body goes instead of the terminal."""
 
     op: str  # PIPE, WRITE or APPEND

@@ -11,10 +11,10 @@ import json
 import os
 import re
 from functools import lru_cache
-from typing import NamedTuple
 
 from explorer.config import version_key
 from explorer.errors import SpecError
+from explorer.records import record
 
 JSON = "json"
 JSON_STREAM = "json-stream"
@@ -34,7 +34,10 @@ _BINARY_TYPES = ("application/x-tar", "application/octet-stream", "application/g
                  "application/x-gzip", "application/x-xz", "application/zip", "application/x-bzip2")
 
 
-class Exchange(NamedTuple):
+@record
+
+
+class Exchange:
     """What the kind depends on, besides the response: the request and the spec's `produces`."""
 
     method: str
@@ -44,10 +47,13 @@ class Exchange(NamedTuple):
     produces: tuple = ()
 
 
-class Rule(NamedTuple):
+@record
+
+
+class Rule:
     """One overlay rule (see specs/response-kinds.yaml).
 
-    A NamedTuple, not a dataclass: it never leaves this module, and every start builds the module.
+    A record (named tuple), not a dataclass: it never leaves this module, and every start builds the module.
     """
 
     method: str

@@ -4,15 +4,18 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import NamedTuple
 
 from explorer import commands, curlcmd, expect, recording, variables
 from explorer.errors import ExplorerError, UsageError
+from explorer.records import record
 
 MAX_DEPTH = 20  # `run` inside `run`: deeper than this is a loop
 
 
-class ScriptLine(NamedTuple):
+@record
+
+
+class ScriptLine:
     """One command of a script: its text (continuations joined) and where it starts."""
 
     source: str

@@ -1,10 +1,11 @@
 """The spec as the rest of the program sees it: operations, parameters, schemas."""
 from __future__ import annotations
 
-from typing import NamedTuple
+from explorer.records import record
 
 
-class Param(NamedTuple):
+@record
+class Param:
     """One parameter of an operation (Swagger 2.0 shape; OpenAPI 3 is mapped onto it)."""
 
     name: str
@@ -18,7 +19,10 @@ class Param(NamedTuple):
     schema: dict | None = None  # body schema, `$ref`s left in place (see SpecIndex.resolve)
 
 
-class Operation(NamedTuple):
+@record
+
+
+class Operation:
     """One (method, path template) of the spec."""
 
     method: str  # upper case
@@ -50,7 +54,10 @@ class Operation(NamedTuple):
         return found[0] if found else None
 
 
-class SpecInfo(NamedTuple):
+@record
+
+
+class SpecInfo:
     """Where a loaded spec came from."""
 
     source: str  # file path or URL

@@ -9,9 +9,9 @@ import os
 import re
 import time
 from collections.abc import Callable, Mapping
-from typing import NamedTuple
 
 from explorer.errors import ExplorerError, SpecError
+from explorer.records import record
 from explorer.spec.cache import cache_dir, write_atomic
 
 # Specs that distribution packages install (Debian: golang-github-docker-docker-dev, API 1.41)
@@ -24,7 +24,10 @@ _WANTED_RX = re.compile(r"\d+\.\d+(?:\.\d+)?")  # --api-version 5.0.0 (Podman's 
 Fetch = Callable[[str], bytes]
 
 
-class SpecChoice(NamedTuple):
+@record
+
+
+class SpecChoice:
     """The spec file to use, its API version ("" when unknown) and one line saying why."""
 
     path: str
