@@ -1,7 +1,6 @@
 """Body items (`a[b]=x`, `a[]:=1`, `n[0]=y`) → one JSON document."""
 from __future__ import annotations
 
-import json
 import re
 
 from explorer.errors import UsageError
@@ -33,6 +32,8 @@ def key_path(name: str) -> list:
 
 def json_value(name: str, text: str):
     """Parse the value of a `name:=json` item."""
+    import json  # not at import: most lines have no := item
+
     try:
         return json.loads(text)
     except ValueError as err:

@@ -45,9 +45,9 @@ def _run(args) -> int:
         # As with curl, Ctrl-C ends a non-interactive run at once, even inside a request; the
         # transport then needs no progress callback to let it in (see transport.Transport).
         # Output is flushed response by response, so nothing already answered is lost.
-        import signal
+        import _signal  # `signal` builds its enums at import: a millisecond of every start
 
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        _signal.signal(_signal.SIGINT, _signal.SIG_DFL)
     console = Console(interactive=interactive, color=settings.color, pretty=args.pretty,
                       verbose=args.verbose, tty=sys.stdout.isatty())
     session = Session(settings, console)

@@ -6,10 +6,6 @@ attach) at once — the KeyboardInterrupt comes out of the transport and goes on
 """
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-
 from explorer import responses, sinks
 from explorer.errors import ExplorerError, UsageError
 from explorer.session import Outcome
@@ -197,6 +193,7 @@ class Reception:
         stat = decode_path_stat(resp.header(PATH_STAT))
         if stat is None:
             return
+        import json
         if self.ex.method != "HEAD":
             if self.console.interactive or self.console.verbose:
                 self.console.note("path stat: " + json.dumps(stat, ensure_ascii=False))
@@ -214,6 +211,10 @@ def decode_path_stat(value: str | None):
     """The JSON object in an X-Docker-Container-Path-Stat header (base64), or None."""
     if not value:
         return None
+    import base64  # archive requests only
+    import binascii
+    import json
+
     try:
         return json.loads(base64.b64decode(value + "=" * (-len(value) % 4)))
     except (binascii.Error, ValueError):

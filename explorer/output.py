@@ -1,7 +1,6 @@
 """Responses → text for a terminal or a pipe. All program output goes through a Console."""
 from __future__ import annotations
 
-import json
 import sys
 
 
@@ -101,6 +100,8 @@ def human_size(n: int) -> str:
 
 def pretty_json(data: bytes, color: bool) -> bytes:
     """Indent JSON (each line of a JSON-lines stream too); colour it for a terminal."""
+    import json  # not at import: a piped /_ping never formats JSON
+
     try:
         text = json.dumps(json.loads(data), indent=2, ensure_ascii=False) + "\n"
     except ValueError:

@@ -1,7 +1,6 @@
 """The request model, and building one from a parsed line and the spec."""
 from __future__ import annotations
 
-import json
 import os
 import re
 from functools import lru_cache
@@ -171,6 +170,8 @@ def _with_body(req: Request, line: RequestLine, op) -> Request:
             raise UsageError(f"@{files[0]}: no such file")
         return _typed(req._replace(body_file=path), _file_content_type(op, path))
     if fields:
+        import json  # only requests with a body pay for it
+
         data = json.dumps(body.build(fields), ensure_ascii=False, separators=(",", ":"))
         return _typed(req._replace(body=data.encode()), JSON)
     return req

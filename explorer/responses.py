@@ -7,9 +7,10 @@ the spec's `produces`; then what the Content-Type says.
 """
 from __future__ import annotations
 
-import json
+import marshal
 import os
 import re
+import sys
 from functools import lru_cache
 
 from explorer.config import version_key
@@ -160,17 +161,14 @@ def _first_kind(ex: Exchange, rules: tuple) -> str | None:
 
 def overlay_file() -> str:
     """Where response-kinds.yaml is: in the installed package, else specs/ of the checkout."""
-    try:
-        import explorer.specs as package
+    from explorer.datafiles import data_file
 
-        return os.path.join(os.path.dirname(package.__file__), FILE_NAME)
-    except ImportError:
-        return os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "specs", FILE_NAME))
+    return data_file(FILE_NAME)
 
 
 @lru_cache(maxsize=4)
 def load_rules(path: str | None = None) -> tuple:
-    """The overlay's rules; parsed YAML is cached as JSON, keyed on the file's size and mtime."""
+    """The overlay's rules; the parsed YAML is cached (marshal: no import), keyed on the file's size and mtime."""
     path = path or overlay_file()
     try:
         st = os.stat(path)
@@ -178,11 +176,14 @@ def load_rules(path: str | None = None) -> tuple:
         raise SpecError(f"{path}: cannot read the response-kinds overlay ({err.strerror}); reinstall") from None
     from explorer.spec.cache import cache_dir
 
-    cached = os.path.join(cache_dir("overlay"), f"response-kinds-{st.st_size}-{st.st_mtime_ns}.json")
+    py = "%d%d" % sys.version_info[:2]  # marshal's format may change between Python versions
+    cached = os.path.join(cache_dir("overlay"), f"response-kinds-{st.st_size}-{st.st_mtime_ns}-py{py}.marshal")
     try:
-        with open(cached, encoding="utf-8") as fh:
-            doc = json.load(fh)
-    except (OSError, ValueError):
+        with open(cached, "rb") as fh:
+            doc = marshal.loads(fh.read())
+        if not isinstance(doc, dict):
+            raise ValueError("not an overlay")
+    except (OSError, ValueError, EOFError, TypeError):  # missing or damaged: read the YAML again
         doc = _read_yaml(path)
         _write_quietly(cached, doc)
     return parse_rules(doc, path)
@@ -227,8 +228,8 @@ def _write_quietly(path: str, doc: dict) -> None:
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         tmp = f"{path}.{os.getpid()}.tmp"
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(doc, fh)
+        with open(tmp, "wb") as fh:
+            fh.write(marshal.dumps(doc))
         os.replace(tmp, path)
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a value marshal cannot hold
         pass

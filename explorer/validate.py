@@ -7,7 +7,6 @@ request.build). The common case, no query and no body, costs two attribute reads
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 
@@ -138,6 +137,8 @@ def _load_json(req, op):
                 data = fh.read()
         except OSError:
             return _UNCHECKED  # the transport reports an unreadable file
+    import json  # not at import: most requests have no body
+
     try:
         return json.loads(data)
     except (ValueError, RecursionError) as err:
@@ -251,6 +252,8 @@ def _type_problem(schema: dict, value, path: list) -> str:
 
 
 def _parses_as(text: str, types: list) -> bool:
+    import json
+
     try:
         value = json.loads(text)
     except ValueError:
@@ -291,6 +294,8 @@ def _a(kind: str) -> str:
 
 
 def _show(value) -> str:
+    import json
+
     text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 40 else text[:37] + "..."
 

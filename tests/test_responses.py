@@ -1,6 +1,7 @@
 """Response kinds: overlay, Content-Type and spec `produces`, and the overlay file and its cache."""
 from __future__ import annotations
 
+import marshal
 import os
 
 import pytest
@@ -98,7 +99,7 @@ def test_a_bad_rule_is_a_spec_error_naming_the_file():
         r.parse_rules({"nope": []})
 
 
-def test_parsed_overlay_is_cached_as_json(tmp_path, monkeypatch):
+def test_parsed_overlay_is_cached(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     src = tmp_path / "kinds.yaml"
     src.write_text("rules:\n  - match: GET /x/{}/y\n    kind: binary\n")
@@ -106,8 +107,11 @@ def test_parsed_overlay_is_cached_as_json(tmp_path, monkeypatch):
     r.load_rules.cache_clear()
     cached = list((tmp_path / "engine-explorer" / "overlay").iterdir())
     assert len(cached) == 1
-    cached[0].write_text('{"rules": [{"match": "GET /x/{}/y", "kind": "text"}]}')  # proves it is read
-    os.utime(src, ns=(os.stat(src).st_atime_ns, os.stat(src).st_mtime_ns))
+    cached[0].write_bytes(marshal.dumps({"rules": [{"match": "GET /x/{}/y", "kind": "text"}]}))  # proves it is read
     again = r.load_rules(str(src))
     r.load_rules.cache_clear()
     assert first[0].kind == "binary" and again[0].kind == "text"
+    for damage in (b"garbage", marshal.dumps(["not", "a", "dict"]), b""):
+        cached[0].write_bytes(damage)  # a damaged cache is read from the YAML again, not an error
+        assert r.load_rules(str(src))[0].kind == "binary"
+        r.load_rules.cache_clear()

@@ -1,6 +1,7 @@
-"""explorer.spec.cache: a warm start reads a pickle, never YAML; a broken cache only costs a rebuild."""
+"""explorer.spec.cache: a warm start reads marshal data, never YAML; a broken cache only costs a rebuild."""
 from __future__ import annotations
 
+import marshal
 import os
 import subprocess
 import sys
@@ -74,15 +75,15 @@ def test_second_load_parses_no_yaml_and_hashes_nothing(spec_file, monkeypatch):
     forbid_hashing(monkeypatch)
     warm = load_index(str(spec_file))
     assert warm.operations == cold.operations and warm.info == cold.info
-    assert warm.definitions == cold.definitions  # from the second pickle
+    assert warm.definitions == cold.definitions  # from the second file
     assert warm.resolve(warm.by_id("ContainerCreate").body.schema)["properties"]["Image"]
 
 
 def test_cache_lives_under_xdg_cache_home(spec_file, tmp_path):
     load_index(str(spec_file))
     files = sorted(p.name for p in (tmp_path / "cache/engine-explorer/index").iterdir())
-    assert any(name.endswith(".ops.pickle") for name in files)
-    assert any(name.endswith(".defs.pickle") for name in files)
+    assert any(name.endswith(".ops.marshal") for name in files)
+    assert any(name.endswith(".defs.marshal") for name in files)
     assert any(name.endswith(".stamp") for name in files)
     assert not any(name.endswith(".tmp") for name in files)
 
@@ -117,11 +118,12 @@ def test_same_content_elsewhere_reports_its_own_path(spec_file, tmp_path, monkey
     assert index.info.source == str(copy) and index.info.api_version == "1.41"
 
 
-@pytest.mark.parametrize("suffix", [".ops.pickle", ".defs.pickle", ".stamp"])
-def test_corrupt_cache_files_are_rebuilt_silently(spec_file, tmp_path, suffix):
+@pytest.mark.parametrize("damage", [b"\x80\x05garbage", marshal.dumps((1, 2)), marshal.dumps(("x",) * 4), b""])
+@pytest.mark.parametrize("suffix", [".ops.marshal", ".defs.marshal", ".stamp"])
+def test_corrupt_cache_files_are_rebuilt_silently(spec_file, tmp_path, suffix, damage):
     cold = load_index(str(spec_file))
     for path in (tmp_path / "cache/engine-explorer/index").glob("*" + suffix):
-        path.write_bytes(b"\x80\x05garbage")
+        path.write_bytes(damage)
     warm = load_index(str(spec_file))
     assert warm.operations == cold.operations
     assert warm.definitions == cold.definitions
@@ -145,7 +147,7 @@ def test_malformed_spec_is_a_spec_error_and_nothing_is_cached(tmp_path):
     bad.write_text("swagger: '2.0'\npaths: {a: [}\n")
     with pytest.raises(SpecError, match=r"bad.yaml:2: "):
         load_index(str(bad))
-    assert not list((tmp_path / "cache").rglob("*.pickle"))
+    assert not list((tmp_path / "cache").rglob("*.marshal"))
 
 
 def test_warm_start_imports_no_yaml_and_is_fast(tmp_path):
@@ -169,3 +171,15 @@ def test_warm_start_imports_no_yaml_and_is_fast(tmp_path):
         run, env=env, cwd=root, check=True, capture_output=True, text=True).stdout.split()
     assert (yaml_loaded, hashlib_loaded) == ("False", "False")
     assert best < 0.05  # ~3 ms here; generous so slow CI machines pass
+
+
+def test_values_marshal_cannot_hold_are_cached_as_text(tmp_path, monkeypatch):
+    spec = tmp_path / "v1.41.yaml"
+    spec.write_text(SPEC.replace("definitions:", "definitions:\n  Dated: {type: object, example: 2015-01-06}", 1))
+    os.utime(spec, (OLD, OLD))
+    cold = load_index(str(spec))
+    assert str(cold.definitions["Dated"]["example"]) == "2015-01-06"
+    forbid_parsing(monkeypatch)
+    warm = load_index(str(spec))
+    assert warm.definitions["Dated"]["example"] == "2015-01-06"
+    assert warm.operations == cold.operations

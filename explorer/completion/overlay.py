@@ -58,12 +58,9 @@ class Overlay:
 
 def overlay_file() -> str:
     """Where live-values.yaml is: in the installed package, else specs/ of the checkout."""
-    try:
-        import explorer.specs as package
+    from explorer.datafiles import data_file
 
-        return os.path.join(os.path.dirname(package.__file__), FILE_NAME)
-    except ImportError:
-        return os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "specs", FILE_NAME))
+    return data_file(FILE_NAME)
 
 
 def load(path: str | None = None) -> Overlay:

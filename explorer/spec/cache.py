@@ -1,14 +1,20 @@
-"""The built SpecIndex, pickled under $XDG_CACHE_HOME/engine-explorer/index/ so a start parses no YAML.
+"""The built SpecIndex, cached under $XDG_CACHE_HOME/engine-explorer/index/ so a start parses no YAML.
 
 Warm path (every start): stat the spec, read a tiny stamp file keyed on (path, size, mtime_ns)
-that names the content's sha256, unpickle the operations. No hashing (hashlib alone costs ~10 ms
-to import), no yaml. Schema definitions live in a second pickle that is read on first use.
+that names the content's sha256, load the operations. No hashing (hashlib alone costs ~10 ms to
+import), no yaml. Schema definitions live in a second file that is read on first use.
+
+The files are marshal data (plain tuples, dicts and strings) rather than pickles: marshal is
+built into the interpreter, where importing pickle costs a start more than the whole load, and
+marshal never runs code on load. Its format may change between Python versions, so the file
+names carry the interpreter's version.
 """
 from __future__ import annotations
 
 import gc
+import marshal
 import os
-import pickle
+import sys
 import time
 import zlib
 from functools import partial
@@ -18,10 +24,11 @@ from explorer.errors import SpecError
 from explorer.spec.index import SpecIndex
 from explorer.spec.model import Operation, Param, SpecInfo
 
-FORMAT = 2  # bump when what is pickled changes meaning; the model's field names are added below
+FORMAT = 3  # bump when what is cached changes meaning; the model's field names are added below
 _LAYOUT = "%08x" % zlib.crc32(" ".join(
     name for cls in (Operation, Param, SpecInfo) for name in cls._fields).encode())
-_SUFFIX = f"f{FORMAT}-{_LAYOUT}"
+_SUFFIX = f"f{FORMAT}-{_LAYOUT}-py{sys.version_info[0]}{sys.version_info[1]}"
+_PARAMS = Operation._fields.index("params")
 _RACY_NS = 2_000_000_000  # a file changed this recently may change again within the same mtime tick
 
 
@@ -76,32 +83,68 @@ def _read_index(root: str, sha: str, path: str) -> SpecIndex | None:
     """The cached index for content `sha`, or None when absent or unreadable (then it is rebuilt)."""
     base = os.path.join(root, f"{sha}-{_SUFFIX}")
     try:
-        with open(base + ".ops.pickle", "rb") as f:
-            index = _unpickle(f.read())
-    except Exception:  # a corrupt pickle can raise almost anything; the cure is always a rebuild
+        with open(base + OPS, "rb") as f:
+            index = _without_gc(_index_from_data, f.read())
+    except Exception:  # a damaged file can raise almost anything; the cure is always a rebuild
         return None
-    if not isinstance(index, SpecIndex) or index.info.sha256 != sha:
+    if index.info.sha256 != sha:
         return None
-    index.set_definitions_loader(partial(_read_definitions, base + ".defs.pickle", path))
+    index.set_definitions_loader(partial(_read_definitions, base + DEFS, path))
     return index if index.info.source == path else index.with_info(_moved(index.info, path))
 
 
-def _unpickle(data: bytes) -> object:
-    """pickle.loads without the cyclic GC: thousands of fresh objects would trigger ~0.5 ms of collections."""
+OPS, DEFS = ".ops.marshal", ".defs.marshal"
+
+
+def _index_data(index: SpecIndex) -> bytes:
+    """The index as plain data: info, operations (their params as plain tuples), tag order, $ref prefix."""
+    ops = tuple(op[:_PARAMS] + (tuple(tuple(p) for p in op.params),) + op[_PARAMS + 1:]
+                for op in index.operations)
+    return _dumps((tuple(index.info), ops, index.tag_order, index.ref_prefix))
+
+
+def _index_from_data(data: bytes) -> SpecIndex:
+    info, ops, tag_order, ref_prefix = marshal.loads(data)
+    op_type, param_type, cut = Operation, Param, _PARAMS
+    operations = tuple(op_type(*op[:cut], tuple([param_type(*p) for p in op[cut]]), *op[cut + 1:])
+                       for op in ops)
+    return SpecIndex(SpecInfo(*info), operations, None, tag_order, ref_prefix)
+
+
+def _dumps(value) -> bytes:
+    """marshal.dumps; values YAML can give that marshal cannot hold (dates in examples) become strings."""
+    try:
+        return marshal.dumps(value)
+    except ValueError:
+        return marshal.dumps(_marshallable(value))
+
+
+def _marshallable(value):
+    if isinstance(value, dict):
+        return {_marshallable(k): _marshallable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_marshallable(v) for v in value)
+    if value is None or isinstance(value, (str, bytes, bool, int, float)):
+        return value
+    return str(value)
+
+
+def _without_gc(load, data: bytes):
+    """load(data) without the cyclic GC: thousands of fresh objects would trigger ~0.5 ms of collections."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return pickle.loads(data)
+        return load(data)
     finally:
         if enabled:
             gc.enable()
 
 
 def _read_definitions(file: str, source: str) -> dict:
-    """The pickled definitions; when that pickle is gone or damaged, read them from the spec again."""
+    """The cached definitions; when that file is gone or damaged, read them from the spec again."""
     try:
         with open(file, "rb") as f:
-            found = _unpickle(f.read())
+            found = _without_gc(marshal.loads, f.read())
         if isinstance(found, dict):
             return found
     except Exception:  # as in _read_index: any failure means "read the spec instead"
@@ -134,10 +177,10 @@ def _build(data: bytes, path: str, sha: str) -> SpecIndex:
 
 
 def _write_index(root: str, sha: str, index: SpecIndex) -> None:
-    """Definitions first, operations last: an operations pickle implies its definitions exist."""
+    """Definitions first, operations last: an operations file implies its definitions exist."""
     base = os.path.join(root, f"{sha}-{_SUFFIX}")
-    if write_atomic(base + ".defs.pickle", pickle.dumps(index.definitions, protocol=5)):
-        write_atomic(base + ".ops.pickle", pickle.dumps(index, protocol=5))
+    if write_atomic(base + DEFS, _dumps(index.definitions)):
+        write_atomic(base + OPS, _index_data(index))
 
 
 def write_atomic(target: str, data: bytes) -> bool:

@@ -1,8 +1,8 @@
 """SpecIndex: the loaded spec as lookups: by id, by (method, template), by concrete path, by tag.
 
 Built once from a parsed document (load.py turns Swagger 2.0 / OpenAPI 3 into the model) and
-then pickled by cache.py: only plain data (info, operations, tag order) is pickled; the lookup
-tables are rebuilt lazily, and schema definitions travel in a second pickle read only on use.
+then cached by cache.py: only plain data (info, operations, tag order) is stored; the lookup
+tables are rebuilt lazily, and schema definitions travel in a second file read only on use.
 """
 from __future__ import annotations
 
@@ -52,17 +52,20 @@ class SpecIndex:
         self._matches: dict = {}  # concrete path → match() result: requests repeat paths
         self._resolved: dict = {}  # $ref → resolved schema, shared by every resolve() call
 
-    # -- pickling: plain data only; tables are cheap to rebuild, definitions go elsewhere --
+    # -- what cache.py stores: plain data only; tables are cheap to rebuild, definitions go elsewhere --
 
-    def __getstate__(self) -> dict:
-        return {"info": self.info, "operations": self.operations,
-                "tag_order": self._tag_order, "ref_prefix": self._ref_prefix}
+    @property
+    def tag_order(self) -> tuple:
+        """Tags in the order the spec lists them."""
+        return self._tag_order
 
-    def __setstate__(self, state: dict) -> None:
-        self.__init__(state["info"], state["operations"], None, state["tag_order"], state["ref_prefix"])
+    @property
+    def ref_prefix(self) -> str:
+        """Where `$ref`s point: "#/definitions/" (Swagger 2.0) or "#/components/schemas/"."""
+        return self._ref_prefix
 
     def set_definitions_loader(self, loader: Callable[[], dict]) -> None:
-        """Let `definitions` be read on first use (cache.py keeps them in a separate pickle)."""
+        """Let `definitions` be read on first use (cache.py keeps them in a separate file)."""
         self._definitions_loader = loader
 
     def with_info(self, info: SpecInfo) -> SpecIndex:

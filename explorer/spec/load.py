@@ -1,7 +1,7 @@
 """Read a spec file (YAML or JSON; Swagger 2.0 or OpenAPI 3.x) into a plain, normalised dict.
 
 Only this module imports yaml, and only when a file really has to be parsed: a warm start
-reads the pickled index (see cache.py) and never gets here.
+reads the cached index (see cache.py) and never gets here.
 """
 from __future__ import annotations
 

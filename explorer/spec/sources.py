@@ -192,11 +192,9 @@ def _versioned_files(directory: str | None) -> dict[str, str]:
 
 
 def _sources_file() -> str:
-    try:
-        import explorer.specs as package  # installed: pyproject maps specs/ to explorer.specs
-        return os.path.join(os.path.dirname(package.__file__), "sources.json")
-    except ImportError:  # running from a checkout: specs/ sits next to explorer/
-        return os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "specs", "sources.json"))
+    from explorer.datafiles import data_file
+
+    return data_file("sources.json")
 
 
 class _DownloadFailed(Exception):
