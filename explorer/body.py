@@ -1,11 +1,10 @@
 """Body items (`a[b]=x`, `a[]:=1`, `n[0]=y`) → one JSON document."""
 from __future__ import annotations
 
-import re
-
 from explorer.errors import UsageError
+from explorer.lazyre import LazyPattern
 
-_KEY = re.compile(r"\[([^\]]*)\]")
+_KEY = LazyPattern(r"\[([^\]]*)\]")
 
 
 def key_path(name: str) -> list:

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import codecs
-import re
-import shlex
 
 from explorer.errors import UsageError
+from explorer.lazyre import LazyPattern
 from explorer.metacmds import HANDLERS as META_WORDS
 from explorer.records import record
 
@@ -84,8 +83,10 @@ def split(line: str) -> list:
     stripped = strip_comment(line).strip()
     if not stripped:
         return []
-    if stripped.isascii() and not _NEEDS_SHLEX.search(stripped):
+    if stripped.isascii() and _SHELL_QUOTING.isdisjoint(stripped):
         return stripped.split()  # the common case; shlex costs tens of microseconds
+    import shlex  # not at import: a plain line never needs it
+
     if "$'" in stripped:
         stripped = _ANSI_C.sub(_ansi_c, stripped)
     try:
@@ -95,8 +96,8 @@ def split(line: str) -> list:
 
 
 # Quotes, escapes, and whitespace that str.split() cuts at but a shell does not.
-_NEEDS_SHLEX = re.compile(r"['\"\\\\\x0b\x0c\x1c-\x1f]")
-_ANSI_C = re.compile(r"\$'((?:[^'\\]|\\.)*)'")
+_SHELL_QUOTING = frozenset("'\"\\\x0b\x0c\x1c\x1d\x1e\x1f")
+_ANSI_C = LazyPattern(r"\$'((?:[^'\\]|\\.)*)'")
 
 
 def _ansi_c(m) -> str:
@@ -105,6 +106,8 @@ def _ansi_c(m) -> str:
         text = codecs.decode(m.group(1).encode("latin-1", "backslashreplace"), "unicode_escape")
     except UnicodeDecodeError:
         raise UsageError(f"bad escape in {m.group(0)}") from None
+    import shlex
+
     return shlex.quote(text)
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import shlex
 from urllib.parse import urlsplit
 
 from explorer.errors import UsageError
@@ -45,6 +44,8 @@ def to_argv(req: Request, socket: str | None, base_url: str, redact: bool = True
 
 def render(req: Request, socket: str | None, base_url: str, redact: bool = True) -> str:
     """The curl one-liner for `req`, quoted so that pasting it sends the same bytes."""
+    import shlex  # not at import: piped runs print no curl line
+
     return shlex.join(to_argv(req, socket, base_url, redact))
 
 

@@ -17,3 +17,34 @@ def data_file(name: str) -> str:
     if os.path.exists(inside):
         return inside
     return os.path.join(os.path.dirname(_PACKAGE), "specs", name)
+
+
+def parsed(path: str, read, kind: str):
+    """read(path)'s result (a dict), kept between starts as marshal data beside the other caches.
+
+    Keyed on the file's size and mtime, so an edited file is read again; marshal is built in, so a
+    start pays neither a YAML parse nor the json import. A cache that is missing, damaged or not a
+    dict is rebuilt; one that cannot be written only costs the next start a parse. `kind` names the
+    cache file. OSError from stat-ing `path` propagates (the caller knows what to say).
+    """
+    import marshal
+    import sys
+
+    from explorer.spec.cache import cache_dir, write_atomic
+
+    st = os.stat(path)
+    py = "%d%d" % sys.version_info[:2]  # marshal's format may change between Python versions
+    cached = os.path.join(cache_dir("data"), f"{kind}-{st.st_size}-{st.st_mtime_ns}-py{py}.marshal")
+    try:
+        with open(cached, "rb") as fh:
+            doc = marshal.loads(fh.read())
+        if isinstance(doc, dict):
+            return doc
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    doc = read(path)
+    try:
+        write_atomic(cached, marshal.dumps(doc))
+    except ValueError:  # a value marshal cannot hold: parse again next time
+        pass
+    return doc

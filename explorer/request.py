@@ -9,9 +9,10 @@ from urllib.parse import parse_qsl, quote, unquote
 from explorer import body, validate
 from explorer.commands import RequestLine
 from explorer.errors import UsageError
+from explorer.lazyre import LazyPattern
 from explorer.records import record
 
-_VERSION_PREFIX = re.compile(r"^/v(\d+\.\d+(?:\.\d+)?)(?=/|$)")  # Podman's docs write /v5.0.0/libpod/…
+_VERSION_PREFIX = LazyPattern(r"^/v(\d+\.\d+(?:\.\d+)?)(?=/|$)")  # Podman's docs write /v5.0.0/libpod/…
 JSON = "application/json"
 
 

@@ -7,10 +7,8 @@ the spec's `produces`; then what the Content-Type says.
 """
 from __future__ import annotations
 
-import marshal
 import os
 import re
-import sys
 from functools import lru_cache
 
 from explorer.config import version_key
@@ -168,24 +166,14 @@ def overlay_file() -> str:
 
 @lru_cache(maxsize=4)
 def load_rules(path: str | None = None) -> tuple:
-    """The overlay's rules; the parsed YAML is cached (marshal: no import), keyed on the file's size and mtime."""
+    """The overlay's rules; the parsed YAML is kept between starts (explorer.datafiles.parsed)."""
+    from explorer.datafiles import parsed
+
     path = path or overlay_file()
     try:
-        st = os.stat(path)
+        doc = parsed(path, _read_yaml, "response-kinds")
     except OSError as err:
         raise SpecError(f"{path}: cannot read the response-kinds overlay ({err.strerror}); reinstall") from None
-    from explorer.spec.cache import cache_dir
-
-    py = "%d%d" % sys.version_info[:2]  # marshal's format may change between Python versions
-    cached = os.path.join(cache_dir("overlay"), f"response-kinds-{st.st_size}-{st.st_mtime_ns}-py{py}.marshal")
-    try:
-        with open(cached, "rb") as fh:
-            doc = marshal.loads(fh.read())
-        if not isinstance(doc, dict):
-            raise ValueError("not an overlay")
-    except (OSError, ValueError, EOFError, TypeError):  # missing or damaged: read the YAML again
-        doc = _read_yaml(path)
-        _write_quietly(cached, doc)
     return parse_rules(doc, path)
 
 
@@ -221,15 +209,3 @@ def _read_yaml(path: str) -> dict:
     except (OSError, yaml.YAMLError) as err:
         first = " ".join(str(err).split())[:120]
         raise SpecError(f"{path}: cannot read the response-kinds overlay ({first}); fix or reinstall it") from None
-
-
-def _write_quietly(path: str, doc: dict) -> None:
-    """Cache the parsed overlay; a read-only cache only costs the next start a YAML parse."""
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        tmp = f"{path}.{os.getpid()}.tmp"
-        with open(tmp, "wb") as fh:
-            fh.write(marshal.dumps(doc))
-        os.replace(tmp, path)
-    except (OSError, ValueError):  # ValueError: a value marshal cannot hold
-        pass

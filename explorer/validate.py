@@ -8,9 +8,9 @@ request.build). The common case, no query and no body, costs two attribute reads
 from __future__ import annotations
 
 import os
-import re
 
 from explorer.errors import UsageError
+from explorer.lazyre import LazyPattern
 
 SEND_ANYWAY = "prefix the line with ! to send anyway"
 MAX_DEPTH = 64  # deeper JSON is left unchecked rather than risk the recursion limit
@@ -18,8 +18,8 @@ MAX_BODY_FILE = 8 << 20  # a larger @file is sent unchecked: reading it twice wo
 
 # What Docker's handlers accept for a boolean query value (strconv.ParseBool, httputils.BoolValue).
 _BOOLEAN = frozenset({"1", "0", "true", "false", "t", "f", "yes", "no"})
-_INTEGER = re.compile(r"[+-]?\d+")
-_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_INTEGER = LazyPattern(r"[+-]?\d+")
+_NUMBER = LazyPattern(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 # Docker's StrSlice (Cmd, Entrypoint…) decodes a plain string too; the spec says so only in prose.
 _STRING_OR_ARRAY = "string or an array"
 

@@ -105,7 +105,7 @@ def test_parsed_overlay_is_cached(tmp_path, monkeypatch):
     src.write_text("rules:\n  - match: GET /x/{}/y\n    kind: binary\n")
     first = r.load_rules(str(src))
     r.load_rules.cache_clear()
-    cached = list((tmp_path / "engine-explorer" / "overlay").iterdir())
+    cached = list((tmp_path / "engine-explorer" / "data").iterdir())
     assert len(cached) == 1
     cached[0].write_bytes(marshal.dumps({"rules": [{"match": "GET /x/{}/y", "kind": "text"}]}))  # proves it is read
     again = r.load_rules(str(src))

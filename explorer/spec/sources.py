@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Mapping
 
 from explorer.errors import ExplorerError, SpecError
+from explorer.lazyre import LazyPattern
 from explorer.records import record
 from explorer.spec.cache import cache_dir, write_atomic
 
@@ -18,8 +19,8 @@ from explorer.spec.cache import cache_dir, write_atomic
 SYSTEM_SPECS = ("/usr/share/gocode/src/github.com/docker/docker/api/swagger.yaml",)
 RETRY_AFTER_S = 3600  # after a failed download, starts stay offline-fast this long
 _NAME_RX = re.compile(r"v(\d+\.\d+)\.(?:ya?ml|json)")
-_VERSION_RX = re.compile(r"\d+\.\d+")
-_WANTED_RX = re.compile(r"\d+\.\d+(?:\.\d+)?")  # --api-version 5.0.0 (Podman's libpod) with --spec
+_VERSION_RX = LazyPattern(r"\d+\.\d+")
+_WANTED_RX = LazyPattern(r"\d+\.\d+(?:\.\d+)?")  # --api-version 5.0.0 (Podman's libpod) with --spec
 
 Fetch = Callable[[str], bytes]
 
@@ -94,14 +95,20 @@ def local_specs(env: Mapping = os.environ) -> dict[str, str]:
 
 def known_specs() -> dict[str, dict]:
     """Downloadable official specs from sources.json: version → {"url", "sha256"}."""
-    import json
+    from explorer.datafiles import parsed
 
     path = _sources_file()
     try:
-        with open(path, encoding="utf-8") as f:
-            return dict(json.load(f)["docker"])
+        return dict(parsed(path, _read_json, "sources")["docker"])
     except (OSError, ValueError, KeyError, TypeError) as err:
         raise SpecError(f"{path}: unreadable list of downloadable specs ({err}); reinstall engine-explorer") from None
+
+
+def _read_json(path: str) -> dict:
+    import json  # only when the file changed since the last start
+
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
 
 
 def spec_file_version(path: str) -> str:
