@@ -15,8 +15,6 @@ _SEPARATORS = (("==", "query"), (":=", "json"), ("=", "field"), (":", "header"))
 
 
 @record
-
-
 class Item:
     """One request item: `name==v` query, `Name:v` header, `f=v` field, `f:=json`, `@file` body."""
 
@@ -26,8 +24,6 @@ class Item:
 
 
 @record
-
-
 class RequestLine:
     """`[METHOD] TARGET [ITEM ...]`; `target` is a path (maybe with ?query) or an operationId."""
 
@@ -38,8 +34,6 @@ class RequestLine:
 
 
 @record
-
-
 class CurlPreview:
     """`curl REQUEST`: print the curl line, send nothing."""
 
@@ -47,8 +41,6 @@ class CurlPreview:
 
 
 @record
-
-
 class CurlPaste:
     """A pasted curl command line, to be parsed by curlcmd and executed."""
 
@@ -56,8 +48,6 @@ class CurlPaste:
 
 
 @record
-
-
 class Meta:
     """A meta command such as `help TARGET` or `exit`."""
 

@@ -13,8 +13,6 @@ _VERSION = re.compile(r"^v?(\d+\.\d+(?:\.\d+)?)$")  # 1.41; Podman's libpod API 
 
 
 @record
-
-
 class Settings:
     """Everything the command line and the environment decide."""
 

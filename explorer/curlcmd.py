@@ -50,8 +50,6 @@ def render(req: Request, socket: str | None, base_url: str, redact: bool = True)
 
 
 @record
-
-
 class Pasted:
     """A parsed curl command: the request, the socket it named, and hints for the user."""
 

@@ -13,8 +13,6 @@ SHOWN = 200  # characters of the actual value a failure message shows
 
 
 @record
-
-
 class Expectation:
     """`SUBJECT OP WORD` or `SUBJECT exists`; the subject is words such as ("header", "Content-Type")."""
 

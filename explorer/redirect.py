@@ -17,8 +17,6 @@ PIPE, WRITE, APPEND = "|", ">", ">>"
 
 
 @record
-
-
 class Redirect:
     """Where the body goes instead of the terminal."""
 

@@ -17,8 +17,6 @@ JSON = "application/json"
 
 
 @record
-
-
 class Request:
     """Everything needed to send a request, or to print it as curl: one model for both."""
 

@@ -34,8 +34,6 @@ _BINARY_TYPES = ("application/x-tar", "application/octet-stream", "application/g
 
 
 @record
-
-
 class Exchange:
     """What the kind depends on, besides the response: the request and the spec's `produces`."""
 
@@ -47,8 +45,6 @@ class Exchange:
 
 
 @record
-
-
 class Rule:
     """One overlay rule (see specs/response-kinds.yaml).
 

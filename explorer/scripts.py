@@ -13,8 +13,6 @@ MAX_DEPTH = 20  # `run` inside `run`: deeper than this is a loop
 
 
 @record
-
-
 class ScriptLine:
     """One command of a script: its text (continuations joined) and where it starts."""
 

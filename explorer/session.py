@@ -13,8 +13,6 @@ OFFLINE_RETRY_SECONDS = 30.0
 
 
 @record
-
-
 class Outcome:
     """What one line did: its exit code (0 ok, 1 HTTP >= 400, 2 usage/engine/spec) and status."""
 

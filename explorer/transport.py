@@ -14,8 +14,6 @@ USER_AGENT = f"engine-explorer/{__version__}"
 
 
 @record
-
-
 class Endpoint:
     """Where the engine listens: a unix socket (base_url is then http://localhost) or a URL."""
 
@@ -29,8 +27,6 @@ class Endpoint:
 
 
 @record
-
-
 class Response:
     """What came back: status line, headers in order, body (empty when streamed to a sink)."""
 
@@ -83,6 +79,7 @@ class Transport:
         self._base = endpoint.base_url.rstrip("/")
         self._mode = None  # (interruptible, eager) the handle is set for; None after a non-GET
         self._lines: list = []  # this response's raw header lines
+        self._parsed, self._parsed_at = None, -1
         self._sink = None
         self._on_headers = None  # called once, before the first body byte (or at the end)
         self._chunks: list = []
@@ -112,6 +109,7 @@ class Transport:
             self._set_options(c, *mode)
         self._mode = mode if plain else None
         self._lines.clear()
+        self._parsed_at = -1  # len(self._lines) when self._parsed was parsed from them
         self._sink, self._on_headers, self._chunks, self._received = sink, on_headers, [], 0
         c.setopt(pycurl.URL, self._base + req.target())
         upload = None if plain else _set_method_and_body(c, req)
@@ -124,7 +122,7 @@ class Transport:
         finally:
             if upload is not None:
                 upload.close()
-        status, reason, headers = parse_headers(self._lines)
+        status, reason, headers = self._parsed if self._parsed_at == len(self._lines) else parse_headers(self._lines)
         if self._on_headers is not None:  # no body came: the headers are all there is
             self._on_headers = None
             if on_headers(status, reason, headers) == 0:
@@ -160,7 +158,8 @@ class Transport:
     def _write(self, data: bytes):
         if self._on_headers is not None:
             on_headers, self._on_headers = self._on_headers, None
-            if on_headers(*parse_headers(self._lines)) == 0:
+            self._parsed, self._parsed_at = parse_headers(self._lines), len(self._lines)  # send() reuses it
+            if on_headers(*self._parsed) == 0:
                 return 0
         self._received += len(data)
         if self._sink is None:

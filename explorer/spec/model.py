@@ -20,8 +20,6 @@ class Param:
 
 
 @record
-
-
 class Operation:
     """One (method, path template) of the spec."""
 
@@ -55,8 +53,6 @@ class Operation:
 
 
 @record
-
-
 class SpecInfo:
     """Where a loaded spec came from."""
 

@@ -26,8 +26,6 @@ Fetch = Callable[[str], bytes]
 
 
 @record
-
-
 class SpecChoice:
     """The spec file to use, its API version ("" when unknown) and one line saying why."""
 

@@ -173,7 +173,7 @@ def test_in_band_build_error_fails_with_exit_1(engine_host, spec_dir, busybox_im
     context = tmp_path / "bad.tar"
     context.write_bytes(tar_of({"Dockerfile": b"FROM busybox:local\nRUN false\n"}))
     session, console = explorer(engine_host, spec_dir)
-    outcome = session.execute(f"POST /build networkmode==none @{context}")
+    outcome = session.execute(f"POST /build networkmode==none forcerm==1 @{context}")  # leaves no container
     assert (outcome.exit_code, outcome.status) == (1, 200)
     assert b"returned a non-zero code: 1" in console.stderr.getvalue()
     assert console.stderr.getvalue().startswith(b"error: ")
