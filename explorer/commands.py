@@ -158,7 +158,7 @@ def parse_request(words: list) -> RequestLine:
     target, rest = words[0], words[1:]
     if not (target.startswith("/") or target.isidentifier()):
         raise UsageError(f"`{target}` is neither a path (starting with /) nor an operationId")
-    return RequestLine(method, target, tuple(parse_item(w) for w in rest), force)
+    return RequestLine(method, target, tuple([parse_item(w) for w in rest]) if rest else (), force)
 
 
 def parse_item(word: str) -> Item:

@@ -76,7 +76,7 @@ def _operation(index, req):
         return None
     if req.operation_id:
         return index.by_id(req.operation_id)
-    for template, _ in index.match(req.path):
+    for template in index.match_templates(req.path):
         op = index.get(req.method, template)
         if op is not None:
             return op

@@ -74,19 +74,22 @@ def split_target(target: str) -> tuple:
 
 def build(line: RequestLine, index, api_version: str | None) -> Request:
     """Turn a parsed request line into a Request, resolved and checked against the spec."""
-    query_items = [(i.name, i.value) for i in line.items if i.kind == "query"]
+    items = line.items
+    query_items = [(i.name, i.value) for i in items if i.kind == "query"] if items else []
     if line.target.startswith("/"):
         path, query, version = split_target(line.target)
         method, op = _resolve_path(index, line.method, path)
-        query = query + tuple(query_items)
+        if query_items:
+            query = query + tuple(query_items)
     else:
         op = _resolve_id(index, line.target, line.method)
         method, version = op.method, None
         path, query_items = _fill_template(op, query_items)
         query = tuple(query_items)
-    req = Request(method, path, query, _headers(line), api_version=version or api_version,
-                  operation_id=op.operation_id if op else "")
-    req = _with_body(req, line, op)
+    req = Request(method, path, query, _headers(line) if items else (), None, None, version or api_version,
+                  op.operation_id if op else "")
+    if items:
+        req = _with_body(req, line, op)
     if op is not None and not line.force:
         validate.check(op, req, index)
     return req
@@ -95,18 +98,18 @@ def build(line: RequestLine, index, api_version: str | None) -> Request:
 def _resolve_path(index, method, path):
     if index is None:
         return method or "GET", None
-    matches = index.match(path)
-    if not matches:
+    templates = index.match_templates(path)
+    if not templates:
         near = ", ".join(index.closest_paths(path)) or "none"
         raise UsageError(f"unknown path {path}; closest: {near}")
     if method:
-        for template, _ in matches:
+        for template in templates:
             op = index.get(method, template)
             if op:
                 return method, op
-        have = ", ".join(index.methods(matches[0][0]))
+        have = ", ".join(index.methods(templates[0]))
         raise UsageError(f"{method} is not an operation of {path}; it has {have}")
-    template = matches[0][0]
+    template = templates[0]
     methods = index.methods(template)
     if "GET" in methods:
         return "GET", index.get("GET", template)

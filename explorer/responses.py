@@ -80,6 +80,23 @@ def expected(ex: Exchange, rules: tuple | None = None) -> str:
 
 def decide(ex: Exchange, status: int, content_type: str | None, rules: tuple | None = None) -> str:
     """The kind of the body that is arriving."""
+    if rules is not None:
+        return _decide(ex, status, content_type, rules)
+    # Asked once per response with the same few answers: remembered (bounded, like overlay_kind's).
+    key = (ex, status, content_type)
+    try:
+        return _DECIDED[key]
+    except KeyError:
+        if len(_DECIDED) > 4096:
+            _DECIDED.clear()
+        kind = _DECIDED[key] = _decide(ex, status, content_type, None)
+        return kind
+
+
+_DECIDED: dict = {}
+
+
+def _decide(ex: Exchange, status: int, content_type: str | None, rules: tuple | None) -> str:
     if ex.method == "HEAD" or status in (204, 304):
         return EMPTY
     labelled = kind_of_type(content_type)

@@ -101,11 +101,9 @@ class Session:
 
     def send(self, req) -> Outcome:
         """Print the curl line (REPL, -v), send; the body is shown or written as it arrives."""
-        from explorer import delivery
-
         if self.console.shows_curl:
             self.console.curl(self.curl_line(req))
-        return delivery.deliver(self, req, self.redirect)
+        return _deliver()(self, req, self.redirect)
 
     def curl_line(self, req) -> str:
         """The curl one-liner for `req` against this session's engine."""
@@ -219,3 +217,16 @@ class Session:
         if self._transport is not None:
             self._transport.close()
             self._transport = None
+
+
+def _deliver():
+    """delivery.deliver, imported on the first request (delivery imports this module), once."""
+    global _DELIVER
+    if _DELIVER is None:
+        from explorer.delivery import deliver
+
+        _DELIVER = deliver
+    return _DELIVER
+
+
+_DELIVER = None

@@ -135,12 +135,20 @@ class SpecIndex:
         A parameter matches one segment; only when no template matches that way may a
         parameter span segments (image names like docker.io/library/busybox:latest).
         """
+        return [(t, dict(params)) for t, params in self._matched(path)]
+
+    def match_templates(self, path: str) -> tuple:
+        """The templates of match(path), best first, without their parameters (no copies made)."""
+        cached = self._matched(path)
+        return tuple(t for t, _ in cached)
+
+    def _matched(self, path: str) -> list:
         cached = self._matches.get(path)
         if cached is None:
             if len(self._matches) > 4096:  # bounded: paths carry live names
                 self._matches.clear()
             cached = self._matches[path] = self._match(path)
-        return [(t, dict(params)) for t, params in cached]
+        return cached
 
     def _match(self, path: str) -> list[tuple[str, dict[str, str]]]:
         segs = path.strip("/").split("/")
