@@ -27,7 +27,7 @@ def deliver(session, req, redirect=None):
         target = _binary_guard(console, req, kind)
     reception = Reception(console, ex, target, session.env.get("PAGER") if console.interactive else None)
     try:
-        resp = _send(session, req, reception, eager=kind in responses.STREAMS)
+        resp = _send(session, req, reception, kind)
         try:
             outcome = reception.finish(resp)
         except BrokenPipeError:  # the reader went away (`| head -1`): the request is over, not failed
@@ -43,13 +43,23 @@ def deliver(session, req, redirect=None):
     return outcome
 
 
-def _send(session, req, reception, eager):
+def _send(session, req, reception, kind):
     """The response; None when the reader went away. A failure inside a callback is raised here.
 
-    `eager`: a stream, whose headers are wanted (shown, -v) before its first event comes.
+    A body expected to be JSON or text is kept whole anyway (to be formatted): libcurl collects
+    it, and it is looked at once complete, which spares a Python callback chain per chunk. Any
+    other kind is handed over as it arrives; a stream's headers as soon as they come (`eager`),
+    to be shown before its first event.
     """
+    transport = session.transport()
     try:
-        resp = session.transport().send(req, sink=reception.feed, on_headers=reception.on_headers, eager=eager)
+        if kind in _KEPT_WHOLE and reception.target is None:
+            resp = transport.send(req)
+            if reception.on_headers(resp.status, resp.reason, resp.headers) is None and resp.body:
+                reception.feed(resp.body)
+        else:
+            resp = transport.send(req, sink=reception.feed, on_headers=reception.on_headers,
+                                  eager=kind in responses.STREAMS)
     except ExplorerError:
         if reception.failure is None:
             raise
@@ -58,6 +68,9 @@ def _send(session, req, reception, eager):
     if failure is not None and not isinstance(failure, BrokenPipeError):
         raise failure
     return None if failure is not None else resp
+
+
+_KEPT_WHOLE = frozenset({responses.JSON, responses.TEXT, responses.EMPTY})
 
 
 def exchange(session, req) -> responses.Exchange:

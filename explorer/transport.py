@@ -79,7 +79,7 @@ class Transport:
         self.interruptible = interruptible
         self._curl = pycurl.Curl()
         self._base = endpoint.base_url.rstrip("/")
-        self._mode = None  # (interruptible, eager) the handle is set for; None after a non-GET
+        self._mode = None  # what the handle is set for (see send); None after a non-GET
         self._lines: list = []  # this response's raw header lines
         self._parsed, self._parsed_at = None, -1
         self._sink = None
@@ -103,7 +103,8 @@ class Transport:
         """
         c = self._curl
         plain = req.method == "GET" and not req.headers and req.body is None and not req.body_file
-        mode = (self.interruptible or eager, eager)
+        # (progress callback?, headers at once?, body straight into a list, no Python callback?)
+        mode = (self.interruptible or eager, eager, sink is None and on_headers is None)
         # Resetting and re-setting every option costs more than libcurl's whole request on a
         # keep-alive socket; a plain GET after a plain GET in the same mode only needs a new URL.
         if not (plain and mode == self._mode):
@@ -111,8 +112,9 @@ class Transport:
             self._set_options(c, *mode)
         self._mode = mode if plain else None
         self._lines.clear()
+        self._chunks.clear()
         self._parsed_at = -1  # len(self._lines) when self._parsed was parsed from them
-        self._sink, self._on_headers, self._chunks, self._received = sink, on_headers, [], 0
+        self._sink, self._on_headers, self._received = sink, on_headers, 0
         c.setopt(pycurl.URL, self._base + req.target())
         upload = None if plain else _set_method_and_body(c, req)
         start = time.perf_counter()
@@ -129,10 +131,11 @@ class Transport:
             self._on_headers = None
             if on_headers(status, reason, headers) == 0:
                 raise EngineError("stopped reading the response")
-        return Response(status, reason, headers, b"".join(self._chunks),
-                        time.perf_counter() - start, self._received)
+        body = b"".join(self._chunks)
+        return Response(status, reason, headers, body, time.perf_counter() - start,
+                        len(body) if mode[2] else self._received)
 
-    def _set_options(self, c, interruptible: bool, eager: bool) -> None:
+    def _set_options(self, c, interruptible: bool, eager: bool, collect: bool) -> None:
         if self.endpoint.socket:
             c.setopt(pycurl.UNIX_SOCKET_PATH, self.endpoint.socket)
         c.setopt(pycurl.USERAGENT, USER_AGENT)
@@ -140,7 +143,7 @@ class Transport:
         if self.timeout_ms:
             c.setopt(pycurl.TIMEOUT_MS, self.timeout_ms)
         c.setopt(pycurl.NOSIGNAL, 1)
-        c.setopt(pycurl.WRITEFUNCTION, self._write)
+        c.setopt(pycurl.WRITEFUNCTION, self._chunks.append if collect else self._write)
         c.setopt(pycurl.HEADERFUNCTION, self._header_line if eager else self._lines.append)
         if interruptible:
             # A Ctrl-C wakes libcurl's poll, which then calls this: Python runs the signal handler

@@ -32,11 +32,12 @@ class FakeTransport:
         status, headers, chunks = self.script.pop(0)
         if on_headers:
             on_headers(status, "OK" if status < 400 else "Error", headers)
+        kept = []  # without a sink, the body comes back whole in the Response, as the real one does
         for chunk in chunks:
             if isinstance(chunk, BaseException):
                 raise chunk
-            sink(chunk)
-        return Response(status, "", headers, b"", 0.001, sum(len(c) for c in chunks))
+            (sink or kept.append)(chunk)
+        return Response(status, "", headers, b"".join(kept), 0.001, sum(len(c) for c in chunks))
 
     def close(self):
         pass
