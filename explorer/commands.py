@@ -61,6 +61,8 @@ def parse(line: str):
     if not words:
         return None
     head = words[0]
+    if len(words) > 1 and head.upper() in METHODS:  # the common case first: METHOD TARGET …
+        return _request(head.upper(), words[1], words[2:], False)
     if head == "curl":
         return _parse_curl(words)
     if head.lower() in META_WORDS:
@@ -155,7 +157,10 @@ def parse_request(words: list) -> RequestLine:
         method, words = words[0].upper(), words[1:]
     if not words:
         raise UsageError(f"{method} needs a path or an operationId, e.g. `{method} /containers/json`")
-    target, rest = words[0], words[1:]
+    return _request(method, words[0], words[1:], force)
+
+
+def _request(method, target: str, rest: list, force: bool) -> RequestLine:
     if not (target.startswith("/") or target.isidentifier()):
         raise UsageError(f"`{target}` is neither a path (starting with /) nor an operationId")
     return RequestLine(method, target, tuple([parse_item(w) for w in rest]) if rest else (), force)

@@ -119,7 +119,7 @@ class Reception:
         self.ex = ex
         self.target = target
         self.pager = pager  # $PAGER: long JSON or text in the REPL goes through it
-        self.sink = sinks.Buffer()  # replaced at the headers by the sink for the body's kind
+        self.sink = None  # the sink for the body's kind, made at the headers
         self.status = 0
         self.response = None
         self.failure = None  # an exception raised while writing, which stopped the transfer
@@ -160,6 +160,8 @@ class Reception:
     def finish(self, resp):
         """The body is complete: finish the output, show status and any error; the Outcome."""
         sink = self.sink
+        if sink is None:  # the headers never came
+            sink = self.sink = sinks.Buffer()
         sink.close()
         if resp is None:
             return Outcome(0, self.status or None)
@@ -169,7 +171,8 @@ class Reception:
                 self.target.close()  # a piped command's last output comes before the status line
             self.console.status(resp, headers=False)
         else:
-            self.response = resp.with_body(sink.data)
+            data = sink.data
+            self.response = resp if data is resp.body else resp.with_body(data)
             self.console.status(self.response)
             self._show(self.response)
         if self.ex.path.endswith("/archive"):
@@ -182,7 +185,8 @@ class Reception:
     def abandon(self) -> None:
         """Ctrl-C or an error mid-body: end what is on screen; never mask the original exception."""
         try:
-            self.sink.close()
+            if self.sink is not None:
+                self.sink.close()
         except Exception:  # noqa: BLE001 - the exception being raised matters more
             pass
 

@@ -110,9 +110,10 @@ def _resolve_path(index, method, path):
         have = ", ".join(index.methods(templates[0]))
         raise UsageError(f"{method} is not an operation of {path}; it has {have}")
     template = templates[0]
+    op = index.get("GET", template)
+    if op is not None:
+        return "GET", op
     methods = index.methods(template)
-    if "GET" in methods:
-        return "GET", index.get("GET", template)
     # Never imply a DELETE: losing a container to a forgotten method word is too costly.
     if len(methods) == 1 and methods[0] != "DELETE":
         return methods[0], index.get(methods[0], template)

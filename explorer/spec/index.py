@@ -50,6 +50,7 @@ class SpecIndex:
         self._span_rx: dict = {}
         self._methods: dict | None = None
         self._matches: dict = {}  # concrete path → match() result: requests repeat paths
+        self._templates: dict = {}  # concrete path → its templates (match_templates)
         self._resolved: dict = {}  # $ref → resolved schema, shared by every resolve() call
 
     # -- what cache.py stores: plain data only; tables are cheap to rebuild, definitions go elsewhere --
@@ -139,8 +140,12 @@ class SpecIndex:
 
     def match_templates(self, path: str) -> tuple:
         """The templates of match(path), best first, without their parameters (no copies made)."""
-        cached = self._matched(path)
-        return tuple(t for t, _ in cached)
+        found = self._templates.get(path)
+        if found is None:
+            if len(self._templates) > 4096:
+                self._templates.clear()
+            found = self._templates[path] = tuple(t for t, _ in self._matched(path))
+        return found
 
     def _matched(self, path: str) -> list:
         cached = self._matches.get(path)
