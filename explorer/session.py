@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import time
 
-from explorer import commands, curlcmd, request
+from explorer import commands, request
 from explorer.config import check_version, endpoint_address, version_key
 from explorer.errors import EngineError, ExplorerError, SpecError, UsageError
 from explorer.records import record
@@ -107,10 +107,14 @@ class Session:
 
     def curl_line(self, req) -> str:
         """The curl one-liner for `req` against this session's engine."""
+        from explorer import curlcmd  # not at import: a piped run prints no curl line
+
         ep = self.endpoint()
         return curlcmd.render(req, ep.socket, ep.base_url, redact=not self.settings.show_secrets)
 
     def _pasted(self, argv) -> Outcome:
+        from explorer import curlcmd
+
         pasted = curlcmd.parse(argv)
         for hint in pasted.hints:
             self.console.note("hint: " + hint)

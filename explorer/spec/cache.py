@@ -16,7 +16,6 @@ import marshal
 import os
 import sys
 import time
-import zlib
 from functools import partial
 from collections.abc import Mapping
 
@@ -24,8 +23,18 @@ from explorer.errors import SpecError
 from explorer.spec.index import SpecIndex
 from explorer.spec.model import Operation, Param, SpecInfo
 
-FORMAT = 3  # bump when what is cached changes meaning; the model's field names are added below
-_LAYOUT = "%08x" % zlib.crc32(" ".join(
+FORMAT = 4  # bump when what is cached changes meaning; the model's field names are added below
+
+
+def _fnv32(data: bytes) -> int:
+    """FNV-1a: a stable 32-bit hash for cache file names (importing zlib for crc32 costs more)."""
+    h = 0x811C9DC5
+    for byte in data:
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+_LAYOUT = "%08x" % _fnv32(" ".join(
     name for cls in (Operation, Param, SpecInfo) for name in cls._fields).encode())
 _SUFFIX = f"f{FORMAT}-{_LAYOUT}-py{sys.version_info[0]}{sys.version_info[1]}"
 _PARAMS = Operation._fields.index("params")
@@ -51,7 +60,7 @@ def load_index(path: str, *, env: Mapping | None = None) -> SpecIndex:
     root = cache_dir("index", env)
     key = f"{st.st_size} {st.st_mtime_ns} ".encode() + os.fsencode(path)
     # one stamp per spec path, overwritten when the file changes; its content says for which (size, mtime)
-    stamp = os.path.join(root, "%08x-%s.stamp" % (zlib.crc32(os.fsencode(path)), os.path.basename(path)[:64]))
+    stamp = os.path.join(root, "%08x-%s.stamp" % (_fnv32(os.fsencode(path)), os.path.basename(path)[:64]))
     sha = _read_stamp(stamp, key)
     index = _read_index(root, sha, path) if sha else None
     if index is not None:
@@ -100,15 +109,17 @@ def _index_data(index: SpecIndex) -> bytes:
     """The index as plain data: info, operations (their params as plain tuples), tag order, $ref prefix."""
     ops = tuple(op[:_PARAMS] + (tuple(tuple(p) for p in op.params),) + op[_PARAMS + 1:]
                 for op in index.operations)
-    return _dumps((tuple(index.info), ops, index.tag_order, index.ref_prefix))
+    return _dumps((tuple(index.info), ops, index.tag_order, index.ref_prefix, index.route_table()))
 
 
 def _index_from_data(data: bytes) -> SpecIndex:
-    info, ops, tag_order, ref_prefix = marshal.loads(data)
+    info, ops, tag_order, ref_prefix, routes = marshal.loads(data)
     op_type, param_type, cut = Operation, Param, _PARAMS
     operations = tuple(op_type(*op[:cut], tuple([param_type(*p) for p in op[cut]]), *op[cut + 1:])
                        for op in ops)
-    return SpecIndex(SpecInfo(*info), operations, None, tag_order, ref_prefix)
+    index = SpecIndex(SpecInfo(*info), operations, None, tag_order, ref_prefix)
+    index.set_route_table(routes)
+    return index
 
 
 def _dumps(value) -> bytes:

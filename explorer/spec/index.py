@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from explorer.lazyre import LazyPattern
 from explorer.spec.model import Operation, SpecInfo
 
 METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE")
 UNTAGGED = "default"  # tag shown for operations without one (Swagger UI's name for it)
 
 _LIT, _PARAM, _MIXED = 0, 1, 2  # kinds of template segment
-_PARAM_RX = re.compile(r"\{([^{}/]+)\}")
+_PARAM_RX = LazyPattern(r"\{([^{}/]+)\}")
 
 
 def build_index(doc: dict, source: str, sha256: str) -> SpecIndex:
@@ -72,6 +73,7 @@ class SpecIndex:
     def with_info(self, info: SpecInfo) -> SpecIndex:
         """The same index describing another source (same content found at another path)."""
         clone = SpecIndex(info, self.operations, self._definitions, self._tag_order, self._ref_prefix)
+        clone._routes = self._routes
         clone._definitions_loader = self._definitions_loader
         return clone
 
@@ -171,8 +173,18 @@ class SpecIndex:
                         found.append((rank, template, params))
         return [(template, params) for _, template, params in sorted(found)]
 
+    def route_table(self) -> dict:
+        """Templates by segment count, each with parsed segments and a rank (lower = more literal).
+
+        Plain data: cache.py stores it with the operations, so a start does not rebuild it.
+        """
+        return self._route_table()
+
+    def set_route_table(self, routes: dict) -> None:
+        """Use `routes` (a route_table() from the cache) instead of building it."""
+        self._routes = routes
+
     def _route_table(self) -> dict:
-        """Templates by segment count, each with parsed segments and a rank (lower = more literal)."""
         if self._routes is None:
             self._routes = {}
             for template in self.templates():
