@@ -180,7 +180,7 @@ class Reception:
         if sink.error:
             self.console.error(sink.error)
         failed = resp.status >= 400 or sink.error is not None
-        return Outcome(1 if failed else 0, resp.status)
+        return _outcome(1 if failed else 0, resp.status)
 
     def abandon(self) -> None:
         """Ctrl-C or an error mid-body: end what is on screen; never mask the original exception."""
@@ -236,3 +236,14 @@ def decode_path_stat(value: str | None):
         return json.loads(base64.b64decode(value + "=" * (-len(value) % 4)))
     except (binascii.Error, ValueError):
         return None
+
+
+def _outcome(code: int, status: int) -> Outcome:
+    """Outcome(code, status): the few distinct ones are made once (a record costs a call to make)."""
+    made = _OUTCOMES.get((code, status))
+    if made is None:
+        made = _OUTCOMES[(code, status)] = Outcome(code, status)
+    return made
+
+
+_OUTCOMES: dict = {}

@@ -47,7 +47,7 @@ class Console:
         if self.interactive or self.verbose:
             code = "32" if resp.status < 400 else "31"
             self._line(self.stdout if self.interactive else self.stderr, status_line(resp), code)
-        if headers:
+        if headers and (self.verbose or self.headers):
             self.show_headers(resp.headers)
 
     def show_headers(self, headers) -> None:
