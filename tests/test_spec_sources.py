@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from explorer.errors import SpecError
 from explorer.spec import sources
@@ -276,3 +278,28 @@ def test_sources_json_lists_every_official_version():
 def test_spec_choice_is_frozen():
     with pytest.raises(AttributeError):
         SpecChoice("p", "1.41", "n").path = "q"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(r"v?[0-9٣]{0,3}\.?[0-9]{0,3}\.?(yaml|yml|json|txt)?(\.bak)?", fullmatch=True) | st.text(max_size=12))
+def test_spec_file_names_read_as_the_documented_pattern_says(name):
+    import re
+
+    from explorer.spec.sources import _version_of_name
+
+    m = re.fullmatch(r"v(\d+\.\d+)\.(?:ya?ml|json)", name)
+    assert _version_of_name(name) == (m.group(1) if m else "")
+
+
+@pytest.mark.parametrize("text, version", [
+    ('swagger: "2.0"\ninfo:\n  title: Docker Engine API\n  version: "1.45"  # note\npaths: {}\n', "1.45"),
+    ("info:\n\n  x-logo: {}\n  version: '1.41'\n", "1.41"),
+    ("info:\n  title: t\nversion: 1.41\n", ""),  # not inside info
+    ('{"swagger": "2.0", "info": {"title": "t", "version": "1.43"}}', "1.43"),
+])
+def test_spec_version_is_read_from_the_info_block(tmp_path, text, version):
+    from explorer.spec.sources import spec_file_version
+
+    path = tmp_path / "swagger.yaml"
+    path.write_text(text)
+    assert spec_file_version(str(path)) == version

@@ -18,7 +18,6 @@ from explorer.spec.cache import cache_dir, write_atomic
 # Specs that distribution packages install (Debian: golang-github-docker-docker-dev, API 1.41)
 SYSTEM_SPECS = ("/usr/share/gocode/src/github.com/docker/docker/api/swagger.yaml",)
 RETRY_AFTER_S = 3600  # after a failed download, starts stay offline-fast this long
-_NAME_RX = re.compile(r"v(\d+\.\d+)\.(?:ya?ml|json)")
 _VERSION_RX = LazyPattern(r"\d+\.\d+")
 _WANTED_RX = LazyPattern(r"\d+\.\d+(?:\.\d+)?")  # --api-version 5.0.0 (Podman's libpod) with --spec
 
@@ -85,10 +84,26 @@ def local_specs(env: Mapping = os.environ) -> dict[str, str]:
         for version, path in _versioned_files(directory).items():
             found.setdefault(version, path)
     for path in SYSTEM_SPECS:
-        version = spec_file_version(path) if os.path.isfile(path) else ""
+        version = _file_version_once(path)
         if version:
             found.setdefault(version, path)
     return found
+
+
+def _file_version_once(path: str) -> str:
+    """spec_file_version(path) for an existing file, read again only when the file changes."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ""
+    key = (path, st.st_size, st.st_mtime_ns)
+    found = _SEEN_VERSIONS.get(key)
+    if found is None:
+        found = _SEEN_VERSIONS[key] = spec_file_version(path)
+    return found
+
+
+_SEEN_VERSIONS: dict = {}  # (path, size, mtime) → version: a start asks twice (negotiation, spec)
 
 
 def known_specs() -> dict[str, dict]:
@@ -116,13 +131,43 @@ def spec_file_version(path: str) -> str:
             head = f.read(65536).decode("utf-8", "replace")
     except OSError:
         head = ""
-    # YAML: a top-level `info:` block holding an indented `version:`; JSON: "info": {... "version": "…"
-    m = re.search(r"^info:[ \t]*\r?\n(?:[ \t]+.*\r?\n|[ \t]*\r?\n)*?[ \t]+version:[ \t]*[\"']?([^\"'\s#]+)",
-                  head, re.M) or re.search(r"\"info\"\s*:\s*\{[^{}]*?\"version\"\s*:\s*\"([^\"]*)\"", head)
-    if m and _VERSION_RX.fullmatch(m.group(1)):
-        return m.group(1)
-    named = _NAME_RX.fullmatch(os.path.basename(path))
-    return named.group(1) if named else ""
+    found = _yaml_info_version(head) or _json_info_version(head)
+    if _VERSION_RX.fullmatch(found):
+        return found
+    return _version_of_name(os.path.basename(path))
+
+
+def _version_of_name(name: str) -> str:
+    """"v1.41.yaml" (or .yml, .json) → "1.41"; any other name → ""."""
+    stem, _, ext = name.rpartition(".")
+    major, dot, minor = stem[1:].partition(".")
+    if ext in ("yaml", "yml", "json") and stem[:1] == "v" and dot and major.isdecimal() and minor.isdecimal():
+        return stem[1:]
+    return ""
+
+
+def _yaml_info_version(head: str) -> str:
+    """`version:` inside a top-level `info:` block of YAML text, else "" (no regex: one start reads it)."""
+    inside = False
+    for line in head.splitlines():
+        if not inside:
+            inside = line.startswith("info:") and not line[5:].strip()
+            continue
+        if line[:1] not in (" ", "\t", ""):
+            return ""  # the block ended without a version
+        words = line.strip()
+        if words.startswith("version:"):
+            value = words[8:].split("#", 1)[0].strip().strip("\"'")
+            return value.split()[0] if value else ""
+    return ""
+
+
+def _json_info_version(head: str) -> str:
+    m = _JSON_INFO_VERSION.search(head) if '"info"' in head else None
+    return m.group(1) if m else ""
+
+
+_JSON_INFO_VERSION = LazyPattern(r"\"info\"\s*:\s*\{[^{}]*?\"version\"\s*:\s*\"([^\"]*)\"")
 
 
 def _explicit(value: str, origin: str, wanted: str | None, env: Mapping, fetch: Fetch | None) -> SpecChoice:
@@ -190,9 +235,9 @@ def _versioned_files(directory: str | None) -> dict[str, str]:
         return {}
     found = {}
     for name in names:
-        m = _NAME_RX.fullmatch(name)
-        if m:
-            found.setdefault(m.group(1), os.path.join(directory, name))
+        version = _version_of_name(name)
+        if version:
+            found.setdefault(version, os.path.join(directory, name))
     return found
 
 
