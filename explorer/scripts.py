@@ -1,11 +1,12 @@
 """Scripts: the REPL's own language in a file. Read them, replay them through `session.execute`."""
 from __future__ import annotations
 
-import json
 import os
 import sys
 
-from explorer import commands, curlcmd, expect, recording, variables
+# Modules that only failures, --var or --dry-run need are imported there: a replay that passes
+# pays for none of them.
+from explorer import commands
 from explorer.errors import ExplorerError, UsageError
 from explorer.records import record
 
@@ -109,7 +110,7 @@ def _step(session, lines: list, i: int, tally: _Tally) -> tuple:
         tally.passed += 1
         return i + 1, outcome.quit
     http_error = outcome.exit_code == 1 and (outcome.status or 0) >= 400
-    if http_error and i + 1 < len(lines) and expect.is_status_check(lines[i + 1].text):
+    if http_error and i + 1 < len(lines) and _is_status_check(lines[i + 1].text):
         covered = _execute(session, lines[i + 1])
         if covered.ok:
             tally.passed += 2
@@ -118,9 +119,17 @@ def _step(session, lines: list, i: int, tally: _Tally) -> tuple:
         return i + 2, False
     tally.failed += 1
     if not (outcome.exit_code == 1 and line.text.split(None, 1)[0] == "expect"):  # it said why
+        from explorer import recording
+
         shown = _short(recording.redact_line(line.text))
         _say(session, f"{line.where}: failed: {shown}{_http_detail(session, outcome)}")
     return i + 1, False
+
+
+def _is_status_check(text: str) -> bool:
+    from explorer import expect
+
+    return expect.is_status_check(text)
 
 
 def _execute(session, line: ScriptLine):
@@ -135,6 +144,8 @@ def _http_detail(session, outcome) -> str:
     resp = session.last_response
     message = ""
     try:
+        import json
+
         doc = json.loads(resp.body) if resp is not None else None
         message = doc.get("message", "") if isinstance(doc, dict) else ""
     except ValueError:
@@ -156,7 +167,11 @@ def _say(session, text: str) -> None:
 
 def set_variables(session, assignments) -> None:
     """`NAME=VALUE` strings (--var, `run FILE NAME=VALUE`) into the session's variables."""
-    for text in assignments or ():
+    if not assignments:
+        return
+    from explorer import variables
+
+    for text in assignments:
         name, sep, value = text.partition("=")
         if not sep:
             raise UsageError(f"`{text}`: write NAME=VALUE")
@@ -168,6 +183,8 @@ def dry_run(session, cmd):
     from explorer.session import Outcome
 
     if isinstance(cmd, commands.CurlPaste):
+        from explorer import curlcmd
+
         req = curlcmd.parse(cmd.argv).request
         if req.api_version is None:
             req = req._replace(api_version=session.api_version(False))
