@@ -17,7 +17,7 @@ from baselines import api_version, curl_seconds_per_request, raw_socket_seconds,
 
 N = 2000
 CURL_RUNS = 200
-REPEATS = 3  # median of this many runs for each timed figure
+REPEATS = 5  # median of this many runs for each timed figure
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
@@ -49,9 +49,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="ee-bench-") as folder:
         big, one = write_script(folder, "ping.ee", N), write_script(folder, "one.ee", 1)
         replay_seconds(host, one)  # warm the spec cache and the page cache
-        floor = statistics.median(raw_socket_seconds(sock_path, version, N) for _ in range(REPEATS))
-        ours = statistics.median(replay_seconds(host, big) for _ in range(REPEATS))
-        start_up = statistics.median(replay_seconds(host, one) for _ in range(REPEATS))
+        floors, runs, starts = [], [], []
+        for _ in range(REPEATS):  # taking turns, so machine drift hits each figure alike
+            floors.append(raw_socket_seconds(sock_path, version, N))
+            runs.append(replay_seconds(host, big))
+            starts.append(replay_seconds(host, one))
+        floor, ours, start_up = (statistics.median(x) for x in (floors, runs, starts))
     curl = curl_seconds_per_request(sock_path, version, CURL_RUNS)
     rates = {
         "raw keep-alive socket (floor)": N / floor,
@@ -59,7 +62,7 @@ def main() -> None:
         "  the same, start-up taken off": N / max(ours - start_up, 1e-9),
         f"curl CLI loop ({CURL_RUNS} runs)": 1 / curl,
     }
-    print(f"GET /_ping x{N} against {host} (API {version}); median of {REPEATS} runs")
+    print(f"GET /_ping x{N} against {host} (API {version}); median of {REPEATS} turns")
     for name, rate in rates.items():
         print(f"  {name:<34} {rate:8.0f} req/s   {rate * floor / N:5.2f}x floor   {rate * curl:6.1f}x curl")
     print(f"  start-up of a one-line script: {start_up * 1000:.0f} ms")

@@ -131,6 +131,9 @@ def main() -> None:
     for name, rate in rates.items():
         print(f"  {name:<36} {rate:9.0f} req/s   {rate / floor:5.2f}x floor")
     print("  targets: transport >= 0.85x floor, session >= 0.50x floor")
+    bare = rates["bare pycurl loop (libcurl ceiling)"]
+    print(f"  transport.send is {rates['transport.send'] / bare:.2f}x the bare pycurl loop; "
+          f"session.execute {rates['session.execute'] / bare:.2f}x")
     ours, bare = start_times(host, sock_path, version)
     print(f"whole process, median of {START_RUNS}: engine-explorer -c /_ping {ours * 1000:.1f} ms, "
           f"bare pycurl script {bare * 1000:.1f} ms: {ours / bare:.2f}x (target <= 1.25x)")
