@@ -95,3 +95,20 @@ def test_a_repl_session_never_writes_credentials(tmp_path):
     assert "curl POST /images/create fromImage==busybox X-Registry-Auth:<redacted>" in text
     assert SECRET not in text
     assert SECRET not in out.getvalue().decode()  # the printed curl line is redacted too
+
+
+def test_a_variable_that_fills_a_credential_header_is_redacted_where_it_was_set(tmp_path):
+    path = tmp_path / "history"
+    history = RedactingHistory(str(path))
+    history.append_string(f"set AUTH = {SECRET}")
+    history.append_string("set PLAIN = keep-me")
+    history.append_string("GET /_ping")
+    history.append_string("POST /images/create fromImage==busybox X-Registry-Auth:{{AUTH}}")
+    history.append_string(f"set AUTH = {SECRET}2")  # set again later: written redacted at once
+    text = path.read_text()
+    assert SECRET not in text
+    assert text.count("+set AUTH = '<redacted>'") == 2
+    assert "+set PLAIN = keep-me" in text and "+GET /_ping" in text
+    assert "X-Registry-Auth:{{AUTH}}" in text
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert next(iter(RedactingHistory(str(path)).load_history_strings())) == "set AUTH = '<redacted>'"

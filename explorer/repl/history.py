@@ -37,11 +37,58 @@ def open_history(env=os.environ) -> History:
 class RedactingHistory(FileHistory):
     """A FileHistory that writes X-Registry-Auth/-Config values as <redacted>.
 
-    Only the file is redacted: this session's own up-arrow still has the line as typed.
+    A variable that fills one of those headers (`X-Registry-Auth:{{AUTH}}`) holds a credential
+    too: its `set AUTH = …` lines are written redacted from then on, and those already in the
+    file are redacted there and then. A `set` whose variable is never used so stays as typed: it
+    cannot be told from any other. Only the file is redacted: this session's own up-arrow still
+    has the lines as typed.
     """
 
+    def __init__(self, filename: str) -> None:
+        super().__init__(filename)
+        self._secret_names: set = set()
+
     def store_string(self, string: str) -> None:
-        super().store_string(redact_line(string))
+        from explorer import recording
+
+        found = recording.secret_variables([string]) - self._secret_names
+        self._secret_names |= found
+        line = redact_line(string)
+        if self._secret_names and line.lstrip().startswith("set"):
+            line = recording.redact_line(line, self._secret_names)
+        super().store_string(line)
+        if found:
+            self._redact_earlier(found)
+
+    def _redact_earlier(self, names: set) -> None:
+        """Rewrite the file with earlier `set NAME = …` lines of `names` redacted (0600, atomically)."""
+        from explorer import recording
+
+        path = os.fsdecode(self.filename)
+        try:
+            with open(path, "rb") as fh:
+                lines = fh.read().decode("utf-8", "replace").split("\n")
+        except OSError:
+            return
+        changed = False
+        for i, text in enumerate(lines):
+            if text.startswith("+") and text[1:].lstrip().startswith("set"):
+                redacted = recording.redact_line(text[1:], names)
+                if redacted != text[1:]:
+                    lines[i], changed = "+" + redacted, True
+        if not changed:
+            return
+        tmp = f"{path}.{os.getpid()}.tmp"
+        try:
+            fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write("\n".join(lines).encode("utf-8"))
+            os.replace(tmp, path)
+        except OSError:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
 
 
 def redact_line(line: str) -> str:
