@@ -17,8 +17,7 @@ PATH_STAT = "X-Docker-Container-Path-Stat"
 def deliver(session, req, redirect=None):
     """Send `req` and show or write its response; the Outcome (exit 1 on >= 400 or an in-band error)."""
     console = session.console
-    ex = exchange(session, req)
-    kind = responses.expected(ex)
+    ex, kind = _exchange_and_kind(session, req)
     if redirect is not None:
         from explorer.redirect import Target
 
@@ -75,13 +74,29 @@ _KEPT_WHOLE = frozenset({responses.JSON, responses.TEXT, responses.EMPTY})
 
 def exchange(session, req) -> responses.Exchange:
     """What decides the response kind besides the response itself."""
+    return _exchange_and_kind(session, req)[0]
+
+
+def _exchange_and_kind(session, req) -> tuple:
+    """(exchange, the kind expected), remembered per spec and request line: requests repeat."""
     version = req.api_version
     try:
         version = version or session.api_version(need_engine=False)
-        op = _operation(session.index(), req)
+        index = session.index()
     except ExplorerError:
-        op = None
-    return responses.Exchange(req.method, req.path, req.query, version, op.produces if op else ())
+        index = None
+    key = (index, req.method, req.path, req.query, version, req.operation_id)
+    found = _EXCHANGES.get(key)
+    if found is None:
+        op = _operation(index, req)
+        ex = responses.Exchange(req.method, req.path, req.query, version, op.produces if op else ())
+        if len(_EXCHANGES) > 4096:
+            _EXCHANGES.clear()
+        found = _EXCHANGES[key] = (ex, responses.expected(ex))
+    return found
+
+
+_EXCHANGES: dict = {}
 
 
 def _operation(index, req):

@@ -92,7 +92,7 @@ class Session:
     def build(self, line, need_engine: bool = True):
         """A parsed request line → Request, with this session's API version and spec."""
         version = self.api_version(need_engine)
-        index = self.index()
+        index = self._index_for(version)
         if line.target.startswith("/v"):
             _, _, pinned = request.split_target(line.target)
             if pinned and pinned != version:
