@@ -61,8 +61,9 @@ def parse(line: str):
     if not words:
         return None
     head = words[0]
-    if len(words) > 1 and head.upper() in METHODS:  # the common case first: METHOD TARGET …
-        return _request(head.upper(), words[1], words[2:], False)
+    method = head.upper()
+    if method in METHODS and len(words) > 1:  # the common case first: METHOD TARGET …
+        return _request(method, words[1], words[2:], False)
     if head == "curl":
         return _parse_curl(words)
     if head.lower() in META_WORDS:
@@ -72,7 +73,7 @@ def parse(line: str):
 
 def split(line: str) -> list:
     """Shell-split a line, `#` comments dropped; a bad quote is a UsageError."""
-    stripped = strip_comment(line).strip()
+    stripped = (strip_comment(line) if "#" in line else line).strip()
     if not stripped:
         return []
     if stripped.isascii() and _SHELL_QUOTING.isdisjoint(stripped):

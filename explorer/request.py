@@ -76,8 +76,12 @@ def build(line: RequestLine, index, api_version: str | None) -> Request:
     """Turn a parsed request line into a Request, resolved and checked against the spec."""
     items = line.items
     query_items = [(i.name, i.value) for i in items if i.kind == "query"] if items else []
-    if line.target.startswith("/"):
-        path, query, version = split_target(line.target)
+    target = line.target
+    if target.startswith("/"):
+        if "?" in target or "%" in target or target.startswith("/v"):
+            path, query, version = split_target(target)
+        else:  # nothing to decode: the common case
+            path, query, version = target, (), None
         method, op = _resolve_path(index, line.method, path)
         if query_items:
             query = query + tuple(query_items)
