@@ -130,6 +130,26 @@ def test_ctrl_c_ends_logs_follow_at_once_and_the_next_request_works(
     assert session.execute(f"GET /containers/{unique_name}/json").ok
 
 
+def test_in_the_repl_ctrl_c_ends_a_waiting_json_request_too(
+        engine_host, spec_dir, docker_api, busybox_image, unique_name):
+    """POST /wait answers JSON, collected whole; in the REPL a Ctrl-C still ends it at once."""
+    create(docker_api, unique_name, busybox_image, ["sleep", "30"])
+    session, console = explorer(engine_host, spec_dir, interactive=True)
+    assert session.execute("GET /_ping").ok
+    fired = []
+
+    def ctrl_c():
+        fired.append(time.perf_counter())
+        signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+
+    timer = threading.Timer(0.5, ctrl_c)
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        session.execute(f"POST /containers/{unique_name}/wait")
+    assert time.perf_counter() - fired[0] < 0.2
+    assert session.execute(f"GET /containers/{unique_name}/json").ok  # the session goes on
+
+
 def test_events_arrive_while_a_container_starts(engine_host, spec_dir, docker_api, busybox_image, unique_name):
     cid = create(docker_api, unique_name, busybox_image, ["true"], start=False)
     session, console = explorer(engine_host, spec_dir, stdout=Recorder(stop_at=b'"Action":"start"'))
