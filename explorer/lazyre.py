@@ -9,7 +9,7 @@ import re
 
 
 class LazyPattern:
-    """Stands for re.compile(pattern, flags): the same methods (match, search, sub…), compiled when first used."""
+    """Stands for re.compile(pattern, flags): its methods (match, search, sub…), compiled on first use."""
 
     __slots__ = ("_args", "_compiled")
 

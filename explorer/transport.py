@@ -64,7 +64,8 @@ class Transport:
     Per request pycurl calls back into Python once per header line, once per body chunk and, with
     the progress meter on, about ten times more: each call costs about a microsecond, which on a
     keep-alive socket is a tenth of a request. So header lines go straight into a list (a C method,
-    no Python frame) unless the caller needs the headers the moment they arrive (`eager`), and the
+    no Python frame) unless the caller needs the headers the moment they arrive (`eager`); a body
+    nobody watches arrive (no sink, no on_headers) goes into a list the same way; and the
     progress callback, whose only job is to let Ctrl-C in while libcurl waits, is on only when
     someone can press Ctrl-C without it killing the process (`interruptible`: the REPL; a
     non-interactive run leaves SIGINT at its default, as curl does) or the response may idle for
@@ -103,7 +104,7 @@ class Transport:
         """
         c = self._curl
         plain = req.method == "GET" and not req.headers and req.body is None and not req.body_file
-        # (progress callback?, headers at once?, body straight into a list, no Python callback?)
+        # (progress callback?, headers at once?, body straight into a list?)
         mode = (self.interruptible or eager, eager, sink is None and on_headers is None)
         # Resetting and re-setting every option costs more than libcurl's whole request on a
         # keep-alive socket; a plain GET after a plain GET in the same mode only needs a new URL.
@@ -126,7 +127,8 @@ class Transport:
         finally:
             if upload is not None:
                 upload.close()
-        status, reason, headers = self._parsed if self._parsed_at == len(self._lines) else parse_headers(self._lines)
+        parsed = self._parsed_at == len(self._lines)  # by _write, at the first body byte
+        status, reason, headers = self._parsed if parsed else parse_headers(self._lines)
         if self._on_headers is not None:  # no body came: the headers are all there is
             self._on_headers = None
             if on_headers(status, reason, headers) == 0:

@@ -103,7 +103,7 @@ def _file_version_once(path: str) -> str:
     return found
 
 
-_SEEN_VERSIONS: dict = {}  # (path, size, mtime) → version: a start asks twice (negotiation, spec)
+_SEEN_VERSIONS: dict = {}  # (path, size, mtime) → version: a start asks twice
 
 
 def known_specs() -> dict[str, dict]:
