@@ -226,6 +226,7 @@ class Reception:
         if stat is None:
             return
         import json
+
         if self.ex.method != "HEAD":
             if self.console.interactive or self.console.verbose:
                 self.console.note("path stat: " + json.dumps(stat, ensure_ascii=False))

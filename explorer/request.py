@@ -76,12 +76,8 @@ def build(line: RequestLine, index, api_version: str | None) -> Request:
     """Turn a parsed request line into a Request, resolved and checked against the spec."""
     items = line.items
     query_items = [(i.name, i.value) for i in items if i.kind == "query"] if items else []
-    target = line.target
-    if target.startswith("/"):
-        if "?" in target or "%" in target or target.startswith("/v"):
-            path, query, version = split_target(target)
-        else:  # nothing to decode: the common case
-            path, query, version = target, (), None
+    if line.target.startswith("/"):
+        path, query, version = split_target(line.target)
         method, op = _resolve_path(index, line.method, path)
         if query_items:
             query = query + tuple(query_items)

@@ -73,19 +73,9 @@ class Rule:
 
 def expected(ex: Exchange, rules: tuple | None = None) -> str:
     """The kind to expect before sending: the overlay's, else the spec's, else JSON."""
-    if rules is None:
-        kind = _EXPECTED.get(ex)  # asked before every request: remembered, bounded
-        if kind is None:
-            if len(_EXPECTED) > 4096:
-                _EXPECTED.clear()
-            kind = _EXPECTED[ex] = expected(ex, load_rules())
-        return kind
     if ex.method == "HEAD":
         return EMPTY
     return overlay_kind(ex, rules) or spec_kind(ex.produces) or JSON
-
-
-_EXPECTED: dict = {}
 
 
 def decide(ex: Exchange, status: int, content_type: str | None, rules: tuple | None = None) -> str:
