@@ -40,12 +40,29 @@ def json_value(name: str, text: str):
                          "quote it for the shell, e.g. 'Cmd:=[\"echo\",\"hi\"]'") from None
 
 
-def build(items) -> dict:
-    """Fold (name, value) pairs, in order, into one JSON object."""
+def build(items, key=None) -> dict:
+    """Fold (name, value) pairs, in order, into one JSON object.
+
+    `key(text)`, when given, turns each object key as parsed into the key used: it fills
+    `{{NAME}}` references once the brackets are read, so a value cannot add or close one.
+    """
     doc: dict = {}
     for name, value in items:
-        _assign(doc, key_path(name), value, name)
+        path = key_path(name)
+        if key is not None and "{{" in name:
+            path = [key(k) if isinstance(k, str) else k for k in path]
+        _assign(doc, path, value, name)
     return doc
+
+
+def dumps(doc) -> bytes:
+    """The body bytes of a JSON document: compact, UTF-8, DEL escaped as jq escapes it.
+
+    The sh export builds bodies with jq, so both must write the same bytes.
+    """
+    import json
+
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).replace("\x7f", "\\u007f").encode()
 
 
 def _assign(doc, path: list, value, name: str) -> None:

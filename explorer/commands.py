@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import codecs
 
+from explorer import slots
 from explorer.errors import UsageError
 from explorer.lazyre import LazyPattern
 from explorer.metacmds import HANDLERS as META_WORDS
@@ -56,7 +57,13 @@ class Meta:
 
 
 def parse(line: str):
-    """Parse one line; None for a blank line or a comment."""
+    """Parse one line; None for a blank line or a comment.
+
+    `{{NAME}}` references stay in the words as written (explorer.slots fills them later); a
+    pasted curl line is curl's, so its text is never read for references.
+    """
+    if "{{" in line and not line.lstrip().startswith("curl"):
+        line = slots.canonical(line)
     words = split(line)
     if not words:
         return None
@@ -163,6 +170,9 @@ def parse_request(words: list) -> RequestLine:
 
 def _request(method, target: str, rest: list, force: bool) -> RequestLine:
     if not (target.startswith("/") or target.isidentifier()):
+        if target.startswith("{{"):
+            raise UsageError(f"`{target}`: a variable cannot be the whole path, only a value in it "
+                             "(e.g. /containers/{{cid}}/json)")
         raise UsageError(f"`{target}` is neither a path (starting with /) nor an operationId")
     return RequestLine(method, target, tuple([parse_item(w) for w in rest]) if rest else (), force)
 

@@ -20,7 +20,8 @@ def translate(argv) -> str:
     """A curl argv → our one-line equivalent (or the curl line itself when nothing equivalent exists)."""
     req = curlcmd.parse(argv).request
     line = _line(req)
-    if line is not None and _same(req, line):
+    # `{{…}}` in a curl line is text that curl sends; in our line it would be a variable
+    if line is not None and "{{" not in line and _same(req, line):
         return line
     return shlex.join(argv)
 

@@ -246,11 +246,11 @@ def _json(value) -> str:
 
 def template_request(op, index=None):
     """A Request for `op` with placeholders: `{id}` in the path, `{term}` for required parameters."""
-    from explorer.request import JSON, Request
+    from explorer.request import JSON, Request, encode_path
 
     query = tuple((p.name, "{%s}" % p.name) for p in op.params if p.location == "query" and p.required)
     headers = tuple((p.name, "{%s}" % p.name) for p in op.params if p.location == "header" and p.required)
-    req = Request(op.method, op.path, query, headers, operation_id=op.operation_id)
+    req = Request(op.method, encode_path(op.path), query, headers, operation_id=op.operation_id)
     if op.body is None:
         return req
     if JSON in op.consumes or not op.consumes:

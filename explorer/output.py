@@ -40,7 +40,8 @@ class Console:
     def curl(self, line: str) -> None:
         """The curl line for a request: shown in the REPL, and with -v."""
         if self.shows_curl:
-            self.note(line)
+            # a byte that is not UTF-8 goes out as that byte, so that the pasted line sends it
+            self._line(self.stdout if self.interactive else self.stderr, line, "2", "surrogateescape")
 
     def status(self, resp, headers: bool = True) -> None:
         """`200 OK · 4 ms · 1.2 kB`, and the headers when asked for."""
@@ -74,10 +75,10 @@ class Console:
             data += b"\n"
         return data
 
-    def _line(self, stream, text: str, sgr: str) -> None:
+    def _line(self, stream, text: str, sgr: str, errors: str = "replace") -> None:
         if self.color:
             text = f"\x1b[{sgr}m{text}\x1b[0m"
-        stream.write(text.encode("utf-8", "replace") + b"\n")
+        stream.write(text.encode("utf-8", errors) + b"\n")
         stream.flush()
 
 

@@ -9,7 +9,7 @@ import os
 import re
 import shlex
 
-from explorer import commands, variables
+from explorer import commands, slots, variables
 from explorer.curlcmd import REDACTED, SECRET_HEADERS
 from explorer.errors import ExplorerError, UsageError
 
@@ -68,7 +68,7 @@ def secret_variables(lines) -> set:
         for word in _words(line) or ():
             m = _SECRET_WORD.match(word)
             if m:
-                names.update(n for n in variables.references(m["value"]) if not n.startswith("env."))
+                names.update(n for n in slots.references(m["value"]) if not n.startswith("env."))
     return names
 
 
@@ -91,7 +91,7 @@ def redact_line(line: str, secret_names=frozenset()) -> str:
     changed = False
     for i, word in enumerate(words):
         m = _SECRET_WORD.match(word)
-        if m and variables.REFERENCE.sub("", m["value"]).strip():
+        if m and slots.REFERENCE.sub("", m["value"]).strip():
             lead = m["value"][:len(m["value"]) - len(m["value"].lstrip())]
             words[i] = f"{m['pre'] or ''}{m['name']}:{lead}{REDACTED}"
             changed = True

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import os
-import re
 from functools import lru_cache
-from urllib.parse import parse_qsl, quote, unquote
+from urllib.parse import parse_qsl
 
-from explorer import body, validate
+from explorer import body, slots, validate
 from explorer.commands import RequestLine
 from explorer.errors import UsageError
 from explorer.lazyre import LazyPattern
@@ -21,8 +20,8 @@ class Request:
     """Everything needed to send a request, or to print it as curl: one model for both."""
 
     method: str
-    path: str  # decoded path without the /v1.NN prefix, e.g. "/containers/web 1/json"
-    query: tuple = ()  # of (name, value), in order; a repeated name repeats the key
+    path: str  # the path as sent, percent-encoded, without the /v1.NN prefix: "/containers/web%201/json"
+    query: tuple = ()  # of (name, value), decoded and in order; a repeated name repeats the key
     headers: tuple = ()  # of (name, value)
     body: bytes | None = None
     body_file: str | None = None
@@ -45,26 +44,49 @@ class Request:
 @lru_cache(maxsize=1024)
 def _target(path: str, query: tuple, api_version: str | None) -> str:
     """Memoised: scripts and benchmarks send the same request again and again."""
-    encoded = "/".join(_quote_segment(s) for s in path.split("/"))
-    if api_version:
-        encoded = f"/v{api_version}{encoded}"
+    encoded = f"/v{api_version}{path}" if api_version else path
     if query:
-        encoded += "?" + "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in query)
+        encoded += "?" + "&".join(f"{slots.percent(k)}={slots.percent(v)}" for k, v in query)
     return encoded
 
 
-def _quote_segment(segment: str) -> str:
-    # curl squashes "." and ".." segments; encoded, they reach the engine as typed.
-    if segment in (".", ".."):
-        return segment.replace(".", "%2E")
-    return quote(segment, safe="!$&'()*+,;=:@~")
+# Bytes a typed path keeps as they are (RFC 3986 pchar and "/"), and its `%XX` escapes, whose hex
+# digits go in upper case: libcurl 8 rewrites `%2e` as `%2E` even with PATH_AS_IS, and 7.88 does not.
+_PATH_UNSAFE = LazyPattern(r"%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~!$&'()*+,;=:@/%]+|%[0-9a-f][0-9A-Fa-f]|%[0-9A-F][a-f]")
+_DOT_SEGMENT = LazyPattern(r"(?:^|/)(?:\.|%2[eE]){1,2}(?=/|$)")
 
 
-def split_target(target: str) -> tuple:
-    """`/v1.41/containers/json?all=1` → ("/containers/json", (("all", "1"),), "1.41")."""
+def encode_path(text: str, references: bool = False) -> str:
+    """A typed path as sent: what a URL cannot hold is percent-encoded, the rest kept as typed.
+
+    With `references`, `{{NAME}}` references are left in place, to be filled (and encoded) later.
+    """
+    if not references or "{{" not in text:
+        return _PATH_UNSAFE.sub(_percent_match, text)
+    pieces = slots.REFERENCE.split(text)  # literal, name, literal, …
+    return "".join(_PATH_UNSAFE.sub(_percent_match, p) if i % 2 == 0 else "{{" + p + "}}"
+                   for i, p in enumerate(pieces))
+
+
+def _percent_match(m) -> str:
+    text = m.group(0)
+    if len(text) == 3 and text[0] == "%":
+        return text.upper()  # an escape as typed, in upper case
+    return slots.percent(text)
+
+
+def has_dot_segment(path: str) -> bool:
+    """Does `path` have a `.` or `..` segment (also as %2E), which curl would squash without --path-as-is?"""
+    return ("." in path or "%2" in path) and _DOT_SEGMENT.search(path) is not None
+
+
+def split_target(target: str, references: bool = False) -> tuple:
+    """`/v1.41/containers/json?all=1` → ("/containers/json", (("all", "1"),), "1.41").
+
+    The path comes back as it is sent (see encode_path), the query decoded.
+    """
     path, _, query = target.partition("?")
-    if "%" in path:
-        path = unquote(path)
+    path = encode_path(path, references)
     version = None
     m = _VERSION_PREFIX.match(path) if path.startswith("/v") else None
     if m:
@@ -72,13 +94,23 @@ def split_target(target: str) -> tuple:
     return path, tuple(parse_qsl(query, keep_blank_values=True)) if query else (), version
 
 
-def build(line: RequestLine, index, api_version: str | None) -> Request:
-    """Turn a parsed request line into a Request, resolved and checked against the spec."""
+def build(line: RequestLine, index, api_version: str | None, values=slots.NO_VALUES) -> Request:
+    """Turn a parsed request line into a Request, resolved and checked against the spec.
+
+    `{{NAME}}` references take their `values` only now, each in its slot (explorer.slots): the
+    operation, the path's shape, query keys and header names are settled before any value is seen.
+    """
     items = line.items
     query_items = [(i.name, i.value) for i in items if i.kind == "query"] if items else []
+    if query_items:
+        query_items = _filled_query(query_items, values)
     if line.target.startswith("/"):
-        path, query, version = split_target(line.target)
+        path, query, version = split_target(line.target, references=True)
+        if query:
+            query = tuple(_filled_query(query, values))
         method, op = _resolve_path(index, line.method, path)
+        if "{{" in path:
+            path = _fill_path(index, op, path, values)
         if query_items:
             query = query + tuple(query_items)
     else:
@@ -86,13 +118,34 @@ def build(line: RequestLine, index, api_version: str | None) -> Request:
         method, version = op.method, None
         path, query_items = _fill_template(op, query_items)
         query = tuple(query_items)
-    req = Request(method, path, query, _headers(line) if items else (), None, None, version or api_version,
-                  op.operation_id if op else "")
+    req = Request(method, path, query, _headers(line, values) if items else (), None, None,
+                  version or api_version, op.operation_id if op else "")
     if items:
-        req = _with_body(req, line, op)
+        req = _with_body(req, line, op, values)
     if op is not None and not line.force:
         validate.check(op, req, index)
     return req
+
+
+def _filled_query(pairs, values) -> list:
+    out = []
+    for name, value in pairs:
+        slots.refuse(name, "a query parameter's name")
+        out.append((name, slots.fill(value, slots.QUERY, values)))
+    return out
+
+
+def _fill_path(index, op, path: str, values) -> str:
+    """The typed path with its references filled, each in the path parameter it stands in."""
+    params = dict(index.match(path)).get(op.path) if op is not None else None
+    if params is None:  # no spec to say where parameters are: each reference fills one segment
+        return "/".join(slots.fill(seg, slots.SEGMENT, values) for seg in path.split("/"))
+    filled = {name: slots.fill(text, slots.path_slot(op.path, name), values) for name, text in params.items()}
+    out = _TEMPLATE_PARAM.sub(lambda m: filled.get(m.group(1), m.group(0)), op.path)
+    return out + "/" if path.endswith("/") and not out.endswith("/") else out
+
+
+_TEMPLATE_PARAM = LazyPattern(r"\{([^{}/]+)\}")
 
 
 def _resolve_path(index, method, path):
@@ -133,36 +186,41 @@ def _resolve_id(index, name, method):
 
 
 def _fill_template(op, query_items):
-    """Fill the template's {params} from `name==value` items; the rest stay query items."""
+    """Fill the template's {params} from `name==value` items; the rest stay query items.
+
+    A value goes in as a path value (explorer.slots): percent-encoded, never a `.`/`..` component.
+    """
     values, rest = {}, []
     wanted = {p.name for p in op.params_in("path")}
     for name, value in query_items:
         if name in wanted and name not in values:
-            values[name] = value
+            values[name] = slots.encode(value, slots.path_slot(op.path, name), f"{name}=={value}")
         else:
             rest.append((name, value))
-    missing = [n for n in re.findall(r"\{([^}]+)\}", op.path) if n not in values]
+    missing = [n for n in _TEMPLATE_PARAM.findall(op.path) if n not in values]
     if missing:
         raise UsageError(f"{op.operation_id} needs path parameter {missing[0]}: add {missing[0]}==VALUE")
-    path = re.sub(r"\{([^}]+)\}", lambda m: values[m.group(1)], op.path)
-    return path, rest
+    return _TEMPLATE_PARAM.sub(lambda m: values[m.group(1)], op.path), rest
 
 
-def _headers(line: RequestLine) -> tuple:
+def _headers(line: RequestLine, values) -> tuple:
     headers = []
     for item in line.items:
         if item.kind != "header":
             continue
+        slots.refuse(item.name, "a header's name")
+        value = slots.fill(item.value, slots.HEADER, values)
         if any(c in item.name + item.value for c in "\r\n") or not item.name.strip():
             raise UsageError(f"header `{item.name}`: names and values cannot hold line breaks")
-        headers.append((item.name, item.value))
+        headers.append((item.name, value))
     return tuple(headers)
 
 
-def _with_body(req: Request, line: RequestLine, op) -> Request:
-    fields = [(i.name, i.value if i.kind == "field" else body.json_value(i.name, i.value))
+def _with_body(req: Request, line: RequestLine, op, values) -> Request:
+    fields = [(i.name, slots.fill(i.value, slots.STRING, values) if i.kind == "field"
+               else body.json_value(i.name, slots.fill_json(i.value, values)))
               for i in line.items if i.kind in ("field", "json")]
-    files = [i.value for i in line.items if i.kind == "file"]
+    files = [slots.fill(i.value, slots.WORD, values) for i in line.items if i.kind == "file"]
     if fields and files:
         raise UsageError("give either body fields or one @file, not both")
     if len(files) > 1:
@@ -173,10 +231,8 @@ def _with_body(req: Request, line: RequestLine, op) -> Request:
             raise UsageError(f"@{files[0]}: no such file")
         return _typed(req._replace(body_file=path), _file_content_type(op, path))
     if fields:
-        import json  # only requests with a body pay for it
-
-        data = json.dumps(body.build(fields), ensure_ascii=False, separators=(",", ":"))
-        return _typed(req._replace(body=data.encode()), JSON)
+        doc = body.build(fields, lambda key: slots.fill(key, slots.STRING, values))
+        return _typed(req._replace(body=body.dumps(doc)), JSON)
     return req
 
 

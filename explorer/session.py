@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import time
 
-from explorer import commands, request
+from explorer import commands, request, slots
 from explorer.config import check_version, endpoint_address, version_key
 from explorer.errors import EngineError, ExplorerError, SpecError, UsageError
 from explorer.records import record
@@ -50,15 +50,15 @@ class Session:
     # -- the executor ---------------------------------------------------------------------
 
     def execute(self, line: str) -> Outcome:
-        """Run one line of the command language; errors become one line and exit code 2."""
+        """Run one line of the command language; errors become one line and exit code 2.
+
+        The line is parsed with its `{{NAME}}` references in place; each takes its value only in
+        its slot of the parsed command (explorer.slots), so no value can change what is sent.
+        """
         try:
-            # Most lines have no {{variable}} and no redirect: those modules load when one does.
+            # Most lines have no redirect: that module loads when one does.
             text = line
             self.redirect = None
-            if "{{" in text:
-                from explorer import variables
-
-                text = variables.substitute(text, self.variables, self.env)
             if "|" in text or ">" in text:
                 from explorer import redirect
 
@@ -66,12 +66,26 @@ class Session:
             cmd = commands.parse(text)
             if cmd is None:
                 return Outcome()
+            if self.redirect is not None and "{{" in self.redirect.target:
+                self.redirect = self._filled_redirect(self.redirect)
             outcome = self._dispatch(cmd)
         except ExplorerError as err:
             self.console.error(str(err))
             return Outcome(err.exit_code)
         self.recording.append((line, cmd, outcome))  # as typed: `save` keeps {{NAME}}
         return outcome
+
+    def values(self) -> slots.Values:
+        """What `{{NAME}}` stands for in this session: its variables and the environment."""
+        return slots.Values(self.variables, self.env)
+
+    def _filled_redirect(self, redir):
+        from explorer import redirect
+
+        if redir.op == redirect.PIPE:
+            raise UsageError("a {{variable}} cannot go into a `| command`: the shell would read its value "
+                             "as code")
+        return redir._replace(target=slots.fill(redir.target, slots.WORD, self.values()))
 
     def _dispatch(self, cmd) -> Outcome:
         if self.dry_run and isinstance(cmd, (commands.RequestLine, commands.CurlPaste)):
@@ -82,22 +96,23 @@ class Session:
             return self.send(self.build(cmd))
         if isinstance(cmd, commands.CurlPreview):
             req = self.build(cmd.request, need_engine=False)
-            self.console.stdout.write(self.curl_line(req).encode() + b"\n")
+            self.console.stdout.write(self.curl_line(req).encode("utf-8", "surrogateescape") + b"\n")
             self.console.stdout.flush()
             return Outcome()
         if isinstance(cmd, commands.CurlPaste):
             return self._pasted(cmd.argv)
         return self._meta(cmd)
 
-    def build(self, line, need_engine: bool = True):
-        """A parsed request line → Request, with this session's API version and spec."""
+    def build(self, line, need_engine: bool = True, values=None):
+        """A parsed request line → Request, with this session's API version, spec and `values`
+        (default: this session's variables; the sh export passes markers)."""
         version = self.api_version(need_engine)
         index = self._index_for(version)
         if line.target.startswith("/v"):
             _, _, pinned = request.split_target(line.target)
             if pinned and pinned != version:
                 index = self._index_for(pinned)
-        return request.build(line, index, version)
+        return request.build(line, index, version, self.values() if values is None else values)
 
     def send(self, req) -> Outcome:
         """Print the curl line (REPL, -v), send; the body is shown or written as it arrives."""
@@ -130,7 +145,8 @@ class Session:
     def _meta(self, cmd) -> Outcome:
         from explorer import metacmds
 
-        return metacmds.run(self, cmd.name, cmd.args)
+        values = self.values()
+        return metacmds.run(self, cmd.name, tuple(slots.fill(a, slots.WORD, values) for a in cmd.args))
 
     # -- lazily resolved state ----------------------------------------------------------
 

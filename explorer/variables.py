@@ -1,16 +1,12 @@
-"""Script variables: `{{NAME}}` substitution, `.Json.Path` lookups, and the set/unset/vars commands."""
+"""Script variables: `.Json.Path` lookups and the set/unset/vars commands (explorer.slots fills `{{NAME}}`)."""
 from __future__ import annotations
 
 import json
 import re
-import shlex
 
-from explorer.commands import shell_scan, strip_comment
 from explorer.errors import UsageError
 
 NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
-# `{{ NAME }}` or `{{env.NAME}}`; nothing else is a reference, so JSON such as {"a":{"b":1}} is safe.
-REFERENCE = re.compile(r"\{\{\s*((?:env\.)?[A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 _PATH_STEP = re.compile(r'\.([^.\[\]"\s]+)|\[(-?\d+)\]|\["((?:[^"\\]|\\.)*)"\]')
 
 
@@ -22,60 +18,6 @@ class _Missing:
 
 
 MISSING = _Missing()
-
-
-# -- substitution ---------------------------------------------------------------------------------
-
-def references(line: str) -> list:
-    """The names referenced by `{{NAME}}` in `line`, in order (`env.X` included as such)."""
-    return [m.group(1) for m in REFERENCE.finditer(line)]
-
-
-def substitute(line: str, values: dict, env) -> str:
-    """Replace each `{{NAME}}` / `{{env.NAME}}`, quoted so that the value stays one word.
-
-    The value is quoted for where it lands (bare, in '…' or in "…"), as a shell expands "$X":
-    a value with spaces or quotes cannot split the line into other words or items.
-    """
-    if "{{" not in line:
-        return line
-    line = strip_comment(line)  # a comment may mention {{X}} without X being set
-    out, pos, quote = [], 0, None
-    for m in REFERENCE.finditer(line):
-        quote = _quote_state(line, pos, m.start(), quote)
-        out.append(line[pos:m.start()])
-        out.append(_quoted(lookup_variable(m.group(1), values, env), quote))
-        pos = m.end()
-    out.append(line[pos:])
-    return "".join(out)
-
-
-def lookup_variable(name: str, values: dict, env) -> str:
-    """The value of variable `name` (`env.X` reads the environment); unknown is a UsageError."""
-    if name.startswith("env."):
-        value = env.get(name[4:])
-        if value is None:
-            raise UsageError(f"unknown variable {name}: {name[4:]} is not set in the environment")
-        return value
-    if name not in values:
-        raise UsageError(f"unknown variable {name}: set it first (`set {name} = VALUE`) "
-                         f"or pass --var {name}=VALUE")
-    return values[name]
-
-
-def _quote_state(line: str, start: int, end: int, quote):
-    """The shell quote in force at `end`, scanning from `start` where `quote` was in force."""
-    for _, _, _, quote in shell_scan(line[start:end], quote):
-        pass
-    return quote
-
-
-def _quoted(value: str, quote) -> str:
-    if quote == "'":
-        return value.replace("'", "'\\''")
-    if quote == '"':
-        return value.replace("\\", "\\\\").replace('"', '\\"')
-    return shlex.quote(value) if value else "''"
 
 
 # -- JSON paths -----------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from explorer.curlcmd import parse, render, to_argv
 from explorer.errors import UsageError
 from explorer.request import Request
+from explorer.slots import percent
 
 SOCK = "/var/run/docker.sock"
 BASE = "http://localhost"
@@ -33,7 +34,8 @@ def requests(draw):
     body = None
     if method in ("POST", "PUT"):
         body = draw(st.one_of(st.none(), hostile.map(str.encode)))
-    return Request(method, "/" + "/".join(segments), query, headers, body, None, "1.41")
+    # a Request holds its path as sent: percent-encoded
+    return Request(method, "/" + "/".join(percent(s) for s in segments), query, headers, body, None, "1.41")
 
 
 @settings(max_examples=300)

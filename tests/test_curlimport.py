@@ -37,6 +37,8 @@ def test_translate(curl, ours):
     SOCK + "-X POST -d '[1,2]' http://localhost/x",  # JSON, but not an object
     SOCK + "-X POST -d '{\"a[0]\": 1}' -H 'Content-Type: application/json' http://localhost/x",  # odd key
     SOCK + "'http://localhost/x?a:b=1'",  # a query name that would read as a header
+    SOCK + "-H 'X-A: {{v}}' http://localhost/x",  # curl sends {{v}}; in our line it would be a variable
+    SOCK + "-d '{\"Image\": \"{{img}}\"}' -H 'Content-Type: application/json' http://localhost/x",
 ])
 def test_what_our_items_cannot_say_stays_a_curl_line(curl):
     argv = shlex.split(curl)

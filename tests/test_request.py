@@ -7,7 +7,7 @@ import pytest
 
 from explorer.commands import parse
 from explorer.errors import UsageError
-from explorer.request import Request, build, split_target
+from explorer.request import build, split_target
 from explorer.spec import load_index
 
 
@@ -57,7 +57,10 @@ def test_version_prefix_in_path_wins(index):
 def test_percent_encoding(index):
     r = req(index, "!GET '/containers/a b$/json' 'filters=={\"label\":[\"a=b\"]}'")  # ! : not a parameter
     assert r.target() == "/v1.41/containers/a%20b$/json?filters=%7B%22label%22%3A%5B%22a%3Db%22%5D%7D"
-    assert Request("GET", "/containers/../json").target() == "/containers/%2E%2E/json"
+    # a typed path goes as typed: its %XX escapes and dot segments too (the transport sets PATH_AS_IS)
+    assert req(index, "!GET /containers/a%2Fb%41/json").path == "/containers/a%2Fb%41/json"
+    assert req(index, "!GET /containers/../json").target() == "/v1.41/containers/../json"
+    assert req(index, "!GET '/containers/%zz 100%/json'").path == "/containers/%25zz%20100%25/json"
 
 
 def test_json_body_and_content_type(index):
@@ -115,7 +118,8 @@ def test_without_a_spec_paths_still_work():
     ("/v1.41", ("/", (), "1.41")),
     ("/v1.41x/foo", ("/v1.41x/foo", (), None)),
     ("/v5.0.0/libpod/info", ("/libpod/info", (), "5.0.0")),
-    ("/containers/a%20b/json", ("/containers/a b/json", (), None)),
+    ("/containers/a%20b/json", ("/containers/a%20b/json", (), None)),
+    ("/containers/a b{x}/json", ("/containers/a%20b%7Bx%7D/json", (), None)),
 ])
 def test_split_target(target, expected):
     assert split_target(target) == expected

@@ -1,62 +1,14 @@
-"""Variables: {{NAME}} substitution that keeps a value one word, JSON paths, set/unset/vars."""
+"""Variables: JSON paths, captures, set/unset/vars (tests/test_slots.py: where values go)."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from explorer import commands, variables
+from explorer import variables
 from explorer.errors import UsageError
 from explorer.variables import MISSING
 from tests.canned_transport import answer, canned_session
 
 HOSTILE = """it's "q" $HOME `id` $(id) \\ ; & | > < * ? ~ # ! {{x}}"""
-
-
-# -- substitution ---------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("line, expected", [
-    ("GET /containers/{{cid}}/json", "GET /containers/abc/json"),
-    ("GET /containers/{{ cid }}/json", "GET /containers/abc/json"),
-    ("set x = {{cid}}{{cid}}", "set x = abcabc"),
-    ("GET /x 'Labels:={\"a\":{\"b\":1}}'", "GET /x 'Labels:={\"a\":{\"b\":1}}'"),  # JSON is no reference
-    ("GET /x # uses {{nothing}}", "GET /x "),  # a comment may name an unset variable
-    ("GET {{env.HOME}}", "GET /home/tester"),
-])
-def test_substitute(line, expected):
-    assert variables.substitute(line, {"cid": "abc"}, {"HOME": "/home/tester"}) == expected
-
-
-def test_a_line_without_braces_comes_back_unchanged():
-    line = "GET /x # {{"  # not a reference: nothing to look up
-    assert variables.substitute("GET /x", {}, {}) == "GET /x"
-    assert variables.substitute(line, {}, {}) == "GET /x "
-
-
-def test_unknown_variables_are_named():
-    with pytest.raises(UsageError, match=r"unknown variable cid: .*set cid = VALUE.*--var cid=VALUE"):
-        variables.substitute("GET /containers/{{cid}}/json", {}, {})
-    with pytest.raises(UsageError, match="unknown variable env.NOPE: NOPE is not set in the environment"):
-        variables.substitute("GET /{{env.NOPE}}", {}, {})
-
-
-@pytest.mark.parametrize("template, word", [
-    ("GET /x name=={{v}}", "name=={}"),
-    ("GET /x 'name=={{v}}'", "name=={}"),
-    ('GET /x "name=={{v}} tail"', "name=={} tail"),
-    ("GET /x a'b'{{v}}\"c\"", "ab{}c"),
-])
-@settings(max_examples=60, deadline=None)
-@given(value=st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")))
-def test_a_value_stays_one_word_wherever_it_lands(template, word, value):
-    """Whatever the value holds, the line splits into the same words, the value whole in its place."""
-    line = variables.substitute(template, {"v": value}, {})
-    assert commands.split(line)[-1] == word.format(value)
-    assert len(commands.split(line)) == 3
-
-
-def test_references_lists_names_in_order():
-    assert variables.references("a {{x}} {{env.Y}} {{ x }}") == ["x", "env.Y", "x"]
 
 
 # -- paths ----------------------------------------------------------------------------------------
@@ -161,16 +113,6 @@ def test_a_non_json_body_is_explained(spec_v141):
     session.execute("GET /_ping")
     assert session.execute("set x = .Id").exit_code == 2
     assert b"not JSON (text/plain)" in err.getvalue()
-
-
-def test_substituted_values_reach_the_request_whole(spec_v141):
-    session, fake, _, err = canned_session(spec_v141)
-    session.variables["name"] = HOSTILE
-    assert session.execute("!GET /containers/json x=={{name}}").ok, err.getvalue()
-    assert fake.sent[-1].query[-1] == ("x", HOSTILE)
-    session.variables["name"] = odd = HOSTILE.replace("?", "")  # in a path, ? starts the query
-    assert session.execute("!GET /containers/{{name}}/json").ok, err.getvalue()
-    assert fake.sent[-1].path == f"/containers/{odd}/json"
 
 
 def test_unset_and_vars(spec_v141):
