@@ -6,8 +6,7 @@ from urllib.parse import urlsplit
 
 from explorer.errors import UsageError
 from explorer.records import record
-from explorer.request import Request, split_target
-
+from explorer.request import Request, has_dot_segment, split_target
 
 SECRET_HEADERS = ("x-registry-auth", "x-registry-config")
 REDACTED = "<redacted>"
@@ -38,6 +37,8 @@ def to_argv(req: Request, socket: str | None, base_url: str, redact: bool = True
     elif req.body is not None:
         text = req.body.decode("utf-8", "surrogateescape")
         argv += ["--data-raw" if text.startswith("@") else "--data-binary", text]
+    if has_dot_segment(req.path):
+        argv.append("--path-as-is")  # as the transport sends it: no curl may squash the segment
     argv.append(base_url.rstrip("/") + req.target())
     return argv
 
@@ -75,7 +76,7 @@ _WITH_VALUE = {"-X", "--request", "-H", "--header", "--unix-socket", "-T", "--up
 def parse(argv) -> Pasted:
     """Parse `curl [options] URL` (as printed here, or as Docker's docs write it)."""
     state = {"method": None, "headers": [], "data": [], "socket": None, "url": None,
-             "get": False, "head": False, "upload": None, "json": False}
+             "get": False, "head": False, "upload": None, "json": False, "as_is": False}
     for opt, value in _options(list(argv)[1:]):
         _apply(state, opt, value)
     if not state["url"]:
@@ -141,6 +142,8 @@ def _apply(state: dict, opt: str, value) -> None:
         state["head"] = True
     elif opt in ("-T", "--upload-file"):
         state["upload"] = value
+    elif opt == "--path-as-is":
+        state["as_is"] = True
     elif opt not in _IGNORED:
         raise UsageError(f"curl option {opt} is not supported here; drop it or use our own syntax")
 
@@ -157,7 +160,10 @@ def _header(value: str) -> tuple:
 
 def _to_pasted(state: dict) -> Pasted:
     url = urlsplit(state["url"] if "://" in state["url"] else "http://" + state["url"])
-    path, query, version = split_target((url.path or "/") + ("?" + url.query if url.query else ""))
+    path = url.path or "/"
+    if not state["as_is"] and has_dot_segment(path):
+        path = _squashed(path)
+    path, query, version = split_target(path + ("?" + url.query if url.query else ""))
     hints = []
     host = url.hostname or ""
     if state["socket"] and re.fullmatch(r"v\d+\.\d+", host):
@@ -171,6 +177,28 @@ def _to_pasted(state: dict) -> Pasted:
         body = None
     req = Request(method, path, query, tuple(headers), body, body_file, version)
     return Pasted(req, state["socket"], f"{url.scheme}://{url.netloc}", tuple(hints))
+
+
+def _squashed(path: str) -> str:
+    """The path curl sends for `path` without --path-as-is: `.` and `..` segments removed (RFC 3986).
+
+    libcurl 8 also reads %2E as a dot there and 7.88 does not: such a path is refused rather than
+    sent as one version of curl would.
+    """
+    segments = path.split("/")
+    if any("%" in seg and seg.replace("%2E", ".").replace("%2e", ".") in (".", "..") for seg in segments):
+        raise UsageError("curl versions differ on %2E segments (8.x removes them, 7.88 does not): "
+                         "add --path-as-is to send the path as written")
+    out: list = []
+    for seg in segments[1:]:
+        if seg == "..":
+            if out:
+                out.pop()
+        elif seg != ".":
+            out.append(seg)
+    if segments[-1] in (".", ".."):
+        out.append("")  # a path ending in a dot segment keeps its trailing slash
+    return "/" + "/".join(out)
 
 
 def _default_method(state: dict, has_body) -> str:
@@ -201,7 +229,7 @@ def _body(state: dict, headers: list):
         if value.startswith("@") and opt != "--data-raw":
             raise UsageError("several -d options with @file are not supported; use one --data-binary @file")
         parts.append(value)
-    return "&".join(parts).encode(), None
+    return "&".join(parts).encode("utf-8", "surrogateescape"), None  # the bytes curl reads off its argv
 
 
 def _form_pairs(text: str):

@@ -141,6 +141,9 @@ class Transport:
         if self.endpoint.socket:
             c.setopt(pycurl.UNIX_SOCKET_PATH, self.endpoint.socket)
         c.setopt(pycurl.USERAGENT, USER_AGENT)
+        # The path goes as built: no libcurl (7.88 squashes `.`/`..`, 8.x also %2E) may rewrite it.
+        # curlcmd prints --path-as-is where that matters, so the curl command does the same.
+        c.setopt(pycurl.PATH_AS_IS, 1)
         c.setopt(pycurl.CONNECTTIMEOUT_MS, self.connect_timeout_ms)
         if self.timeout_ms:
             c.setopt(pycurl.TIMEOUT_MS, self.timeout_ms)
@@ -205,7 +208,8 @@ def _set_method_and_body(c, req):
     """Set options exactly as the curl CLI does for the argv curlcmd prints; returns an open file."""
     if req.headers:
         # UTF-8 bytes, as the curl CLI passes its -H argument through unchanged
-        c.setopt(pycurl.HTTPHEADER, [(f"{k}: {v}" if v else f"{k};").encode() for k, v in req.headers])
+        c.setopt(pycurl.HTTPHEADER, [(f"{k}: {v}" if v else f"{k};").encode("utf-8", "surrogateescape")
+                                     for k, v in req.headers])
     if req.method == "HEAD":
         c.setopt(pycurl.NOBODY, 1)
         return None

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shlex
 import shutil
 import subprocess
+import sys
 import tarfile
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +18,7 @@ from explorer.output import Console
 from explorer.session import Session
 from tests.recording_server import RecordingServer
 
+ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = """it's "q" $HOME `id` $(id) \\ ; & | > < * ? ~ # !"""
 
 # (line, also run against the real engine?)  {FILE}/{ODD_FILE} are replaced by tar files.
@@ -38,6 +42,15 @@ LINES = [
     ("GET \"/containers/it's/json\"", True),
     ("GET '/containers/ünïcødé/json'", True),
     ("GET /containers/./json", False),
+    ("GET /containers/../json", True),  # dot segments go as typed: --path-as-is
+    ("GET '/containers/%2E%2E/json'", True),
+    ("!GET '/containers/.%2e/x/%2E/json'", False),
+    ("GET '/containers/a%2Fb%41/json'", True),
+    ("GET /containers/{{v}}/json", True),  # a value fills its slot, encoded there
+    ("GET /images/{{img}}/json", True),
+    ("!GET /containers/json label=={{v}} 'filters=={{v}}'", False),
+    ("GET /version X-Value:{{v}}", True),
+    ("POST /containers/create Image={{v}} 'Labels[{{v}}]={{v}}' 'Cmd:=[\"{{v}}\"]'", False),
     ("GET /images/docker.io/library/busybox:latest/json", True),
     ("ImageInspect name==busybox:local", True),
     ("GET /images/busybox:local/history", True),
@@ -80,7 +93,11 @@ LINES = [
     ("curl -sS -X POST -H 'Content-Type: application/json' -d '{\"Image\":\"x\"}' "
      "'http://localhost/v1.41/containers/create?name=ee-pasted'", False),
     ("curl --unix-socket /x http://v1.41/version", True),
+    ("curl --path-as-is http://localhost/v1.41/containers/../version", True),
+    ("curl http://localhost/v1.41/containers/x/../../version", True),  # curl squashes it: /v1.41/version
+    ("curl http://localhost/v1.41/containers/./x/./json", True),
 ]
+VALUES = {"v": "a/b ?#%41 .. 'q' $(id)", "img": "localhost:5000/library/busybox:local"}
 
 
 @pytest.fixture()
@@ -102,7 +119,9 @@ def tar_files(tmp_path):
 def make_session(host: str, spec: str):
     out, err = io.BytesIO(), io.BytesIO()
     console = Console(stdout=out, stderr=err)
-    return Session(Settings(host=host, spec=str(spec), api_version="1.41"), console, env={}), out, err
+    session = Session(Settings(host=host, spec=str(spec), api_version="1.41"), console, env={})
+    session.variables.update(VALUES)
+    return session, out, err
 
 
 def strip_agent(raw: bytes) -> bytes:
@@ -163,3 +182,37 @@ def test_same_status_from_the_real_engine(line, tar_files, spec_v141, engine_hos
     line_for_engine = curl_line + " -s -o /dev/null -w '%{http_code}'"
     run = subprocess.run(["bash", "-c", line_for_engine], capture_output=True, timeout=30, text=True)
     assert run.stdout == str(ours), (curl_line, run.stderr)
+
+
+# -- the same with pycurl's PyPI wheel, whose libcurl (8.x) is not the curl command's -------------
+
+WHEEL_RUN = "ENGINE_EXPLORER_TEST_WHEEL_PYCURL"
+
+
+def test_the_libcurl_under_test():
+    """In the wheel run (below) pycurl must really be the wheel's, with a libcurl of its own."""
+    import pycurl
+
+    if os.environ.get(WHEEL_RUN):
+        assert "pycurl.libs" in os.listdir(os.path.dirname(os.path.dirname(pycurl.__file__)))
+        assert "libcurl/8." in pycurl.version, pycurl.version
+    assert "libcurl/" in pycurl.version
+
+
+@pytest.mark.skipif(bool(os.environ.get(WHEEL_RUN)), reason="this is the wheel run")
+@pytest.mark.skipif(not shutil.which("curl"), reason="needs the curl CLI")
+def test_the_printed_lines_hold_with_the_wheels_libcurl_too(tmp_path):
+    """pip and pipx install pycurl's wheel: its libcurl 8.x must send what the printed line sends."""
+    folder = tmp_path / "wheel"
+    got = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--only-binary=:all:", "--target",
+                          str(folder), "pycurl"], capture_output=True, text=True, timeout=300)
+    if got.returncode != 0:
+        if os.environ.get("CI"):
+            pytest.fail(f"cannot install pycurl's wheel: {got.stderr[-500:]}")
+        pytest.skip("cannot install pycurl's wheel (no package index?)")
+    env = dict(os.environ, PYTHONPATH=str(folder), **{WHEEL_RUN: "1"})
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", __file__, "-m",
+                           "not engine", "-k", "sends_the_same_bytes or libcurl_under_test"],
+                          capture_output=True, text=True, timeout=600, env=env, cwd=ROOT)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert f"{len(LINES) + 1} passed" in done.stdout, done.stdout[-500:]
