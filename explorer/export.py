@@ -11,10 +11,19 @@ import json
 import os
 import shlex
 
-from explorer import commands, curlcmd, expect, recording, redirect, scripts, variables
+from explorer import (
+    commands,
+    curlcmd,
+    expect,
+    recording,
+    redirect,
+    scripts,
+    slots,
+    variables,
+)
 from explorer.errors import ExplorerError, UsageError
-from explorer.export_prelude import prelude
-from explorer.shellvars import Markers, shell_name
+from explorer.export_prelude import comment, prelude
+from explorer.shellvars import Markers, Preparation, shell_name
 
 _SOCKET = "/ee-export-socket"  # stands for "$_ee_sock" in the rendered argv
 _META = {"set": "set", "unset": "unset", "expect": "expect", "run": "run", "exit": "stop", "quit": "stop"}
@@ -25,7 +34,7 @@ class Exporter:
 
     def __init__(self, session, given=None):
         self.session = session
-        self.markers = Markers()
+        self.markers = Markers(on_new=self._referenced)
         self.given = dict(given or {})  # --var values: defaults the caller may override
         self.defined = set(self.given)
         self.required: list = []  # used before any `set`: the caller must provide them
@@ -37,7 +46,8 @@ class Exporter:
         self.lines(lines, 0)
         head = [prelude(title, self.session.endpoint().socket)]
         for name, value in self.given.items():
-            head.append(f"{shell_name(name)}=${{{name}-{shlex.quote(value)}}}")
+            shell = shell_name(variables.check_name(name))
+            head.append(f"{shell}=${{{shell}-{shlex.quote(value)}}}")
         for name in self.required:
             shell = shell_name(name)
             how = f"set {shell} in the environment" if name.startswith("env.") else f"run with {shell}=VALUE"
@@ -61,16 +71,23 @@ class Exporter:
     def line(self, line, covered: bool, depth: int) -> None:
         """One ScriptLine; `covered`: an `expect status` follows, so an error status is not fatal."""
         shown = recording.redact_line(line.text, self.secrets)
-        self.body.append(f"# {line.where}: {shown}")
-        text, redir = redirect.split(self.markers.mark(line.text, self._referenced))
+        self.body.append(comment(f"{line.where}: {shown}"))
+        text, redir = redirect.split(line.text)
         cmd = commands.parse(text)
+        prep = Preparation(line.where)
+        if redir is not None and "{{" in redir.target:
+            if redir.op == redirect.PIPE:
+                raise UsageError("a {{variable}} cannot go into a `| command`: use $NAME there")
+            redir = redir._replace(target=slots.fill(redir.target, slots.WORD, self.markers))
         if isinstance(cmd, (commands.RequestLine, commands.CurlPaste)):
-            self.request(line.where, shown, self._build(cmd), covered, redir)
+            self.request(line.where, shown, self._build(cmd), covered, redir, prep)
         elif isinstance(cmd, commands.CurlPreview):
-            text = self.session.curl_line(self.session.build(cmd.request, need_engine=False))
-            self.body.append(f"printf '%s\\n' {self.markers.word(text)}")
+            text = self.session.curl_line(self.session.build(cmd.request, False, self.markers))
+            word = self.markers.word(text, prep)
+            self.body.extend(prep.lines + [f"printf '%s\\n' {word}"])
         elif isinstance(cmd, commands.Meta) and cmd.name in _META:
-            getattr(self, _META[cmd.name])(line, list(cmd.args), depth)
+            args = [slots.fill(a, slots.WORD, self.markers) for a in cmd.args]
+            getattr(self, _META[cmd.name])(line, args, depth)
         else:
             self.body.append("# (nothing to do in sh)")
 
@@ -82,11 +99,11 @@ class Exporter:
 
     def _build(self, cmd):
         if isinstance(cmd, commands.RequestLine):
-            return self.session.build(self.markers.in_body_strings(cmd), need_engine=False)
-        req = curlcmd.parse(cmd.argv).request  # a pasted body is raw text: its markers stay raw
+            return self.session.build(cmd, False, self.markers)
+        req = curlcmd.parse(cmd.argv).request  # a pasted line is curl's: nothing in it is a reference
         return req if req.api_version else req._replace(api_version=self.session.api_version(False))
 
-    def request(self, where: str, shown: str, req, covered: bool, redir=None) -> None:
+    def request(self, where: str, shown: str, req, covered: bool, redir, prep) -> None:
         """curl with the body, headers and status kept for the captures and checks that follow."""
         ep = self.session.endpoint()
         argv = curlcmd.to_argv(req, _SOCKET if ep.socket else None, ep.base_url, redact=False)
@@ -94,28 +111,41 @@ class Exporter:
         for i, arg in enumerate(argv[1:], 1):
             if arg == _SOCKET and argv[i - 1] == "--unix-socket":
                 words.append('"$_ee_sock"')
-            elif i == len(argv) - 1:
-                words.append(self.markers.word(arg, url=True))
+            elif argv[i - 1] == "-H" and self.markers.found(arg):
+                words.append(self._header_word(arg, prep))
             else:
-                words.append(self.markers.word(self._redacted(arg, argv[i - 1])))
+                words.append(self.markers.word(self._redacted(arg, argv[i - 1]), prep))
         fail = shlex.quote(f"{where}: failed: {shown} (no answer from the engine)")
+        self.body.extend(prep.lines)
         self.body.append(f"_ee_status=$({' '.join(words)}) || _ee_fail {fail}")
-        self.body.append(': >"$_ee_body"' if req.method == "HEAD" else self._output(redir))
+        self.body.append(': >"$_ee_body"' if req.method == "HEAD" else self._output(where, shown, redir))
         if not covered:
             self.body.append(f'[ "$_ee_status" -lt 400 ] || _ee_http_fail {shlex.quote(where)} {shlex.quote(shown)}')
 
-    def _output(self, redir) -> str:
-        """Where the body goes: the terminal, or as `| cmd`, `> file`, `>> file` say (2xx/3xx only)."""
-        shown = 'cat "$_ee_body"'
+    def _output(self, where: str, shown: str, redir) -> str:
+        """Where the body goes: the terminal, or as `| cmd`, `> file`, `>> file` say (2xx/3xx only).
+
+        A command that fails, or a file that cannot be written, stops the script as it stops a replay.
+        """
+        body = 'cat "$_ee_body"'
         if redir is None:
-            return shown
+            return body
         if redir.op == redirect.PIPE:
-            if self.markers.found(redir.target):
-                raise UsageError("a {{variable}} in a `| command` is not supported; use $NAME there")
-            sent = f'cat "$_ee_body" | {redir.target}'
+            sent = f'{body} | {redir.target}'  # the user's own shell command, as the shell runs it
         else:
-            sent = f'cat "$_ee_body" {redir.op} {self.markers.word(redir.target)}'
-        return f'if [ "$_ee_status" -lt 400 ]; then {sent}; else {shown}; fi'
+            sent = f'{body} {redir.op} {self.markers.word(redir.target)}'
+        fail = shlex.quote(f"{where}: failed: {shown} ({redir.describe()} failed)")
+        return f'if [ "$_ee_status" -lt 400 ]; then {sent} || _ee_fail {self.markers.unmark(fail)}; else {body}; fi'
+
+    def _header_word(self, arg: str, prep) -> str:
+        """`-H 'Name: '"$v"`, computed when the script runs: an empty value must go as `Name;`
+        (curl drops a header written `Name:` with nothing after it), as curlcmd writes it."""
+        name, _, value = arg.partition(": ")
+        var = prep.variable()
+        prep.lines.append(f"{var}={self.markers.word(value, prep)}")
+        prep.lines.append(f'if [ -n "${var}" ]; then {var}={shlex.quote(name + ": ")}"${var}"; '
+                          f"else {var}={shlex.quote(name + ';')}; fi")
+        return f'"${var}"'
 
     def _redacted(self, arg: str, before: str) -> str:
         name, sep, value = arg.partition(":")
@@ -128,6 +158,7 @@ class Exporter:
     def set(self, line, args: list, depth: int) -> None:
         """`set`: an assignment, from a literal or from the last response through jq."""
         name, rest = variables.split_assignment(args)
+        self._no_marker(name, "set")
         shell = shell_name(name)
         fail = shlex.quote(f"{line.where}: failed: {recording.redact_line(line.text, self.secrets)}")
         if not variables.is_capture(rest):
@@ -144,7 +175,11 @@ class Exporter:
 
     def unset(self, line, args: list, depth: int) -> None:
         """`unset NAME…`."""
-        self.body.append("unset " + " ".join(shell_name(n) for n in args))
+        if not args:
+            raise UsageError("unset which variable? `unset NAME`")
+        for name in args:
+            self._no_marker(name, "unset")
+        self.body.append("unset " + " ".join(shell_name(variables.check_name(n)) for n in args))
         self.defined.difference_update(args)
 
     def expect(self, line, args: list, depth: int) -> None:
@@ -165,13 +200,20 @@ class Exporter:
         """`run FILE NAME=VALUE…`: its lines, inline."""
         if not args:
             raise UsageError("run which script? `run FILE [NAME=VALUE …]`")
+        if self.markers.found(args[0]):
+            raise UsageError("`run {{variable}}`: the script to inline must be named when exporting")
         for text in args[1:]:
             name, sep, value = text.partition("=")
             if not sep:
-                raise UsageError(f"`{text}`: write NAME=VALUE")
+                raise UsageError(f"`{self.markers.unmark(text)}`: write NAME=VALUE")
             self.body.append(f"{shell_name(variables.check_name(name))}={self.markers.word(value)}")
             self.defined.add(name)
         self.lines(scripts.read_script(args[0]), depth + 1)
+
+    def _no_marker(self, name: str, command: str) -> None:
+        if self.markers.found(name):
+            raise UsageError(f"`{command} {self.markers.unmark(name)}`: a variable's name must be written "
+                             "out to be exported")
 
     def stop(self, line, args: list, depth: int) -> None:
         """`exit` / `quit`."""

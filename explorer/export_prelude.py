@@ -31,7 +31,6 @@ def check($op; $w):
   elif $op == "matches" then text | test($w)
   else false end;
 def shown: text | if length > 200 then .[0:200] + "..." else . end;
-def query_value: @uri | gsub("(?<c>[!*'()])"; {"!": "%21", "*": "%2A", "'": "%27", "(": "%28", ")": "%29"}[.c]);
 """
 
 HELPERS = r"""
@@ -56,9 +55,39 @@ _ee_header() {
         END { if (!found) exit 1; print v }' "$_ee_head"
 }
 _ee_header_json() { _ee_v=$(_ee_header "$1") && jq -cn --arg v "$_ee_v" '$v'; }
-# _ee_query VALUE: percent-encoded as a query value; _ee_json_str VALUE: escaped for a JSON string
-_ee_query() { jq -rn --arg v "$1" "$_ee_jq"' $v | query_value'; }
-_ee_json_str() { jq -rn --arg v "$1" '$v | tojson | .[1:-1]'; }
+# Values fill slots as engine-explorer fills them (explorer/slots.py); keep the two in step.
+# _ee_pct VALUE KEEP: each byte percent-encoded but letters, digits, -._~ and those in KEEP
+_ee_pct() {
+    printf '%s' "$1" | od -An -v -tx1 | awk -v keep="$2" '
+        BEGIN { plain = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~" keep
+                for (i = 32; i < 127; i++) code[sprintf("%c", i)] = sprintf("%02x", i)
+                for (i = 1; i <= length(plain); i++) { c = substr(plain, i, 1); as_is[code[c]] = c } }
+        { for (i = 1; i <= NF; i++) out = out (($i in as_is) ? as_is[$i] : "%" toupper($i)) }
+        END { printf "%s", out }'
+}
+# _ee_path_ok VALUE: no empty, `.` or `..` component, as typed or with %2E and %2F decoded
+_ee_path_ok() {
+    _ee_v=$1 awk 'function ok(s,   n, i, p) {
+            n = split(s, p, "/"); if (n == 0) return 0
+            for (i = 1; i <= n; i++) if (p[i] == "" || p[i] == "." || p[i] == "..") return 0
+            return 1 }
+        BEGIN { v = ENVIRON["_ee_v"]; d = v; gsub(/%2[eE]/, ".", d); gsub(/%2[fF]/, "/", d)
+                exit !(ok(v) && ok(d)) }'
+}
+# _ee_seg VALUE: one path segment; _ee_image VALUE: an image or plugin reference (/ : @ kept)
+_ee_seg() { _ee_path_ok "$1" && _ee_pct "$1" ''; }
+_ee_image() { _ee_path_ok "$1" && _ee_pct "$1" ':@/'; }
+_ee_query() { _ee_pct "$1" ''; }
+# _ee_json_str VALUE: escaped for a JSON string (UTF-8 text only); _ee_header_ok VALUE: one line
+_ee_json_str() {
+    if command -v iconv >/dev/null 2>&1; then
+        printf '%s' "$1" | iconv -f UTF-8 -t UTF-8 >/dev/null 2>&1 || return 1
+    fi
+    jq -rn --arg v "$1" '$v | tojson | .[1:-1]'
+}
+_ee_cr=$(printf '\r') _ee_nl='
+'
+_ee_header_ok() { case $1 in *"$_ee_cr"* | *"$_ee_nl"*) return 1 ;; esac; }
 # _ee_check WHERE WHAT OP WORD ACTUAL: ACTUAL is the value read, as JSON (empty: there is none)
 _ee_check() {
     if [ -n "$5" ] && jq -en --argjson a "$5" --arg op "$3" --arg w "$4" "$_ee_jq"' $a | check($op; $w)' \
@@ -72,11 +101,18 @@ _ee_check() {
 """
 
 
+def comment(text: str) -> str:
+    """A `# …` line that stays one comment: line breaks and other control characters escaped."""
+    if text.isprintable():
+        return "# " + text
+    return "# " + "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+
+
 def prelude(title: str, socket: str | None) -> str:
     """Shebang, comments, checks for curl and jq, the engine socket, temp files and helpers."""
     lines = [
         "#!/bin/sh",
-        f"# {title}.",
+        comment(title + "."),
         "# Plain curl against the Docker Engine API. Captures and checks read JSON with jq, so jq",
         "# must be installed. The first failure stops the script with exit code 1.",
         "set -u",

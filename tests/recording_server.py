@@ -32,7 +32,17 @@ class RecordingServer:
         self.close()
 
     def close(self) -> None:
-        """Stop listening and remove the socket."""
+        """Stop listening and remove the socket.
+
+        The accepting thread is woken and joined: a thread left blocked in accept() keeps a file
+        descriptor number reserved (Linux takes it before waiting), and a few hundred such threads
+        push later descriptors past select()'s limit of 1024.
+        """
+        try:
+            self._sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self._thread.join(5)
         self._sock.close()
         try:
             os.unlink(self.path)

@@ -6,13 +6,12 @@ import json
 import os
 import shutil
 import subprocess
-from urllib.parse import quote
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explorer import expect, scripts, variables
+from explorer import expect, scripts, slots, variables
 from explorer.config import Settings
 from explorer.errors import UsageError
 from explorer.export import Exporter
@@ -45,7 +44,7 @@ def strip_agent(raw: bytes) -> bytes:
 
 EQUIVALENT = """\
 GET /containers/{{name}}/json
-!GET /containers/json label=={{v}} {{w}}==1
+!GET /containers/json label=={{v}} other=={{w}}
 POST /containers/create Image=busybox:local 'Labels[x]={{v}}' 'Labels[{{w}}]=key'
 POST /containers/create Image=busybox:local 'Cmd:=["echo","{{w}}"]'
 GET /version 'X-Test:{{v}}' X-Other:{{env.EE_VALUE}}
@@ -121,11 +120,13 @@ def test_the_shape_of_the_script(spec_v141):
     assert "command -v jq" in text and "jq" in text.splitlines()[2]
     assert "who=${who-web}" in text
     assert "cid=$(_ee_get '[\"Id\"]') || _ee_fail 't.ee:2: failed: set cid = .Id'" in text
-    assert "'http://localhost/v1.41/containers/'\"$cid\"'/start'" in text
+    assert "_ee_1=$(_ee_seg \"$cid\") || _ee_fail 't.ee:3: {{cid}} cannot be sent: a path value" in text
+    assert "'http://localhost/v1.41/containers/'\"$_ee_1\"'/start'" in text
     assert ("_ee_check t.ee:6 '.Names contains /'\"$who\" contains '/'\"$who\" "
             "\"$(_ee_json '[\"Names\"]')\"") in text
     assert "auth='<redacted>'" in text and "c2VjcmV0" not in text and "e30=" not in text
-    assert "-H 'X-Registry-Auth: '\"$auth\"" in text and "-H 'X-Registry-Config: <redacted>'" in text
+    assert "_ee_1='X-Registry-Auth: '\"$_ee_1\"" in text and "-H \"$_ee_1\"" in text
+    assert "-H 'X-Registry-Config: <redacted>'" in text
     start = text.index("# t.ee:3")
     assert "_ee_http_fail" not in text[start:text.index("# t.ee:4")]  # covered by `expect status`
     assert text.rstrip().endswith("exit 0")
@@ -141,7 +142,10 @@ def test_variables_from_outside_are_required_up_front(spec_v141):
 
 @pytest.mark.parametrize("line, needle", [
     ("set PATH = /tmp", "clobber the shell's own PATH"),
-    ("POST /containers/create Memory:={{m}}", "t.ee:1: cannot export: `Memory:=`: not valid JSON"),
+    ("POST /containers/create Memory:={{m}}", "t.ee:1: cannot export: {{m}} as a whole JSON value"),
+    ("GET /containers/json {{m}}==1", "cannot stand in a query parameter's name"),
+    ("run {{v}}", "must be named when exporting"),
+    ("unset 'x$(touch${IFS}/tmp/p)'", "is not a variable name"),
     ("GET /_ping | grep {{v}}", "use $NAME there"),
     ("expect header {{h}} exists", "variable in what an expectation reads"),
     ("GET /nowhere/{{v}}", "t.ee:1: cannot export: unknown path /nowhere/{{v}}"),
@@ -166,13 +170,13 @@ def test_run_is_inlined(spec_v141, tmp_path):
                           st.sampled_from(["{{a}}", "{{b}}"])), max_size=6),
        st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=8))
 def test_a_shell_word_expands_to_what_substitution_gives(pieces, value):
-    """Whatever the literal text and the value, sh reads the word as substitution would."""
+    """Whatever the literal text and the value, sh reads the word as the session fills it."""
     markers = Markers()
     text = "".join(pieces)
-    word = markers.word(markers.mark(text))
+    word = markers.word(slots.fill(text, slots.WORD, markers))
     done = subprocess.run(["sh", "-c", f"a=\"$1\" b=b; printf '%s' {word}", "sh", value],
                           capture_output=True, timeout=10)
-    assert done.stdout.decode() == text.replace("{{a}}", value).replace("{{b}}", "b")
+    assert done.stdout.decode() == slots.fill(text, slots.WORD, slots.Values({"a": value, "b": "b"}, {}))
 
 
 # -- jq means what Python means -------------------------------------------------------------------
@@ -214,4 +218,3 @@ def test_jq_shows_paths_and_values_as_python_does(values, text):
     paths = [["a", 0], ["a", -1], ["a", len(values)], ["n"], ["missing"], ["a", "k"], ["n", 0]]
     got = jq(f"{json.dumps(paths)}[] as $p | (try [get($p)] catch [])", doc)
     assert got == [[x] if (x := variables.extract(doc, tuple(p))) is not variables.MISSING else [] for p in paths]
-    assert jq("query_value", text) == [quote(text, safe="")]
