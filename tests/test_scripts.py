@@ -130,7 +130,7 @@ def test_dry_run_prints_curl_lines_and_sends_nothing(spec_v141):
     assert (code, err, fake.sent) == (0, "", [])
     lines = out.splitlines()
     assert len(lines) == 3 and all(line.startswith("curl --unix-socket /nonexistent.sock") for line in lines)
-    assert lines[1].endswith("'http://localhost/v1.41/containers/$cid/start'")
+    assert lines[1].endswith("'http://localhost/v1.41/containers/'\"$cid\"'/start'")  # runs where cid is set
     assert lines[2].endswith("-X DELETE http://localhost/v1.41/containers/x")
 
 

@@ -102,7 +102,7 @@ def test_dry_run_sends_nothing(engine_host, busybox_image, docker_api, unique_na
     curl_lines = out.splitlines()
     assert len(curl_lines) == 7 and all(line.startswith("curl --unix-socket ") for line in curl_lines)
     assert f"containers/create?name={unique_name}" in curl_lines[0]
-    assert "/containers/$cid/start" in curl_lines[1]
+    assert "/containers/'\"$cid\"'/start" in curl_lines[1]
     assert containers_named(docker_api, unique_name) == []
 
 
