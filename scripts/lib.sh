@@ -1,7 +1,9 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2034  # variables here are used by the scripts that source this file
-# Shared by scripts/test and scripts/explore: system packages, the .venv, spec and engine discovery.
-# Source it; it defines functions and EE_ROOT, and changes no shell options.
+# Shared by the scripts: system packages, the .venv, spec and engine discovery.
+# Source it; it defines functions and EE_* variables, and changes no shell options. No function
+# relies on errexit, pipefail or nounset being on or off (each handles the failures it expects), so
+# scripts/explore (set -e) and scripts/test (no -e) behave alike; tests/test_lib_sh.py checks it.
 
 # dockerd and friends live in sbin, which a non-login root shell may not have on PATH.
 case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH="$PATH:/usr/sbin:/sbin" ;; esac
@@ -23,23 +25,27 @@ ee_log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
 
 ee_is_ci() { [[ -n "${CI:-}" && "${CI}" != "false" && "${CI}" != "0" ]]; }
 
-# Print the packages from "$@" that dpkg does not have installed.
+# Print the packages from "$@" that dpkg does not have installed, one a line.
 ee_missing_packages() {
-    local installed
-    installed="$(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "$@" 2>/dev/null \
-        | awk '$2 == "installed" { print $1 }')"
-    local pkg
+    local listed pkg
+    # dpkg-query exits 1 when a package was never installed; what it lists is right all the same.
+    listed="$(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "$@" 2>/dev/null)" || :
     for pkg in "$@"; do
-        grep -qxF "$pkg" <<<"$installed" || printf '%s\n' "$pkg"
+        if [[ $'\n'"$listed"$'\n' != *$'\n'"$pkg installed"$'\n'* ]]; then
+            printf '%s\n' "$pkg"
+        fi
     done
+    return 0
 }
 
 # Install missing Debian packages when root; otherwise say what is missing and go on.
 ee_apt_ensure() {
-    command -v dpkg-query >/dev/null || return 0
-    local missing
-    mapfile -t missing < <(ee_missing_packages "$@")
-    ((${#missing[@]})) || return 0
+    command -v dpkg-query >/dev/null || return 0  # not Debian: nothing to check
+    local listed missing=()
+    # Not read through a process substitution: a failure there would pass unseen.
+    listed="$(ee_missing_packages "$@")"
+    [[ -n "$listed" ]] || return 0
+    mapfile -t missing <<<"$listed"
     if ((EUID != 0)); then
         ee_log "missing system packages (not root, so not installing): ${missing[*]}"
         return 0
@@ -58,7 +64,7 @@ ee_install_fingerprint() {
     {
         "$EE_VENV/bin/python" -VV
         cat "$EE_ROOT/pyproject.toml"
-        curl-config --version 2>/dev/null
+        curl-config --version 2>/dev/null || :  # no libcurl headers: nothing to add
     } | sha256sum | cut -d' ' -f1
 }
 

@@ -1,0 +1,118 @@
+"""scripts/lib.sh as the scripts call it, under each script's shell options.
+
+bash sources the real lib.sh, copied into a scratch checkout, with fake `dpkg-query` and `apt-get`
+first on PATH. They answer as Debian's do (dpkg-query exits 1 for a package never installed) and
+record how they were called, so a test sees what lib.sh asked apt for without touching the machine's
+packages.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from normaluser import as_normal_user
+
+REPO = Path(__file__).resolve().parents[1]
+TIMEOUT_S = 60
+
+# scripts/explore sets -euo pipefail, scripts/test -uo pipefail; lib.sh must not care.
+SHELL_OPTIONS = ["", "set -u", "set -uo pipefail", "set -euo pipefail"]
+# The line scripts/explore and scripts/test run, with the fake packages.
+SCRIPTS_CALL = 'ee_apt_ensure ee-fake-present ee-fake-missing || ee_log "warning: installing system packages failed"'
+
+FAKE_DPKG_QUERY = r"""#!/bin/bash
+# Only the query lib.sh makes; anything else fails the test.
+[[ $1 == -W && $2 == '-f=${Package} ${db:Status-Status}\n' ]] || { echo "fake dpkg-query: $*" >&2; exit 99; }
+shift 2
+status=0
+for pkg in "$@"; do
+    if grep -qxF "$pkg" "$FAKE_STATE/installed"; then
+        printf '%s installed\n' "$pkg"
+    else
+        echo "dpkg-query: no packages found matching $pkg" >&2
+        status=1
+    fi
+done
+exit "$status"
+"""
+FAKE_APT_GET = r"""#!/bin/bash
+printf '%s\n' "$*" >>"$FAKE_STATE/apt-calls"
+echo "fake apt-get output for: $*"
+if [[ $1 == install ]]; then
+    [[ -z ${FAKE_APT_FAIL:-} ]] || exit "$FAKE_APT_FAIL"
+    for arg in "${@:2}"; do
+        [[ $arg == -* ]] || printf '%s\n' "$arg" >>"$FAKE_STATE/installed"
+    done
+fi
+"""
+
+
+class Checkout:
+    """A scratch checkout holding a copy of scripts/lib.sh, the fakes and their state."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.repo = root / "repo"
+        self.bin = root / "bin"
+        self.state = root / "state"
+        (self.repo / "scripts").mkdir(parents=True)
+        shutil.copy(REPO / "scripts/lib.sh", self.repo / "scripts/lib.sh")
+        (self.repo / "pyproject.toml").write_text("")
+        for folder in (self.bin, self.state):
+            folder.mkdir()
+        for name, text in (("dpkg-query", FAKE_DPKG_QUERY), ("apt-get", FAKE_APT_GET)):
+            (self.bin / name).write_text(text)
+            (self.bin / name).chmod(0o755)
+        (self.state / "installed").write_text("ee-fake-present\n")
+
+    def run(self, options: str, call: str, normal_user: bool = False, **env: str):
+        """Source lib.sh under `options`, run `call`, then say that the script went on."""
+        script = f'{options}\nsource "{self.repo}/scripts/lib.sh"\n{call}\necho went on\n'
+        argv = ["bash", "-c", script]
+        if normal_user:
+            argv = as_normal_user(argv)
+        environ = {"PATH": f"{self.bin}:/usr/bin:/bin", "HOME": str(self.root), "FAKE_STATE": str(self.state),
+                   **env}
+        return subprocess.run(argv, capture_output=True, text=True, env=environ, timeout=TIMEOUT_S)
+
+    def lines(self, name: str) -> list[str]:
+        path = self.state / name
+        return path.read_text().splitlines() if path.exists() else []
+
+
+@pytest.fixture
+def checkout(tmp_path):
+    return Checkout(tmp_path)
+
+
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="lib.sh installs packages only as root")
+
+
+@needs_root
+@pytest.mark.parametrize("options", SHELL_OPTIONS)
+def test_the_missing_package_is_reported_and_installed(checkout, options):
+    done = checkout.run(options, SCRIPTS_CALL)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.endswith("went on\n")
+    assert checkout.lines("apt-calls") == ["update -q", "install -y -q --no-install-recommends ee-fake-missing"]
+    assert "ee-fake-missing" in checkout.lines("installed")
+    assert done.stderr.splitlines()[0] == "bash: installing system packages: ee-fake-missing"
+
+
+@needs_root
+@pytest.mark.parametrize("options", SHELL_OPTIONS)
+def test_nothing_missing_runs_no_apt(checkout, options):
+    done = checkout.run(options, "ee_apt_ensure ee-fake-present || :")
+    assert (done.returncode, done.stdout, done.stderr) == (0, "went on\n", "")
+    assert checkout.lines("apt-calls") == []
+
+
+@pytest.mark.parametrize("options", ["", "set -euo pipefail"])
+def test_a_normal_user_is_told_what_is_missing(checkout, options):
+    done = checkout.run(options, "ee_apt_ensure ee-fake-present gcc jq || :", normal_user=True)
+    assert (done.returncode, done.stdout) == (0, "went on\n"), done.stderr
+    assert done.stderr == "bash: missing system packages (not root, so not installing): gcc jq\n"
+    assert checkout.lines("apt-calls") == []
