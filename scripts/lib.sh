@@ -10,6 +10,8 @@ case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH="$PATH:/usr/sbin:/sbin" ;; esac
 
 EE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 EE_VENV="$EE_ROOT/.venv"
+# What apt-get and pip print while setting up; progress and failures are one line each on stderr.
+EE_SETUP_LOG="$EE_ROOT/.setup.log"
 EE_SANDBOX_CMD="$EE_ROOT/scripts/sandbox-engine"
 EE_SANDBOX_DIR="${ENGINE_EXPLORER_SANDBOX:-/tmp/engine-explorer-sandbox}"
 # In EE_SANDBOX_DIR while the running sandbox was started by scripts/test (which will stop it).
@@ -20,6 +22,22 @@ EE_PODMAN_DIR="${ENGINE_EXPLORER_PODMAN_SANDBOX:-/tmp/engine-explorer-podman}"
 # Built against the system libcurl, so pycurl and the curl CLI send byte-identical requests.
 # (python3-venv and python3-dev matter when python3 is Debian's own.)
 EE_BUILD_PACKAGES=(libcurl4-openssl-dev libssl-dev gcc curl python3-venv python3-dev)
+# What each package is for: said when it is installed, or missing.
+declare -gA EE_PACKAGE_USE=(
+    [libcurl4-openssl-dev]="to build pycurl against the system libcurl"
+    [libssl-dev]="to build pycurl against the system libcurl"
+    [gcc]="to build pycurl against the system libcurl"
+    [python3-dev]="to build pycurl against the system libcurl"
+    [python3-venv]="to create .venv"
+    [curl]="the curl command, which finds the engine and runs the printed lines"
+    [docker.io]="the sandbox engine"
+    [containerd]="the sandbox engine"
+    [runc]="the sandbox engines"
+    [busybox-static]="the sandboxes' offline image"
+    [podman]="the Podman sandbox"
+    [golang-github-docker-docker-dev]="Debian's v1.41 spec, for the tests"
+    [jq]="the tests of exported scripts"
+)
 
 ee_log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
 
@@ -38,7 +56,58 @@ ee_missing_packages() {
     return 0
 }
 
-# Install missing Debian packages when root; otherwise say what is missing and go on.
+# "$@" grouped by what they are for: "gcc libssl-dev (to build pycurl …), docker.io (the sandbox engine)".
+ee_packages_use() {
+    local out="" seen=$'\n' pkg other use
+    local group=()
+    for pkg in "$@"; do
+        use="${EE_PACKAGE_USE[$pkg]:-}"
+        [[ "$seen" != *$'\n'"$use"$'\n'* ]] || continue
+        seen+="$use"$'\n'
+        group=()
+        for other in "$@"; do
+            if [[ "${EE_PACKAGE_USE[$other]:-}" == "$use" ]]; then group+=("$other"); fi
+        done
+        out+="${out:+, }${group[*]}${use:+ ($use)}"
+    done
+    printf '%s\n' "$out"
+}
+
+# Run "$@" as a set-up step called $what: one line on stderr says what runs and then how long it took
+# or that it failed; the command's own output goes to EE_SETUP_LOG, which a failure names.
+ee_logged() {
+    local what=$1 status=0 start=$SECONDS
+    shift
+    if ! printf '\n--- %s %s: %s\n' "$(date -u +%FT%TZ)" "${0##*/}" "$*" 2>/dev/null >>"$EE_SETUP_LOG"; then
+        ee_log "$what: cannot write the set-up log $EE_SETUP_LOG"
+        return 1
+    fi
+    # The first step names the log, for a `tail -f` while a long step runs.
+    printf '%s: %s%s ... ' "${0##*/}" "$what" "${EE_SETUP_LOG_NAMED- (output in $EE_SETUP_LOG)}" >&2
+    EE_SETUP_LOG_NAMED=""
+    "$@" </dev/null >>"$EE_SETUP_LOG" 2>&1 || status=$?
+    if ((status != 0)); then
+        printf 'failed (exit %s): see the end of %s\n' "$status" "$EE_SETUP_LOG" >&2
+        return "$status"
+    fi
+    printf 'done in %s s\n' "$((SECONDS - start))" >&2
+}
+
+# apt-get install "$@" (as root), saying what each package is for. Returns non-zero, having said
+# so in one line, when apt-get fails.
+ee_apt_install() {
+    ee_log "installing with apt-get: $(ee_packages_use "$@")"
+    export DEBIAN_FRONTEND=noninteractive
+    if [[ -z "${EE_APT_UPDATED:-}" ]]; then
+        ee_logged "apt-get update" apt-get update -q || return 1
+        # Exported: a sandbox script this one starts need not update again.
+        export EE_APT_UPDATED=1
+    fi
+    ee_logged "apt-get install" apt-get install -y -q --no-install-recommends "$@"
+}
+
+# Install the Debian packages of "$@" that are missing, when root; a normal user is told in one line
+# what is missing and what for. Non-zero (said in one line) when apt-get failed: callers go on.
 ee_apt_ensure() {
     command -v dpkg-query >/dev/null || return 0  # not Debian: nothing to check
     local listed missing=()
@@ -47,16 +116,10 @@ ee_apt_ensure() {
     [[ -n "$listed" ]] || return 0
     mapfile -t missing <<<"$listed"
     if ((EUID != 0)); then
-        ee_log "missing system packages (not root, so not installing): ${missing[*]}"
+        ee_log "not root, so not installing: $(ee_packages_use "${missing[@]}")"
         return 0
     fi
-    ee_log "installing system packages: ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    if [[ -z "${EE_APT_UPDATED:-}" ]]; then
-        apt-get update -q >&2 || return 1
-        EE_APT_UPDATED=1
-    fi
-    apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+    ee_apt_install "${missing[@]}"
 }
 
 # A fingerprint of everything that decides what pip installs into .venv.
@@ -80,20 +143,20 @@ ee_pycurl_matches_system() {
 ee_venv_ensure() {
     local stamp="$EE_VENV/.engine-explorer-installed"
     if ! "$EE_VENV/bin/python" -c '' 2>/dev/null; then
-        ee_log "creating $EE_VENV"
         rm -rf "$EE_VENV"
-        python3 -m venv "$EE_VENV" || return 1
+        ee_logged "creating $EE_VENV" python3 -m venv "$EE_VENV" || return 1
     fi
     local fingerprint
     fingerprint="$(ee_install_fingerprint)"
     [[ -f "$stamp" && "$(cat "$stamp")" == "$fingerprint" ]] && return 0
-    ee_log "installing engine-explorer into $EE_VENV"
-    local pip=("$EE_VENV/bin/python" -m pip install -q --disable-pip-version-check)
+    local pip=("$EE_VENV/bin/python" -m pip install --disable-pip-version-check --progress-bar off)
     # A pycurl already there but linked to another libcurl (a binary wheel) is rebuilt.
     if "$EE_VENV/bin/python" -c 'import pycurl' 2>/dev/null && ! ee_pycurl_matches_system; then
-        "${pip[@]}" --force-reinstall --no-deps --no-binary pycurl pycurl >&2 || return 1
+        ee_logged "rebuilding pycurl against the system libcurl" \
+            "${pip[@]}" --force-reinstall --no-deps --no-binary pycurl pycurl || return 1
     fi
-    "${pip[@]}" --no-binary pycurl -e "${EE_ROOT}[test]" >&2 || return 1
+    ee_logged "pip: installing engine-explorer into .venv, compiling pycurl against the system libcurl" \
+        "${pip[@]}" --no-binary pycurl -e "${EE_ROOT}[test]" || return 1
     ee_pycurl_matches_system || ee_log "warning: pycurl is not linked to the system libcurl"
     printf '%s\n' "$fingerprint" >"$stamp"
 }

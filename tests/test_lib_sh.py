@@ -1,7 +1,7 @@
 """scripts/lib.sh as the scripts call it, under each script's shell options.
 
-bash sources the real lib.sh, copied into a scratch checkout, with fake `dpkg-query` and `apt-get`
-first on PATH. They answer as Debian's do (dpkg-query exits 1 for a package never installed) and
+bash sources the real lib.sh, copied into a scratch checkout so that its set-up log lands there, with
+fake `dpkg-query` and `apt-get` first on PATH. They answer as Debian's do (dpkg-query exits 1 for a package never installed) and
 record how they were called, so a test sees what lib.sh asked apt for without touching the machine's
 packages.
 """
@@ -21,7 +21,7 @@ TIMEOUT_S = 60
 # scripts/explore sets -euo pipefail, scripts/test -uo pipefail; lib.sh must not care.
 SHELL_OPTIONS = ["", "set -u", "set -uo pipefail", "set -euo pipefail"]
 # The line scripts/explore and scripts/test run, with the fake packages.
-SCRIPTS_CALL = 'ee_apt_ensure ee-fake-present ee-fake-missing || ee_log "warning: installing system packages failed"'
+SCRIPTS_CALL = "ee_apt_ensure ee-fake-present ee-fake-missing || :"
 
 FAKE_DPKG_QUERY = r"""#!/bin/bash
 # Only the query lib.sh makes; anything else fails the test.
@@ -95,11 +95,15 @@ needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="lib.sh installs packa
 @pytest.mark.parametrize("options", SHELL_OPTIONS)
 def test_the_missing_package_is_reported_and_installed(checkout, options):
     done = checkout.run(options, SCRIPTS_CALL)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.endswith("went on\n")
+    assert (done.returncode, done.stdout) == (0, "went on\n"), done.stderr
     assert checkout.lines("apt-calls") == ["update -q", "install -y -q --no-install-recommends ee-fake-missing"]
     assert "ee-fake-missing" in checkout.lines("installed")
-    assert done.stderr.splitlines()[0] == "bash: installing system packages: ee-fake-missing"
+    err = done.stderr.splitlines()
+    assert err[0] == "bash: installing with apt-get: ee-fake-missing"
+    assert err[1].startswith(f"bash: apt-get update (output in {checkout.repo}/.setup.log) ... done in ")
+    assert err[2].startswith("bash: apt-get install ... done in ")
+    assert len(err) == 3
+    assert "fake apt-get output for: install" in (checkout.repo / ".setup.log").read_text()
 
 
 @needs_root
@@ -110,9 +114,19 @@ def test_nothing_missing_runs_no_apt(checkout, options):
     assert checkout.lines("apt-calls") == []
 
 
+@needs_root
+def test_a_failing_apt_is_one_line_naming_the_log_and_the_script_goes_on(checkout):
+    done = checkout.run("set -euo pipefail", SCRIPTS_CALL, FAKE_APT_FAIL="100")
+    assert (done.returncode, done.stdout) == (0, "went on\n"), done.stderr
+    assert done.stderr.splitlines()[-1] == (
+        f"bash: apt-get install ... failed (exit 100): see the end of {checkout.repo}/.setup.log")
+    assert "ee-fake-missing" not in checkout.lines("installed")
+
+
 @pytest.mark.parametrize("options", ["", "set -euo pipefail"])
-def test_a_normal_user_is_told_what_is_missing(checkout, options):
+def test_a_normal_user_is_told_what_is_missing_and_what_for(checkout, options):
     done = checkout.run(options, "ee_apt_ensure ee-fake-present gcc jq || :", normal_user=True)
     assert (done.returncode, done.stdout) == (0, "went on\n"), done.stderr
-    assert done.stderr == "bash: missing system packages (not root, so not installing): gcc jq\n"
+    assert done.stderr == ("bash: not root, so not installing: gcc (to build pycurl against the system libcurl), "
+                           "jq (the tests of exported scripts)\n")
     assert checkout.lines("apt-calls") == []
