@@ -122,35 +122,67 @@ ee_apt_ensure() {
     ee_apt_install "${missing[@]}"
 }
 
-# A fingerprint of everything that decides what pip installs into .venv.
+# A fingerprint of everything that decides what pip installs into .venv (fails when its Python does
+# not run).
 ee_install_fingerprint() {
+    local python
+    python="$("$EE_VENV/bin/python" -VV 2>/dev/null)" || return 1
     {
-        "$EE_VENV/bin/python" -VV
+        printf '%s\n' "$python"
         cat "$EE_ROOT/pyproject.toml"
         curl-config --version 2>/dev/null || :  # no libcurl headers: nothing to add
     } | sha256sum | cut -d' ' -f1
 }
 
-# pycurl's libcurl and the curl CLI's libcurl must be the same build.
-ee_pycurl_matches_system() {
-    local want have
-    want="$(curl-config --version 2>/dev/null | awk '{ print $2 }')"
-    have="$("$EE_VENV/bin/python" -c 'import pycurl; print(pycurl.version)' 2>/dev/null)"
-    [[ -n "$want" && "$have" == *"libcurl/$want "* ]]
+# The libcurl version pycurl in .venv was linked with (empty when there is no pycurl).
+ee_pycurl_libcurl() {
+    local version
+    version="$("$EE_VENV/bin/python" -c 'import pycurl; print(pycurl.version)' 2>/dev/null)" || return 0
+    version="${version#*libcurl/}"
+    printf '%s\n' "${version%% *}"
 }
 
-# Create or reuse .venv; pip runs only when pyproject.toml, Python or libcurl changed.
-ee_venv_ensure() {
-    local stamp="$EE_VENV/.engine-explorer-installed"
-    if ! "$EE_VENV/bin/python" -c '' 2>/dev/null; then
-        rm -rf "$EE_VENV"
-        ee_logged "creating $EE_VENV" python3 -m venv "$EE_VENV" || return 1
+# pycurl's libcurl and the curl CLI's libcurl must be the same build.
+ee_pycurl_matches_system() {
+    local want
+    want="$(curl-config --version 2>/dev/null)" || return 1
+    want="${want#libcurl }"
+    [[ -n "$want" && "$(ee_pycurl_libcurl)" == "$want" ]]
+}
+
+# The Debian packages that compiling pycurl against the system libcurl lacks here, one a line
+# (nothing when it can be built).
+ee_pycurl_build_lacks() {
+    command -v curl-config >/dev/null || printf '%s\n' libcurl4-openssl-dev
+    if command -v dpkg-query >/dev/null; then ee_missing_packages libssl-dev; fi
+    command -v gcc >/dev/null || command -v cc >/dev/null || printf '%s\n' gcc
+    "$EE_VENV/bin/python" -c 'import os, sys, sysconfig
+sys.exit(not os.path.isfile(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' 2>/dev/null \
+        || printf '%s\n' python3-dev
+    return 0
+}
+
+# Make .venv run with pip in it: create it when missing or broken. Says in one line why it cannot.
+ee_venv_create() {
+    "$EE_VENV/bin/python" -c 'import pip' 2>/dev/null && return 0
+    if ! command -v python3 >/dev/null; then
+        ee_log "python3 is missing: install it (Debian, as root: apt-get install python3 python3-venv)"
+        return 1
     fi
-    local fingerprint
-    fingerprint="$(ee_install_fingerprint)"
-    [[ -f "$stamp" && "$(cat "$stamp")" == "$fingerprint" ]] && return 0
-    local pip=("$EE_VENV/bin/python" -m pip install --disable-pip-version-check --progress-bar off)
-    # A pycurl already there but linked to another libcurl (a binary wheel) is rebuilt.
+    # Debian's python3 leaves ensurepip, which venv needs for pip, to the python3-venv package.
+    if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+        ee_log "python3 cannot create $EE_VENV without its venv module: install python3-venv" \
+            "(as root: apt-get install python3-venv)"
+        return 1
+    fi
+    rm -rf "$EE_VENV"
+    ee_logged "creating $EE_VENV" python3 -m venv "$EE_VENV"
+}
+
+# Install engine-explorer and its dependencies into .venv, pycurl compiled against the system libcurl.
+ee_pip_install_built() {
+    local pip=("$@")
+    # A pycurl already there but linked to another libcurl (its wheel) is rebuilt.
     if "$EE_VENV/bin/python" -c 'import pycurl' 2>/dev/null && ! ee_pycurl_matches_system; then
         ee_logged "rebuilding pycurl against the system libcurl" \
             "${pip[@]}" --force-reinstall --no-deps --no-binary pycurl pycurl || return 1
@@ -158,6 +190,32 @@ ee_venv_ensure() {
     ee_logged "pip: installing engine-explorer into .venv, compiling pycurl against the system libcurl" \
         "${pip[@]}" --no-binary pycurl -e "${EE_ROOT}[test]" || return 1
     ee_pycurl_matches_system || ee_log "warning: pycurl is not linked to the system libcurl"
+}
+
+# Create or reuse .venv; pip runs only when pyproject.toml, Python or libcurl changed. Where pycurl
+# cannot be compiled (a normal user without libcurl's headers), its wheel is installed and one line
+# says so. Returns non-zero, having said why in one line, when .venv cannot be made to work.
+ee_venv_ensure() {
+    local stamp="$EE_VENV/.engine-explorer-installed"
+    ee_venv_create || return 1
+    local fingerprint
+    fingerprint="$(ee_install_fingerprint)" || { ee_log "$EE_VENV/bin/python does not run"; return 1; }
+    [[ -f "$stamp" && "$(cat "$stamp")" == "$fingerprint" ]] && return 0
+    local pip=("$EE_VENV/bin/python" -m pip install --disable-pip-version-check --progress-bar off)
+    local lacks wheel_because=""
+    lacks="$(ee_pycurl_build_lacks)"
+    if [[ -n "$lacks" ]]; then
+        wheel_because="as root: apt-get install ${lacks//$'\n'/ }"
+    elif ! ee_pip_install_built "${pip[@]}"; then
+        wheel_because="see why its build failed in $EE_SETUP_LOG"
+    fi
+    if [[ -n "$wheel_because" ]]; then
+        ee_logged "pip: installing engine-explorer into .venv, with pycurl's wheel" \
+            "${pip[@]}" -e "${EE_ROOT}[test]" || return 1
+        ee_log "note: pycurl uses its wheel's libcurl $(ee_pycurl_libcurl), not the curl command's" \
+            "$(curl --version 2>/dev/null | awk 'NR == 1 { print $2 }'); to build it against the system's," \
+            "$wheel_because"
+    fi
     printf '%s\n' "$fingerprint" >"$stamp"
 }
 

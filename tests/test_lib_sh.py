@@ -1,9 +1,9 @@
 """scripts/lib.sh as the scripts call it, under each script's shell options.
 
 bash sources the real lib.sh, copied into a scratch checkout so that its set-up log lands there, with
-fake `dpkg-query` and `apt-get` first on PATH. They answer as Debian's do (dpkg-query exits 1 for a package never installed) and
-record how they were called, so a test sees what lib.sh asked apt for without touching the machine's
-packages.
+fake `dpkg-query`, `apt-get` and `python3` first on PATH. They answer as Debian's do (dpkg-query exits
+1 for a package never installed; python3 without python3-venv has no ensurepip) and record how they
+were called, so a test sees what lib.sh asked for without touching the machine's packages.
 """
 from __future__ import annotations
 
@@ -48,6 +48,12 @@ if [[ $1 == install ]]; then
     done
 fi
 """
+# Debian's python3 without python3-venv: `import ensurepip` fails.
+FAKE_PYTHON3 = r"""#!/bin/bash
+printf '%s\n' "$*" >>"$FAKE_STATE/python3-calls"
+echo "ModuleNotFoundError: No module named 'ensurepip'" >&2
+exit 1
+"""
 
 
 class Checkout:
@@ -63,7 +69,7 @@ class Checkout:
         (self.repo / "pyproject.toml").write_text("")
         for folder in (self.bin, self.state):
             folder.mkdir()
-        for name, text in (("dpkg-query", FAKE_DPKG_QUERY), ("apt-get", FAKE_APT_GET)):
+        for name, text in (("dpkg-query", FAKE_DPKG_QUERY), ("apt-get", FAKE_APT_GET), ("python3", FAKE_PYTHON3)):
             (self.bin / name).write_text(text)
             (self.bin / name).chmod(0o755)
         (self.state / "installed").write_text("ee-fake-present\n")
@@ -130,3 +136,13 @@ def test_a_normal_user_is_told_what_is_missing_and_what_for(checkout, options):
     assert done.stderr == ("bash: not root, so not installing: gcc (to build pycurl against the system libcurl), "
                            "jq (the tests of exported scripts)\n")
     assert checkout.lines("apt-calls") == []
+
+
+def test_without_python3_venv_one_line_says_what_to_install(checkout):
+    """As a normal user nothing is installed; creating .venv stops at once, naming the package."""
+    done = checkout.run("set -euo pipefail", "ee_venv_ensure || exit 1", normal_user=True)
+    assert (done.returncode, done.stdout) == (1, ""), done.stderr
+    assert done.stderr == (f"bash: python3 cannot create {checkout.repo}/.venv without its venv module: "
+                           "install python3-venv (as root: apt-get install python3-venv)\n")
+    assert checkout.lines("python3-calls") == ["-c import ensurepip, venv"]
+    assert not (checkout.repo / ".venv").exists()
