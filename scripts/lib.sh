@@ -10,6 +10,8 @@ case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH="$PATH:/usr/sbin:/sbin" ;; esac
 
 EE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 EE_VENV="$EE_ROOT/.venv"
+# Holds the fingerprint .venv was installed for (ee_install_fingerprint).
+EE_VENV_STAMP="$EE_VENV/.engine-explorer-installed"
 # What apt-get and pip print while setting up; progress and failures are one line each on stderr.
 EE_SETUP_LOG="$EE_ROOT/.setup.log"
 EE_SANDBOX_CMD="$EE_ROOT/scripts/sandbox-engine"
@@ -134,6 +136,14 @@ ee_install_fingerprint() {
     } | sha256sum | cut -d' ' -f1
 }
 
+# True when .venv runs and holds what pyproject.toml asks for, built for this Python and libcurl.
+ee_venv_current() {
+    local fingerprint
+    [[ -f "$EE_VENV_STAMP" ]] || return 1
+    fingerprint="$(ee_install_fingerprint)" || return 1
+    [[ "$(cat "$EE_VENV_STAMP")" == "$fingerprint" ]]
+}
+
 # The libcurl version pycurl in .venv was linked with (empty when there is no pycurl).
 ee_pycurl_libcurl() {
     local version
@@ -196,11 +206,10 @@ ee_pip_install_built() {
 # cannot be compiled (a normal user without libcurl's headers), its wheel is installed and one line
 # says so. Returns non-zero, having said why in one line, when .venv cannot be made to work.
 ee_venv_ensure() {
-    local stamp="$EE_VENV/.engine-explorer-installed"
+    ee_venv_current && return 0
     ee_venv_create || return 1
     local fingerprint
     fingerprint="$(ee_install_fingerprint)" || { ee_log "$EE_VENV/bin/python does not run"; return 1; }
-    [[ -f "$stamp" && "$(cat "$stamp")" == "$fingerprint" ]] && return 0
     local pip=("$EE_VENV/bin/python" -m pip install --disable-pip-version-check --progress-bar off)
     local lacks wheel_because=""
     lacks="$(ee_pycurl_build_lacks)"
@@ -216,7 +225,15 @@ ee_venv_ensure() {
             "$(curl --version 2>/dev/null | awk 'NR == 1 { print $2 }'); to build it against the system's," \
             "$wheel_because"
     fi
-    printf '%s\n' "$fingerprint" >"$stamp"
+    printf '%s\n' "$fingerprint" >"$EE_VENV_STAMP"
+}
+
+# Make .venv current for scripts that need nothing else: when it is not, install the system packages
+# "$@" first (as root). Non-zero, said in one line, when .venv cannot be made to work.
+ee_setup() {
+    ee_venv_current && return 0
+    ee_apt_ensure "$@" || :  # it said what failed; pycurl's wheel may do without
+    ee_venv_ensure
 }
 
 # Point ENGINE_EXPLORER_SPEC_DIR at shared/specs beside the repo, unless already set.

@@ -20,8 +20,9 @@ TIMEOUT_S = 60
 
 # scripts/explore sets -euo pipefail, scripts/test -uo pipefail; lib.sh must not care.
 SHELL_OPTIONS = ["", "set -u", "set -uo pipefail", "set -euo pipefail"]
-# The line scripts/explore and scripts/test run, with the fake packages.
-SCRIPTS_CALL = "ee_apt_ensure ee-fake-present ee-fake-missing || :"
+# The lines scripts/explore and scripts/test run, with the fake packages.
+EXPLORE_CALL = "ee_setup ee-fake-present ee-fake-missing || exit 1"
+TEST_CALL = "ee_apt_ensure ee-fake-present ee-fake-missing || :"
 
 FAKE_DPKG_QUERY = r"""#!/bin/bash
 # Only the query lib.sh makes; anything else fails the test.
@@ -100,7 +101,8 @@ needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="lib.sh installs packa
 @needs_root
 @pytest.mark.parametrize("options", SHELL_OPTIONS)
 def test_the_missing_package_is_reported_and_installed(checkout, options):
-    done = checkout.run(options, SCRIPTS_CALL)
+    """scripts/test's call: apt installs exactly the missing package, and the script goes on."""
+    done = checkout.run(options, TEST_CALL)
     assert (done.returncode, done.stdout) == (0, "went on\n"), done.stderr
     assert checkout.lines("apt-calls") == ["update -q", "install -y -q --no-install-recommends ee-fake-missing"]
     assert "ee-fake-missing" in checkout.lines("installed")
@@ -114,6 +116,20 @@ def test_the_missing_package_is_reported_and_installed(checkout, options):
 
 @needs_root
 @pytest.mark.parametrize("options", SHELL_OPTIONS)
+def test_explore_installs_the_missing_package_before_making_venv(checkout, options):
+    """scripts/explore's call, on a checkout without .venv: the same install, then .venv's lack."""
+    done = checkout.run(options, EXPLORE_CALL)
+    assert (done.returncode, done.stdout) == (1, ""), done.stderr
+    assert checkout.lines("apt-calls") == ["update -q", "install -y -q --no-install-recommends ee-fake-missing"]
+    assert "ee-fake-missing" in checkout.lines("installed")
+    err = done.stderr.splitlines()
+    assert err[0] == "bash: installing with apt-get: ee-fake-missing"
+    assert err[-1].startswith("bash: python3 cannot create")  # the fake python3 has no ensurepip
+    assert len(err) == 4
+
+
+@needs_root
+@pytest.mark.parametrize("options", SHELL_OPTIONS)
 def test_nothing_missing_runs_no_apt(checkout, options):
     done = checkout.run(options, "ee_apt_ensure ee-fake-present || :")
     assert (done.returncode, done.stdout, done.stderr) == (0, "went on\n", "")
@@ -122,7 +138,7 @@ def test_nothing_missing_runs_no_apt(checkout, options):
 
 @needs_root
 def test_a_failing_apt_is_one_line_naming_the_log_and_the_script_goes_on(checkout):
-    done = checkout.run("set -euo pipefail", SCRIPTS_CALL, FAKE_APT_FAIL="100")
+    done = checkout.run("set -euo pipefail", TEST_CALL, FAKE_APT_FAIL="100")
     assert (done.returncode, done.stdout) == (0, "went on\n"), done.stderr
     assert done.stderr.splitlines()[-1] == (
         f"bash: apt-get install ... failed (exit 100): see the end of {checkout.repo}/.setup.log")
