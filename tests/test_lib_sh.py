@@ -100,32 +100,25 @@ needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="lib.sh installs packa
 
 @needs_root
 @pytest.mark.parametrize("options", SHELL_OPTIONS)
-def test_the_missing_package_is_reported_and_installed(checkout, options):
-    """scripts/test's call: apt installs exactly the missing package, and the script goes on."""
-    done = checkout.run(options, TEST_CALL)
-    assert (done.returncode, done.stdout) == (0, "went on\n"), done.stderr
+@pytest.mark.parametrize(("call", "code", "stdout", "after_apt"), [
+    # scripts/test goes on after the install
+    (TEST_CALL, 0, "went on\n", []),
+    # scripts/explore, on a checkout without .venv, then stops at .venv: the fake python3 has no ensurepip
+    (EXPLORE_CALL, 1, "", ["bash: python3 cannot create"]),
+], ids=["test", "explore"])
+def test_the_missing_package_is_reported_and_installed(checkout, options, call, code, stdout, after_apt):
+    """Each script's call: apt installs exactly the missing package, each step in one line."""
+    done = checkout.run(options, call)
+    assert (done.returncode, done.stdout) == (code, stdout), done.stderr
     assert checkout.lines("apt-calls") == ["update -q", "install -y -q --no-install-recommends ee-fake-missing"]
     assert "ee-fake-missing" in checkout.lines("installed")
     err = done.stderr.splitlines()
     assert err[0] == "bash: installing with apt-get: ee-fake-missing"
     assert err[1].startswith(f"bash: apt-get update (output in {checkout.repo}/.setup.log) ... done in ")
     assert err[2].startswith("bash: apt-get install ... done in ")
-    assert len(err) == 3
+    assert len(err) == 3 + len(after_apt)
+    assert all(line.startswith(start) for line, start in zip(err[3:], after_apt))
     assert "fake apt-get output for: install" in (checkout.repo / ".setup.log").read_text()
-
-
-@needs_root
-@pytest.mark.parametrize("options", SHELL_OPTIONS)
-def test_explore_installs_the_missing_package_before_making_venv(checkout, options):
-    """scripts/explore's call, on a checkout without .venv: the same install, then .venv's lack."""
-    done = checkout.run(options, EXPLORE_CALL)
-    assert (done.returncode, done.stdout) == (1, ""), done.stderr
-    assert checkout.lines("apt-calls") == ["update -q", "install -y -q --no-install-recommends ee-fake-missing"]
-    assert "ee-fake-missing" in checkout.lines("installed")
-    err = done.stderr.splitlines()
-    assert err[0] == "bash: installing with apt-get: ee-fake-missing"
-    assert err[-1].startswith("bash: python3 cannot create")  # the fake python3 has no ensurepip
-    assert len(err) == 4
 
 
 @needs_root
