@@ -21,6 +21,7 @@ from components.session import SessionFolder, clear_leftovers, open_session_fold
 
 pytest_plugins = (
     "components.dockercli",
+    "components.registry",
     "components.tcp",
 )
 
