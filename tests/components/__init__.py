@@ -23,6 +23,7 @@ pytest_plugins = (
     "components.dockercli",
     "components.registry",
     "components.tcp",
+    "components.sshd",
 )
 
 T = TypeVar("T")

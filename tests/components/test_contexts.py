@@ -48,3 +48,10 @@ def test_context_store_layout(docker_config, engine_tls):
     assert sorted(p.name for p in tls.iterdir()) == ["ca.pem", "cert.pem", "key.pem"]
     assert (tls / "ca.pem").read_bytes() == certs.ca.read_bytes()
 
+
+def test_ssh_context(docker_config, ssh_engine, docker_api):
+    ok(docker_config.docker("context", "create", "ee-ssh", "--docker", f"host={ssh_engine.host}"))
+    done = ok(docker_config.docker("--context", "ee-ssh", "version", "--format", "{{.Server.Version}}",
+                                   env=ssh_engine.env))
+    _, version = docker_api.call_json("GET", "/version")
+    assert done.stdout.strip() == version["Version"]
