@@ -24,6 +24,7 @@ pytest_plugins = (
     "components.registry",
     "components.tcp",
     "components.sshd",
+    "components.swarm",
 )
 
 T = TypeVar("T")
