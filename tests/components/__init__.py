@@ -25,6 +25,7 @@ pytest_plugins = (
     "components.tcp",
     "components.sshd",
     "components.swarm",
+    "components.credhelper",
 )
 
 T = TypeVar("T")
