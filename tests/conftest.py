@@ -2,7 +2,8 @@
 
 Stdlib only, and nothing from `explorer`: setup and teardown must not depend on the code under test.
 scripts/test starts a sandbox engine and exports ENGINE_EXPLORER_TEST_HOST, and a Podman service
-when it can (ENGINE_EXPLORER_TEST_PODMAN); see DEVELOPERS.md.
+when it can (ENGINE_EXPLORER_TEST_PODMAN); see DEVELOPERS.md. More real components (a registry,
+TLS and TCP endpoints, sshd, a swarm engine, a credential helper) come from the plugin in components/.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ DEBIAN_SPEC_V141 = Path("/usr/share/gocode/src/github.com/docker/docker/api/swag
 ENGINE_FIXTURES = frozenset({"engine_host", "engine_socket", "docker_api", "busybox_image"})
 PODMAN_FIXTURES = frozenset({"podman_host", "podman_api"})
 XDG_VARIABLES = ("XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME")
+
+pytest_plugins = ("components",)
 
 # One token per session, so cleanup never touches what a concurrent session created.
 _SESSION_TOKEN = secrets.token_hex(3)

@@ -1,0 +1,40 @@
+"""sshd's logins reach the engine: `docker -H ssh://ALIAS` works, dial-stdio bridges HTTP."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+PING = b"GET /_ping HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n\r\n"
+
+
+def test_alias_needs_no_flags_and_the_far_side_has_the_engine(ssh_engine, engine_host):
+    done = ssh_engine.ssh("echo", "$DOCKER_HOST")
+    assert (done.returncode, done.stdout.decode().strip()) == (0, engine_host), done.stderr
+
+
+def test_the_alias_comes_from_the_fixture_home_only(ssh_engine):
+    without = subprocess.run(["ssh", "-o", "BatchMode=yes", ssh_engine.alias, "true"], capture_output=True,
+                             timeout=30, check=False, env={k: v for k, v in os.environ.items() if k != "HOME"})
+    assert without.returncode == 255
+
+
+def test_dial_stdio_bridges_a_ping(ssh_engine):
+    done = subprocess.run(["ssh", "-o", "BatchMode=yes", ssh_engine.alias, "docker", "system", "dial-stdio"],
+                          input=PING, capture_output=True, timeout=30, check=False,
+                          env={**os.environ, **ssh_engine.env})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert b"\r\nApi-Version: " in done.stdout and done.stdout.endswith(b"\r\n\r\nOK")
+
+
+def test_docker_cli_over_ssh(ssh_engine, docker_config, docker_api):
+    _, version = docker_api.call_json("GET", "/version")
+    with_flag = docker_config.docker("-H", ssh_engine.host, "version", "--format", "{{.Server.Version}}",
+                                     env=ssh_engine.env)
+    from_env = docker_config.docker("info", "--format", "{{.Name}}",
+                                    env={**ssh_engine.env, "DOCKER_HOST": ssh_engine.host})
+    assert with_flag.returncode == 0, with_flag.stderr
+    assert with_flag.stdout.strip() == version["Version"]
+    _, info = docker_api.call_json("GET", "/info")
+    assert (from_env.returncode, from_env.stdout.strip()) == (0, info["Name"]), from_env.stderr
