@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import json
 import subprocess
+import time
 
 import pytest
 
@@ -29,7 +30,15 @@ def run(session, out, err, line):
     return outcome, out.getvalue(), curl_lines[-1] if curl_lines else None
 
 
-def test_container_lifecycle(engine_host, spec_dir, busybox_image, unique_name):
+def wait_for_logs(api, name: str, needle: bytes, timeout: float = 20.0) -> None:
+    """Wait until the container's logs hold `needle` (its shell may not have written it yet)."""
+    deadline = time.monotonic() + timeout
+    while needle not in api.call("GET", f"/containers/{name}/logs?stdout=1&stderr=1")[1]:
+        assert time.monotonic() < deadline, f"{name} never logged {needle!r}"
+        time.sleep(0.05)
+
+
+def test_container_lifecycle(engine_host, spec_dir, busybox_image, unique_name, docker_api):
     session, out, err = verbose_session(engine_host, str(spec_dir))
     name = unique_name
     steps = [
@@ -43,6 +52,8 @@ def test_container_lifecycle(engine_host, spec_dir, busybox_image, unique_name):
     ]
     printed = []
     for line, status in steps:
+        if "/logs" in line:
+            wait_for_logs(docker_api, name, b"oops")
         outcome, body, curl_line = run(session, out, err, line)
         assert outcome.status == status, (line, err.getvalue())
         assert curl_line and "http://localhost/v1." in curl_line
