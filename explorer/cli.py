@@ -4,9 +4,12 @@ from __future__ import annotations
 import os
 import sys
 
-from explorer import options
-from explorer.config import Settings, check_version
-from explorer.errors import ExplorerError
+from explorer import options, repl, workflow
+from explorer.core.config import Settings, check_version
+from explorer.core.console import Console
+from explorer.core.errors import ExplorerError
+from explorer.shell.dispatch import Dispatcher
+from explorer.shell.session import Session
 
 USAGE_EXIT = 2
 
@@ -31,10 +34,7 @@ def main(argv=None) -> int:
 
 
 def _run(args) -> int:
-    from explorer.output import Console
-    from explorer.session import Session
-
-    # A plain `-c LINE` needs none of the script machinery (variables, replay, export): skip its imports.
+    # A plain `-c LINE` needs no script: its lines run as they are.
     quick = bool(args.commands) and not (args.var or args.dry_run or args.export)
     lines = list(args.commands) if quick else _batch_lines(args)
     interactive = lines is None
@@ -50,21 +50,24 @@ def _run(args) -> int:
         _signal.signal(_signal.SIGINT, _signal.SIG_DFL)
     console = Console(interactive=interactive, color=settings.color, pretty=args.pretty,
                       verbose=args.verbose, tty=sys.stdout.isatty())
-    session = Session(settings, console)
+    session = Session(settings, console, commands=dispatcher())
     try:
         if quick:
             return run_lines(session, lines, keep_going=args.keep_going)
-        from explorer import scripts
+        # json, expect, recording: scripts only, never a plain -c
+        from explorer.workflow import replay
 
-        scripts.set_variables(session, args.var)
+        replay.set_variables(session, args.var)
         session.dry_run = args.dry_run
         if args.export:
-            from explorer.export import export_script
+            # json, shlex: --export only
+            from explorer.workflow.export import export_script
 
             source = args.file or ("-c" if args.commands else "-")
             export_script(session, lines, args.export, source, dict(session.variables))
             return 0
         if interactive:
+            # prompt_toolkit: only the interactive shell loads it
             from explorer.repl import hooks
             from explorer.repl.app import run_repl
 
@@ -72,21 +75,26 @@ def _run(args) -> int:
             return run_repl(session, vi=args.vi)
         if args.commands:
             return run_lines(session, [line.text for line in lines], keep_going=args.keep_going)
-        return scripts.replay(session, lines, keep_going=args.keep_going, summary=args.keep_going)
+        return replay.replay(session, lines, keep_going=args.keep_going, summary=args.keep_going)
     finally:
         session.close()
 
 
+def dispatcher():
+    """The meta commands of a full session: the shell's own plus those the layers above add."""
+    return Dispatcher(workflow.COMMANDS, repl.COMMANDS)
+
+
 def _batch_lines(args):
-    """The script to run non-interactively (explorer.scripts.ScriptLine each), or None for the REPL."""
-    from explorer import scripts
+    """The script to run non-interactively (explorer.workflow.replay.ScriptLine each), or None for the REPL."""
+    from explorer.workflow import replay  # as in _run: scripts only
 
     if args.commands:
-        return scripts.numbered("-c", args.commands)
+        return replay.numbered("-c", args.commands)
     if args.file:
-        return scripts.read_script(args.file)
+        return replay.read_script(args.file)
     if not sys.stdin.isatty():
-        return scripts.read_script("-")
+        return replay.read_script("-")
     return None
 
 

@@ -38,7 +38,7 @@ _BY_FLAG = {flag: (dest, kind) for flags, dest, kind, _, _ in OPTIONS for flag i
 
 def parser():
     """The argparse parser for the table (help, --version, and every error message)."""
-    import argparse
+    import argparse  # with gettext, ~10 ms: only --help and errors need it
 
     p = argparse.ArgumentParser(
         prog="engine-explorer",

@@ -4,10 +4,11 @@ from __future__ import annotations
 import io
 import json
 
-from explorer.config import Settings
-from explorer.output import Console
-from explorer.session import Session
-from explorer.transport import Response
+from explorer.cli import dispatcher
+from explorer.core.config import Settings
+from explorer.core.console import Console
+from explorer.http.message import Response
+from explorer.shell.session import Session
 
 JSON = (("Content-Type", "application/json"), ("Api-Version", "1.41"))
 
@@ -46,5 +47,5 @@ def canned_session(spec, answers=(), interactive=False):
                         interactive=interactive)
     console = Console(stdout=out, stderr=err, interactive=interactive)
     session = Session(settings, console, env={"HOME": "/home/tester"},
-                      transport_factory=lambda endpoint, timeout=0: fake)
+                      transport_factory=lambda endpoint, timeout=0: fake, commands=dispatcher())
     return session, fake, out, err

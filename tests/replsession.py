@@ -14,10 +14,11 @@ import time
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from explorer.config import Settings
-from explorer.output import Console
+from explorer.cli import dispatcher
+from explorer.core.config import Settings
+from explorer.core.console import Console
 from explorer.repl.app import Repl
-from explorer.session import Session
+from explorer.shell.session import Session
 
 WAIT_S = 10.0
 
@@ -89,7 +90,7 @@ def run_session(script, host: str, spec_dir: str, env_extra=None):
     env = dict(os.environ, ENGINE_EXPLORER_SPEC_DIR=spec_dir, **(env_extra or {}))
     env.pop("DOCKER_API_VERSION", None)
     session = Session(Settings(host=host, interactive=True), Console(stdout=out, stderr=err, interactive=True),
-                      env=env)
+                      env=env, commands=dispatcher())
     failure = []
     with create_pipe_input() as inp:
         repl = CountingRepl(session, input=inp, output=DummyOutput())

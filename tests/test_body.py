@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from explorer.body import build, json_value, key_path
-from explorer.errors import UsageError
+from explorer.core.errors import UsageError
+from explorer.lang.body import build, json_value, key_path
 
 
 @pytest.mark.parametrize("name, path", [

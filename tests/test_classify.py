@@ -2,11 +2,25 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from explorer.completion.classify import (
-    FieldName, FieldValue, FilterKey, HeaderName, HeaderValue, MetaCommand, Method, OperationId,
-    Path, QueryName, QueryValue, Target, Variable, classify)
+    FieldName,
+    FieldValue,
+    FilterKey,
+    HeaderName,
+    HeaderValue,
+    MetaCommand,
+    Method,
+    OperationId,
+    Path,
+    QueryName,
+    QueryValue,
+    Target,
+    Variable,
+    classify,
+)
 from explorer.completion.words import scan, spans, unquote
 
 META = ("edit", "exit", "help", "quit", "refresh", "version")

@@ -5,8 +5,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from explorer.commands import CurlPaste, CurlPreview, Item, Meta, RequestLine, parse, parse_item, split
-from explorer.errors import UsageError
+from explorer.core.errors import UsageError
+from explorer.lang.commands import (
+    CurlPaste,
+    CurlPreview,
+    Item,
+    Meta,
+    RequestLine,
+    parse,
+    parse_item,
+    split,
+)
 
 
 @pytest.mark.parametrize("line", ["", "   ", "# a comment", "  # indented comment"])

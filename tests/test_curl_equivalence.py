@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from explorer.config import Settings
-from explorer.output import Console
-from explorer.session import Session
+from explorer.core.config import Settings
+from explorer.core.console import Console
+from explorer.shell.session import Session
 from tests.recording_server import RecordingServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -140,7 +140,8 @@ def expand(line: str, files: dict) -> str:
 def printed_and_sent(line: str, host: str, spec: str):
     """(curl line as printed, the Request) for one of our lines or a pasted curl line."""
     session, _, _ = make_session(host, spec)
-    from explorer import commands, curlcmd
+    from explorer.http import curlcmd
+    from explorer.lang import commands
 
     cmd = commands.parse(line)
     if isinstance(cmd, commands.CurlPaste):

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explorer.curlcmd import parse, render, to_argv
-from explorer.errors import UsageError
-from explorer.request import Request
-from explorer.slots import percent
+from explorer.core.errors import UsageError
+from explorer.http.curlcmd import parse, render, to_argv
+from explorer.http.request import Request
+from explorer.lang.slots import percent
 
 SOCK = "/var/run/docker.sock"
 BASE = "http://localhost"

@@ -8,8 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from explorer import commands, curlcmd, curlimport, request, scripts
-from explorer.errors import UsageError
+from explorer.core.errors import UsageError
+from explorer.http import curlcmd, request
+from explorer.lang import commands
+from explorer.workflow import curlimport
+from explorer.workflow import replay as scripts
 from tests.canned_transport import canned_session
 
 SOCK = "curl --unix-socket /var/run/docker.sock "

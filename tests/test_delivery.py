@@ -8,10 +8,10 @@ import struct
 
 import pytest
 
-from explorer.config import Settings
-from explorer.delivery import decode_path_stat
-from explorer.output import Console
-from explorer.transport import Response
+from explorer.core.config import Settings
+from explorer.core.console import Console
+from explorer.http.message import Response
+from explorer.response.delivery import decode_path_stat
 
 TAR_HEADERS = (("Content-Type", "application/x-tar"),)
 JSON_HEADERS = (("Content-Type", "application/json"), ("Api-Version", "1.41"))
@@ -48,7 +48,7 @@ def make(spec_dir):
     def make(script, **flags):
         con = Console(stdout=io.BytesIO(), stderr=io.BytesIO(), **flags)
         fake = FakeTransport(script)
-        from explorer.session import Session
+        from explorer.shell.session import Session
 
         session = Session(Settings(host="unix:///nowhere.sock", api_version="1.41"), con,
                           env={"ENGINE_EXPLORER_SPEC_DIR": str(spec_dir)}, transport_factory=fake)

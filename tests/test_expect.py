@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from explorer import expect, variables
-from explorer.errors import UsageError
-from explorer.expect import Expectation
+from explorer.core.errors import UsageError
+from explorer.lang import expect, variables
+from explorer.lang.expect import Expectation
 from tests.canned_transport import answer, canned_session
 
 

@@ -11,14 +11,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explorer import expect, scripts, slots, variables
-from explorer.config import Settings
-from explorer.errors import UsageError
-from explorer.export import Exporter
-from explorer.export_prelude import JQ_LIBRARY
-from explorer.output import Console
-from explorer.session import Session
-from explorer.shellvars import Markers
+from explorer.core.config import Settings
+from explorer.core.console import Console
+from explorer.core.errors import UsageError
+from explorer.lang import expect, slots, variables
+from explorer.lang.shellvars import Markers
+from explorer.shell.session import Session
+from explorer.workflow import replay as scripts
+from explorer.workflow.export import Exporter
+from explorer.workflow.export_prelude import JQ_LIBRARY
 from tests.canned_transport import canned_session
 from tests.recording_server import RecordingServer
 

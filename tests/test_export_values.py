@@ -17,12 +17,12 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from explorer import scripts
-from explorer.config import Settings
-from explorer.errors import UsageError
-from explorer.export import Exporter
-from explorer.output import Console
-from explorer.session import Session
+from explorer.core.config import Settings
+from explorer.core.console import Console
+from explorer.core.errors import UsageError
+from explorer.shell.session import Session
+from explorer.workflow import replay as scripts
+from explorer.workflow.export import Exporter
 from tests.recording_server import RecordingServer
 
 pytestmark = pytest.mark.skipif(not (shutil.which("jq") and shutil.which("curl")), reason="needs curl and jq")

@@ -7,10 +7,10 @@ import shlex
 
 import pytest
 
-from explorer import helptext
-from explorer.config import Settings
-from explorer.output import Console, page
-from explorer.session import Session
+from explorer.core.config import Settings
+from explorer.core.console import Console, page
+from explorer.shell import help as helptext
+from explorer.shell.session import Session
 from explorer.spec import SpecIndex
 from explorer.spec.model import Operation, Param, SpecInfo
 

@@ -6,15 +6,21 @@ import os
 import stat
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from explorer.config import Settings
-from explorer.output import Console
+from explorer.core.config import Settings
+from explorer.core.console import Console
 from explorer.repl.app import Repl
-from explorer.repl.history import RedactingHistory, history_file, open_history, redact_line
-from explorer.session import Session
+from explorer.repl.history import (
+    RedactingHistory,
+    history_file,
+    open_history,
+    redact_line,
+)
+from explorer.shell.session import Session
 
 SECRET = "eyJ1c2VybmFtZSI6ImEiLCJwYXNzd29yZCI6InMifQ"
 

@@ -12,7 +12,7 @@ import pytest
 
 from explorer.completion import overlay
 from explorer.completion.live import Refresher, Snapshot, collect, dig, extract
-from explorer.errors import EngineError, SpecError
+from explorer.core.errors import EngineError, SpecError
 
 
 class Resp:

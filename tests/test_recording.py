@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from explorer import recording, scripts
+from explorer.workflow import recording
+from explorer.workflow import replay as scripts
 from tests.canned_transport import answer, canned_session
 
 OK = answer(200, {"Id": "c1"})

@@ -7,9 +7,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from explorer.errors import UsageError
-from explorer.output import Console
-from explorer.redirect import APPEND, PIPE, WRITE, Redirect, Target, split
+from explorer.core.console import Console
+from explorer.core.errors import UsageError
+from explorer.lang.redirect import APPEND, PIPE, WRITE, Redirect, split
+from explorer.response.destination import Target
 
 
 @pytest.mark.parametrize("line, head, redirect", [

@@ -7,10 +7,11 @@ from prompt_toolkit.enums import EditingMode
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from explorer.config import Settings
-from explorer.output import Console
+from explorer.cli import dispatcher
+from explorer.core.config import Settings
+from explorer.core.console import Console
 from explorer.repl.app import Repl
-from explorer.session import Session
+from explorer.shell.session import Session
 from tests.replsession import run_session, wait_for
 
 
@@ -109,7 +110,7 @@ def test_edit_runs_what_the_editor_saves(tmp_path, spec_dir):
 def test_edit_and_refresh_outside_the_repl_say_so(tmp_path, spec_dir):
     err = io.BytesIO()
     session = Session(Settings(host=offline(tmp_path)), Console(stdout=io.BytesIO(), stderr=err),
-                      env={"ENGINE_EXPLORER_SPEC_DIR": str(spec_dir)})
+                      env={"ENGINE_EXPLORER_SPEC_DIR": str(spec_dir)}, commands=dispatcher())
     assert session.execute("edit").exit_code == 2
     assert session.execute("refresh").exit_code == 2
     assert err.getvalue().decode().count("interactive prompt only") == 2

@@ -6,10 +6,10 @@ import io
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from explorer.output import Console
+from explorer.core.console import Console
 from explorer.repl import hooks
 from explorer.repl.progress import ProgressBars
-from explorer.streams import Progress
+from explorer.response.streams import Progress
 
 
 def test_bars_per_id_with_text_printed_around_them():

@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-from explorer.commands import parse
-from explorer.errors import UsageError
-from explorer.request import build, split_target
+from explorer.core.errors import UsageError
+from explorer.http.request import build, split_target
+from explorer.lang.commands import parse
 from explorer.spec import load_index
 
 

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import marshal
-import os
 
 import pytest
 
-from explorer import responses as r
-from explorer.errors import SpecError
+from explorer.core.errors import SpecError
+from explorer.response import kinds as r
 
 JSON_TEXT = ("application/json", "text/plain")  # the Docker spec's default `produces`
 LOGS_144 = ("application/vnd.docker.raw-stream", "application/vnd.docker.multiplexed-stream")

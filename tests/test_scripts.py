@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from explorer import scripts
-from explorer.errors import ExplorerError
-from explorer.scripts import ScriptLine
+from explorer.core.errors import ExplorerError
+from explorer.workflow import replay as scripts
+from explorer.workflow.replay import ScriptLine
 from tests.canned_transport import answer, canned_session
 
 OK = answer(200, {"Id": "c1", "State": {"Running": True}})

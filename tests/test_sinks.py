@@ -4,8 +4,7 @@ from __future__ import annotations
 import io
 import os
 
-from explorer import responses as kinds
-from explorer import sinks
+from explorer.response import kinds, sinks
 
 
 def test_json_and_text_are_kept_whole():

@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from explorer import slots
-from explorer.errors import UsageError
+from explorer.core.errors import UsageError
+from explorer.lang import slots
 from tests.canned_transport import canned_session
 
 HOSTILE = """it's "q" $HOME `id` $(id) \\ ; & | > < * ? ~ # ! {{x}} [a] {b} ünï 🐳 %41 %2F /"""
@@ -89,8 +89,8 @@ def test_an_image_reference_cannot_climb_either(spec_v141, value):
 
 
 def test_without_a_spec_each_value_is_one_segment():
-    from explorer.commands import parse
-    from explorer.request import build
+    from explorer.http.request import build
+    from explorer.lang.commands import parse
 
     req = build(parse("GET /images/{{v}}/json"), None, "1.41", slots.Values({"v": "a/b"}, {}))
     assert req.path == "/images/a%2Fb/json"

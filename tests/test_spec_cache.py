@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from explorer.errors import SpecError
+from explorer.core.cachefiles import cache_dir
+from explorer.core.errors import SpecError
 from explorer.spec import cache, load
-from explorer.spec.cache import cache_dir, load_index
+from explorer.spec.cache import load_index
 
 SPEC = """\
 swagger: "2.0"

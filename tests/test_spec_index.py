@@ -319,7 +319,7 @@ def test_odd_but_parseable_specs_index_without_tracebacks(paths):
 
 
 def test_unexpected_structure_is_a_spec_error():
-    from explorer.errors import SpecError
+    from explorer.core.errors import SpecError
 
     with pytest.raises(SpecError, match="inline.yaml: unexpected spec structure"):
         inline("swagger: '2.0'\npaths: {/a: {get: {parameters: [{name: x, in: query, enum: 5}]}}}\n")

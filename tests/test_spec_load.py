@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explorer.errors import SpecError
+from explorer.core.errors import SpecError
 from explorer.spec.load import load_document, parse_document
 
 MINIMAL_YAML = """\

@@ -10,10 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explorer.errors import SpecError
+from explorer.core.errors import SpecError
 from explorer.spec import sources
 from explorer.spec.sources import (
-    SpecChoice, available_versions, find_spec, known_specs, newest_known, spec_file_version,
+    SpecChoice,
+    available_versions,
+    find_spec,
+    known_specs,
+    newest_known,
+    spec_file_version,
 )
 
 DEBIAN = "/usr/share/gocode/src/github.com/docker/docker/api/swagger.yaml"

@@ -8,8 +8,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explorer.streams import (
-    STDERR, STDOUT, Demuxer, InbandError, JsonLines, NotJson, Progress, Text, classify, parse_values,
+from explorer.response.streams import (
+    STDERR,
+    STDOUT,
+    Demuxer,
+    InbandError,
+    JsonLines,
+    NotJson,
+    Progress,
+    Text,
+    classify,
+    parse_values,
 )
 
 

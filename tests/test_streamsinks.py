@@ -6,9 +6,8 @@ import struct
 
 import pytest
 
-from explorer import responses as kinds
-from explorer import sinks, streamsinks
-from explorer.output import Console
+from explorer.core.console import Console
+from explorer.response import kinds, sinks, streamsinks
 
 
 def frame(stream: int, payload: bytes) -> bytes:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from explorer.transport import Headers, Response, find_header, parse_headers
+from explorer.http.message import Headers, Response, find_header, parse_headers
 
 FINAL = [b"HTTP/1.1 201 Created\r\n", b"Api-Version: 1.41\r\n", b"content-type: application/json\r\n",
          b"X-Empty:\r\n", b"X-Twice: one\r\n", b"x-twice:  two \r\n", b"\r\n"]

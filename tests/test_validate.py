@@ -8,13 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explorer import validate
-from explorer.commands import parse
-from explorer.config import Settings
-from explorer.errors import UsageError
-from explorer.output import Console
-from explorer.request import JSON, Request, build
-from explorer.session import Session
+from explorer.core.config import Settings
+from explorer.core.console import Console
+from explorer.core.errors import UsageError
+from explorer.http import validate
+from explorer.http.request import JSON, Request, build
+from explorer.lang.commands import parse
+from explorer.shell.session import Session
 from explorer.spec import SpecIndex, load_index
 from explorer.spec.model import Operation, Param, SpecInfo
 
@@ -245,7 +245,7 @@ class CountingTransport:
         self.sent = []
 
     def send(self, req, sink=None, on_headers=None, eager=False):
-        from explorer.transport import Response
+        from explorer.http.message import Response
 
         self.sent.append(req)
         return Response(200, "OK", (), b"", 0.0, 0)

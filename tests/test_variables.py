@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from explorer import variables
-from explorer.errors import UsageError
-from explorer.variables import MISSING
+from explorer.core.errors import UsageError
+from explorer.lang import variables
+from explorer.lang.variables import MISSING
 from tests.canned_transport import answer, canned_session
 
 HOSTILE = """it's "q" $HOME `id` $(id) \\ ; & | > < * ? ~ # ! {{x}}"""

@@ -215,7 +215,7 @@ def _choices(enum: tuple, kind: str, default, prefix: str, as_json: bool = False
 
 
 def _json_text(value) -> str:
-    import json
+    import json  # only JSON-valued candidates need it
 
     return json.dumps(value)
 

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from explorer.completion.words import METHODS, Word, item_separator, scan
+
 _VARIABLE = re.compile(r"\{\{\s*((?:env\.)?[A-Za-z0-9_]*)$")  # an unclosed {{NAME at the end of the word
 _KEY = re.compile(r"\[([^\[\]]*)\]")
 

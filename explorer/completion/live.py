@@ -11,12 +11,12 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from explorer.errors import ExplorerError
-
-if TYPE_CHECKING:  # the overlay (and yaml) load in the refresher's thread, not at start-up
-    from explorer.completion.overlay import ListSource, Overlay
+from explorer.completion import overlay
+from explorer.completion.overlay import ListSource, Overlay
+from explorer.core.errors import ExplorerError
+from explorer.http.request import Request, split_target
+from explorer.http.transport import Transport
 
 EACH_LIMIT = 50  # at most this many per-item requests (exec IDs) per refresh
 
@@ -162,9 +162,6 @@ def dig(doc, dotted: str):
 
 def engine_getter(endpoint, timeout: float = 5.0):
     """A `get(target) -> Response` over a transport of its own, for the refresher's thread."""
-    from explorer.request import Request, split_target
-    from explorer.transport import Transport
-
     transport = Transport(endpoint, connect_timeout=min(timeout, 2.0), timeout=timeout)
 
     def get(target: str):
@@ -220,9 +217,8 @@ class Refresher:
     def _run(self) -> None:
         get = None
         try:
-            # Completion's modules load here, off the prompt's thread, while the user reads the prompt.
-            import explorer.completion.candidates  # noqa: F401
-
+            # make_getter runs here, off the prompt's thread: what it imports (the REPL's completion
+            # modules too) loads while the user reads the prompt.
             get = self._make_getter()
             overlay = self._overlay()
             while True:
@@ -243,8 +239,6 @@ class Refresher:
                 get.close()
 
     def _overlay(self) -> Overlay | None:
-        from explorer.completion import overlay
-
         try:
             return (self._load_overlay or overlay.load)()
         except ExplorerError as err:

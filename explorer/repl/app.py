@@ -15,9 +15,9 @@ from prompt_toolkit import PromptSession
 from prompt_toolkit.application import run_in_terminal
 from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
 
-from explorer import commands, metacmds
 from explorer.completion.live import Refresher, engine_getter
-from explorer.errors import ExplorerError
+from explorer.core.errors import ExplorerError
+from explorer.lang import commands
 from explorer.repl import keys, replcmds
 from explorer.repl.completer import ReplCompleter
 from explorer.repl.history import open_history, redact_line
@@ -41,8 +41,8 @@ class Repl:
     def __init__(self, session, *, vi: bool = False, input=None, output=None, live=None, history=None):
         self.session = session
         self.console = session.console
-        self.meta_words = tuple(sorted(metacmds.HANDLERS))
-        self.live = live or Refresher(partial(engine_getter, session.endpoint()), on_update=self._invalidate)
+        self.meta_words = tuple(sorted(commands.META_WORDS))
+        self.live = live or Refresher(partial(_warm_getter, session.endpoint()), on_update=self._invalidate)
         self._view = None  # SpecView of the session's index, once known
         self._version = "…"
         self.warm = threading.Event()  # set once the first prompt has loaded the spec and started live values
@@ -57,6 +57,7 @@ class Repl:
 
     def sources(self):
         """What completion draws on right now (read on each keystroke, never waits)."""
+        # completion's modules load in the refresher's thread (_warm_getter), not before the first prompt
         from explorer.completion.candidates import Sources
 
         return Sources(self._view, self.live.snapshot, getattr(self.session, "variables", None) or {},
@@ -152,6 +153,7 @@ class Repl:
         if index is None:
             self._view = None
         elif self._view is None or self._view.index is not index:
+            # as Sources: off the first prompt's path
             from explorer.completion.specview import SpecView
 
             self._view = SpecView(index)
@@ -188,3 +190,10 @@ class Repl:
     def _refresh(self, args) -> bool:
         replcmds.refresh(self.console, self.live)
         return False
+
+
+def _warm_getter(endpoint):
+    """The refresher's getter, made in its thread: completion's modules load there too, off the prompt."""
+    import explorer.completion.candidates  # noqa: F401  # loaded here, in the refresher's thread
+
+    return engine_getter(endpoint)

@@ -11,7 +11,8 @@ class ReplCompleter(Completer):
         self._sources = sources
 
     def get_completions(self, document, complete_event):
-        from explorer.completion.candidates import complete  # imported early by the refresher's thread
+        # loaded early by the refresher's thread (repl.app._warm_getter), not before the first prompt
+        from explorer.completion.candidates import complete
 
         try:
             found = complete(document.text_before_cursor, self._sources())

@@ -6,9 +6,10 @@ import re
 
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 
-from explorer.commands import shell_scan
-from explorer.config import xdg_dir
-from explorer.curlcmd import REDACTED
+from explorer.core.config import xdg_dir
+from explorer.http.curlcmd import REDACTED
+from explorer.lang.commands import shell_scan
+from explorer.workflow import recording
 
 # A credential header's name and colon, in an item (`X-Registry-Auth:…`) or a curl -H value.
 _SECRET = re.compile(r"(?i)x-registry-(?:auth|config)\s*:\s*")
@@ -49,8 +50,6 @@ class RedactingHistory(FileHistory):
         self._secret_names: set = set()
 
     def store_string(self, string: str) -> None:
-        from explorer import recording
-
         found = recording.secret_variables([string]) - self._secret_names
         self._secret_names |= found
         line = redact_line(string)
@@ -62,8 +61,6 @@ class RedactingHistory(FileHistory):
 
     def _redact_earlier(self, names: set) -> None:
         """Rewrite the file with earlier `set NAME = …` lines of `names` redacted (0600, atomically)."""
-        from explorer import recording
-
         path = os.fsdecode(self.filename)
         try:
             with open(path, "rb") as fh:

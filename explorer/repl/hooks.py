@@ -10,7 +10,7 @@ def install(console) -> None:
 
 def ask(message: str) -> str:
     """Ask one line (a file name, with path completion); Ctrl-C raises KeyboardInterrupt."""
-    from prompt_toolkit import prompt
+    from prompt_toolkit import prompt  # the interactive shell has loaded it by now
     from prompt_toolkit.completion import PathCompleter
 
     return prompt(message, completer=PathCompleter(expanduser=True))
@@ -18,6 +18,7 @@ def ask(message: str) -> str:
 
 def progress_view(console):
     """Progress bars drawing on the console's terminal."""
+    # prompt_toolkit's progress bars: pulls only
     from explorer.repl.progress import ProgressBars
 
     return ProgressBars(console.stdout, console.color)

@@ -2,8 +2,13 @@
 from __future__ import annotations
 
 from prompt_toolkit.application import get_app
-from prompt_toolkit.filters import (Condition, completion_is_selected, emacs_insert_mode, has_completions,
-                                    vi_insert_mode)
+from prompt_toolkit.filters import (
+    Condition,
+    completion_is_selected,
+    emacs_insert_mode,
+    has_completions,
+    vi_insert_mode,
+)
 from prompt_toolkit.key_binding import KeyBindings
 
 

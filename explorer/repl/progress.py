@@ -17,7 +17,7 @@ from prompt_toolkit.output import ColorDepth
 from prompt_toolkit.shortcuts import ProgressBar
 from prompt_toolkit.shortcuts.progress_bar import formatters
 
-from explorer.output import human_size
+from explorer.core.console import human_size
 
 
 class Sizes(formatters.Formatter):

@@ -1,6 +1,6 @@
 """Commands that only make sense at the interactive prompt: `edit` and `refresh`.
 
-The REPL runs them itself; `-c`/`-f` reach the stubs below through metacmds, which say so.
+The REPL runs them itself; `-c`/`-f` reach the stubs below through the dispatcher, which say so.
 Nothing here imports prompt_toolkit.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ import shlex
 import subprocess
 import tempfile
 
-from explorer.errors import UsageError
+from explorer.core.errors import UsageError
 
 REFRESH_WAIT_S = 10.0
 

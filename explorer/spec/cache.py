@@ -16,10 +16,11 @@ import marshal
 import os
 import sys
 import time
-from functools import partial
 from collections.abc import Mapping
+from functools import partial
 
-from explorer.errors import SpecError
+from explorer.core.cachefiles import cache_dir, write_atomic
+from explorer.core.errors import SpecError
 from explorer.spec.index import SpecIndex
 from explorer.spec.model import Operation, Param, SpecInfo
 
@@ -39,15 +40,6 @@ _LAYOUT = "%08x" % _fnv32(" ".join(
 _SUFFIX = f"f{FORMAT}-{_LAYOUT}-py{sys.version_info[0]}{sys.version_info[1]}"
 _PARAMS = Operation._fields.index("params")
 _RACY_NS = 2_000_000_000  # a file changed this recently may change again within the same mtime tick
-
-
-def cache_dir(kind: str, env: Mapping | None = None) -> str:
-    """$XDG_CACHE_HOME/engine-explorer/<kind> (XDG default ~/.cache; a relative value is ignored)."""
-    env = os.environ if env is None else env
-    base = env.get("XDG_CACHE_HOME") or ""
-    if not os.path.isabs(base):
-        base = os.path.join(env.get("HOME") or os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "engine-explorer", kind)
 
 
 def load_index(path: str, *, env: Mapping | None = None) -> SpecIndex:
@@ -160,14 +152,14 @@ def _read_definitions(file: str, source: str) -> dict:
             return found
     except Exception:  # as in _read_index: any failure means "read the spec instead"
         pass
-    from explorer.spec import load
+    from explorer.spec import load  # json and the parser: only a cache miss needs them
 
     return load.definitions(load.load_document(source))
 
 
 def _moved(info: SpecInfo, path: str) -> SpecInfo:
     """`info` of content cached from another path, now read from `path`."""
-    from explorer.spec import load
+    from explorer.spec import load  # json and the parser: only a cache miss needs them
 
     return info._replace(source=path, api_version=info.api_version or load.api_version_from_name(path))
 
@@ -181,8 +173,8 @@ def _read_spec(path: str) -> bytes:
 
 
 def _build(data: bytes, path: str, sha: str) -> SpecIndex:
-    from explorer.spec import load
-    from explorer.spec.index import build_index
+    from explorer.spec import load  # json and the parser: only a cache miss needs them
+    from explorer.spec.index import build_index  # with load: a cache miss only
 
     return build_index(load.parse_document(data, path), path, sha)
 
@@ -192,23 +184,3 @@ def _write_index(root: str, sha: str, index: SpecIndex) -> None:
     base = os.path.join(root, f"{sha}-{_SUFFIX}")
     if write_atomic(base + DEFS, _dumps(index.definitions)):
         write_atomic(base + OPS, _index_data(index))
-
-
-def write_atomic(target: str, data: bytes) -> bool:
-    """Write via a temporary file and rename, so readers never see half a file; False on failure.
-
-    A cache that cannot be written (read-only home, full disk) only costs speed, so it is silent.
-    """
-    tmp = f"{target}.{os.getpid()}.tmp"
-    try:
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(tmp, "wb") as f:
-            f.write(data)
-        os.replace(tmp, target)
-        return True
-    except OSError:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        return False

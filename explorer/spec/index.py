@@ -9,19 +9,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from explorer.lazyre import LazyPattern
+from explorer.core.errors import SpecError
 from explorer.spec.model import Operation, SpecInfo
 
 METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE")
 UNTAGGED = "default"  # tag shown for operations without one (Swagger UI's name for it)
 
 _LIT, _PARAM, _MIXED = 0, 1, 2  # kinds of template segment
-_PARAM_RX = LazyPattern(r"\{([^{}/]+)\}")
+_PARAM_RX = re.compile(r"\{([^{}/]+)\}")
 
 
 def build_index(doc: dict, source: str, sha256: str) -> SpecIndex:
     """The index of a parsed document (see load.parse_document) read from `source`."""
-    from explorer.errors import SpecError
     from explorer.spec import load  # only a cold start builds an index
 
     try:
@@ -205,7 +204,7 @@ class SpecIndex:
 
     def closest_paths(self, path: str, n: int = 3) -> list[str]:
         """Up to `n` templates most like `path` (a mistyped template or concrete path)."""
-        from difflib import SequenceMatcher
+        from difflib import SequenceMatcher  # only for an unknown path
 
         segs = path.strip("/").split("/")
         scored = []
@@ -218,7 +217,7 @@ class SpecIndex:
 
     def closest_ids(self, name: str, n: int = 3) -> list[str]:
         """Up to `n` operationIds most like `name`, ignoring case."""
-        from difflib import get_close_matches
+        from difflib import get_close_matches  # only for an unknown operationId
 
         lowered = {op.operation_id.lower(): op.operation_id for op in self.operations}
         return [lowered[k] for k in get_close_matches(name.lower(), list(lowered), n, 0.6)]

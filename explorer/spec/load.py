@@ -9,7 +9,7 @@ import json
 import os
 import re
 
-from explorer.errors import SpecError
+from explorer.core.errors import SpecError
 from explorer.spec.model import Operation, Param, SpecInfo
 
 _HTTP_METHODS = ("get", "head", "post", "put", "delete", "patch", "options", "trace")

@@ -1,11 +1,10 @@
 """The spec as the rest of the program sees it: operations, parameters, schemas."""
 from __future__ import annotations
 
-from explorer.records import record
+from typing import NamedTuple
 
 
-@record
-class Param:
+class Param(NamedTuple):
     """One parameter of an operation (Swagger 2.0 shape; OpenAPI 3 is mapped onto it)."""
 
     name: str
@@ -19,8 +18,7 @@ class Param:
     schema: dict | None = None  # body schema, `$ref`s left in place (see SpecIndex.resolve)
 
 
-@record
-class Operation:
+class Operation(NamedTuple):
     """One (method, path template) of the spec."""
 
     method: str  # upper case
@@ -52,8 +50,7 @@ class Operation:
         return found[0] if found else None
 
 
-@record
-class SpecInfo:
+class SpecInfo(NamedTuple):
     """Where a loaded spec came from."""
 
     source: str  # file path or URL

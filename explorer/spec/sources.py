@@ -9,23 +9,23 @@ import os
 import re
 import time
 from collections.abc import Callable, Mapping
+from typing import NamedTuple
+from urllib.parse import unquote, urlsplit
 
-from explorer.errors import ExplorerError, SpecError
-from explorer.lazyre import LazyPattern
-from explorer.records import record
-from explorer.spec.cache import cache_dir, write_atomic
+from explorer.core.cachefiles import cache_dir, write_atomic
+from explorer.core.datafiles import data_file, parsed
+from explorer.core.errors import ExplorerError, SpecError
 
 # Specs that distribution packages install (Debian: golang-github-docker-docker-dev, API 1.41)
 SYSTEM_SPECS = ("/usr/share/gocode/src/github.com/docker/docker/api/swagger.yaml",)
 RETRY_AFTER_S = 3600  # after a failed download, starts stay offline-fast this long
-_VERSION_RX = LazyPattern(r"\d+\.\d+")
-_WANTED_RX = LazyPattern(r"\d+\.\d+(?:\.\d+)?")  # --api-version 5.0.0 (Podman's libpod) with --spec
+_VERSION_RX = re.compile(r"\d+\.\d+")
+_WANTED_RX = re.compile(r"\d+\.\d+(?:\.\d+)?")  # --api-version 5.0.0 (Podman's libpod) with --spec
 
 Fetch = Callable[[str], bytes]
 
 
-@record
-class SpecChoice:
+class SpecChoice(NamedTuple):
     """The spec file to use, its API version ("" when unknown) and one line saying why."""
 
     path: str
@@ -108,8 +108,6 @@ _SEEN_VERSIONS: dict = {}  # (path, size, mtime) → version: a start asks twice
 
 def known_specs() -> dict[str, dict]:
     """Downloadable official specs from sources.json: version → {"url", "sha256"}."""
-    from explorer.datafiles import parsed
-
     path = _sources_file()
     try:
         return dict(parsed(path, _read_json, "sources")["docker"])
@@ -167,7 +165,7 @@ def _json_info_version(head: str) -> str:
     return m.group(1) if m else ""
 
 
-_JSON_INFO_VERSION = LazyPattern(r"\"info\"\s*:\s*\{[^{}]*?\"version\"\s*:\s*\"([^\"]*)\"")
+_JSON_INFO_VERSION = re.compile(r"\"info\"\s*:\s*\{[^{}]*?\"version\"\s*:\s*\"([^\"]*)\"")
 
 
 def _explicit(value: str, origin: str, wanted: str | None, env: Mapping, fetch: Fetch | None) -> SpecChoice:
@@ -177,8 +175,6 @@ def _explicit(value: str, origin: str, wanted: str | None, env: Mapping, fetch: 
         path = _download_url(value, env, fetch)
         where = f" (downloaded from {value})"
     elif value.startswith("file://"):
-        from urllib.parse import unquote, urlsplit
-
         path = unquote(urlsplit(value).path)
     else:
         path = os.path.expanduser(value)
@@ -242,8 +238,6 @@ def _versioned_files(directory: str | None) -> dict[str, str]:
 
 
 def _sources_file() -> str:
-    from explorer.datafiles import data_file
-
     return data_file("sources.json")
 
 
@@ -278,7 +272,7 @@ def _download_version(version: str, entry: dict, env: Mapping, fetch: Fetch | No
 
 def _download_url(url: str, env: Mapping, fetch: Fetch | None) -> str:
     """Download an explicit spec URL once into the cache (verified when it is an official one)."""
-    import hashlib
+    import hashlib  # ~10 ms: only a download checks a sum
 
     name = re.sub(r"[^A-Za-z0-9._-]", "_", url.rstrip("/").rsplit("/", 1)[-1])[-60:] or "spec"
     target = os.path.join(cache_dir("specs", env), "urls",
@@ -297,8 +291,8 @@ def _download_url(url: str, env: Mapping, fetch: Fetch | None) -> str:
 
 def _get(url: str, fetch: Fetch | None) -> bytes:
     if fetch is None:
-        try:  # lazy: only downloads need the HTTP client (and pycurl)
-            from explorer.transport import fetch
+        try:
+            from explorer.http.transport import fetch  # pycurl: only a download needs it
         except ImportError as err:
             raise _DownloadFailed(f"cannot download {url} ({err})") from None
     try:
@@ -309,7 +303,7 @@ def _get(url: str, fetch: Fetch | None) -> bytes:
 
 
 def _verify(url: str, data: bytes, expected: str) -> None:
-    import hashlib
+    import hashlib  # ~10 ms: only a download checks a sum
 
     actual = hashlib.sha256(data).hexdigest()
     if actual != expected:

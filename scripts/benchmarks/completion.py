@@ -26,11 +26,10 @@ from explorer.completion.candidates import Sources, complete
 from explorer.completion.live import LiveValue, Snapshot, collect, engine_getter
 from explorer.completion.overlay import load as load_overlay
 from explorer.completion.specview import SpecView
-from explorer.config import parse_host
+from explorer.core.config import Endpoint, parse_host
 from explorer.spec import load_index
 from explorer.spec.index import SpecIndex
 from explorer.spec.model import Operation, Param, SpecInfo
-from explorer.transport import Endpoint
 
 META = ("edit", "exit", "help", "quit", "refresh", "version")
 START_RUNS = 15

@@ -13,7 +13,12 @@ import sys
 import tempfile
 import time
 
-from baselines import api_version, curl_seconds_per_request, raw_socket_seconds, socket_path
+from baselines import (
+    api_version,
+    curl_seconds_per_request,
+    raw_socket_seconds,
+    socket_path,
+)
 
 N = 2000
 CURL_RUNS = 200

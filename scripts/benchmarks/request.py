@@ -10,11 +10,12 @@ import tempfile
 import time
 
 from baselines import curl_seconds_per_request, raw_socket_seconds
-from explorer.config import Settings, parse_host
-from explorer.output import Console
-from explorer.request import Request
-from explorer.session import Session
-from explorer.transport import Endpoint, Transport
+
+from explorer.core.config import Endpoint, Settings, parse_host
+from explorer.core.console import Console
+from explorer.http.request import Request
+from explorer.http.transport import Transport
+from explorer.shell.session import Session
 
 N = 2000
 CURL_RUNS = 200

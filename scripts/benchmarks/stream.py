@@ -17,7 +17,7 @@ import sys
 import time
 import urllib.parse
 
-from explorer.config import parse_host
+from explorer.core.config import parse_host
 
 SIZE = 200 * 1024 * 1024
 LINE = 1024  # bytes per log line, newline included: the engine frames each line

@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from explorer.config import Settings
-from explorer.output import Console
-from explorer.session import Session
+from explorer.core.config import Settings
+from explorer.core.console import Console
+from explorer.shell.session import Session
 
 pytestmark = pytest.mark.engine
 

@@ -1,0 +1,157 @@
+"""Responses → text for a terminal or a pipe. All program output goes through a Console."""
+from __future__ import annotations
+
+import os
+import stat
+import sys
+
+
+class Console:
+    """The program's I/O environment (httpie's idea): tests pass their own streams.
+
+    A plain class rather than a dataclass: building a dataclass costs every start a millisecond.
+    """
+
+    def __init__(self, stdout=None, stderr=None, interactive: bool = False, color: bool = False,
+                 pretty: bool = False, verbose: bool = False, tty: bool = False, headers: bool = False,
+                 ask=None, progress=None):
+        self.stdout = stdout if stdout is not None else sys.stdout.buffer
+        self.stderr = stderr if stderr is not None else sys.stderr.buffer
+        self.interactive = interactive
+        self.color = color
+        self.pretty = pretty
+        self.verbose = verbose
+        self.tty = tty  # stdout is a terminal: end bodies with a newline even in piped mode
+        self.headers = headers  # `headers on`: show response headers
+        self.ask = ask  # REPL: ask(prompt) -> str, e.g. for a file name (set by explorer.repl.hooks)
+        self.progress = progress  # REPL: progress(console) -> a progress-bar view for JSON streams
+
+    def note(self, text: str) -> None:
+        """A diagnostic line: stdout in the REPL, stderr otherwise."""
+        self._line(self.stdout if self.interactive else self.stderr, text, "2")
+
+    def error(self, text: str) -> None:
+        """One error line (always stderr, red on a colour terminal)."""
+        self._line(self.stderr, "error: " + text, "31")
+
+    @property
+    def shows_curl(self) -> bool:
+        """Whether curl lines are shown (callers skip rendering one nobody sees)."""
+        return self.interactive or self.verbose
+
+    def curl(self, line: str) -> None:
+        """The curl line for a request: shown in the REPL, and with -v."""
+        if self.shows_curl:
+            # a byte that is not UTF-8 goes out as that byte, so that the pasted line sends it
+            self._line(self.stdout if self.interactive else self.stderr, line, "2", "surrogateescape")
+
+    def status(self, resp, headers: bool = True) -> None:
+        """`200 OK · 4 ms · 1.2 kB`, and the headers when asked for."""
+        if self.interactive or self.verbose:
+            code = "32" if resp.status < 400 else "31"
+            self._line(self.stdout if self.interactive else self.stderr, status_line(resp), code)
+        if headers and (self.verbose or self.headers):
+            self.show_headers(resp.headers)
+
+    def show_headers(self, headers) -> None:
+        """The response headers, with -v or after `headers on`."""
+        if self.verbose or self.headers:
+            for name, value in headers:
+                self.note(f"{name}: {value}")
+
+    def body(self, resp) -> None:
+        """The response body: as received when piped, formatted in the REPL or with --pretty."""
+        data = self.format_body(resp)
+        if data:
+            self.stdout.write(data)
+            self.stdout.flush()
+
+    def format_body(self, resp) -> bytes:
+        """The body as `body` would write it."""
+        data = resp.body
+        if not data:
+            return b""
+        if (self.interactive or self.pretty) and "json" in (resp.header("Content-Type") or "").lower():
+            data = pretty_json(data, self.color)
+        if (self.interactive or self.tty) and not data.endswith(b"\n"):
+            data += b"\n"
+        return data
+
+    def _line(self, stream, text: str, sgr: str, errors: str = "replace") -> None:
+        if self.color:
+            text = f"\x1b[{sgr}m{text}\x1b[0m"
+        stream.write(text.encode("utf-8", errors) + b"\n")
+        stream.flush()
+
+
+def status_line(resp) -> str:
+    """Status, reason, time and size in one line."""
+    reason = f" {resp.reason}" if resp.reason else ""
+    return f"{resp.status}{reason} · {resp.elapsed * 1000:.0f} ms · {human_size(resp.size)}"
+
+
+def human_size(n: int) -> str:
+    """1234 → "1.2 kB"."""
+    if n < 1000:
+        return f"{n} B"
+    for unit in ("kB", "MB", "GB"):
+        n /= 1000
+        if n < 1000:
+            return f"{n:.1f} {unit}"
+    return f"{n:.1f} TB"
+
+
+def pretty_json(data: bytes, color: bool) -> bytes:
+    """Indent JSON (each line of a JSON-lines stream too); colour it for a terminal."""
+    import json  # not at import: a piped /_ping never formats JSON
+
+    try:
+        text = json.dumps(json.loads(data), indent=2, ensure_ascii=False) + "\n"
+    except ValueError:
+        return data
+    if color:
+        # pygments: only colour on a terminal needs it
+        from pygments import highlight
+        from pygments.formatters import TerminalFormatter
+        from pygments.lexers import JsonLexer
+
+        text = highlight(text, JsonLexer(), TerminalFormatter())
+    return text.encode()
+
+
+def page(console, text: str, pager: str | None = None, height: int | None = None) -> None:
+    """Show `text`; in the REPL, through `pager` (e.g. $PAGER, a shell command) when taller than the screen.
+
+    Without a pager, or when it cannot start, the text is printed. `height` defaults to the terminal's.
+    """
+    data = text.encode("utf-8", "replace") + b"\n"
+    if pager and console.interactive:
+        import shutil  # these: only a pager needs them
+        import subprocess
+
+        if text.count("\n") + 1 > (height or shutil.get_terminal_size().lines - 1):
+            console.stdout.flush()
+            try:  # less: quit when it fits, keep colours, leave the text on screen (git's default)
+                done = subprocess.run(pager, shell=True, input=data, env={"LESS": "FRX", **os.environ})
+                if done.returncode != 127:  # 127: the shell did not find the pager
+                    return
+            except OSError:
+                pass
+    console.stdout.write(data)
+    console.stdout.flush()
+
+
+def live(streams) -> tuple:
+    """The streams someone watches as they fill, to flush after each chunk: a terminal, a pipe, a
+    socket, or one in memory (tests). A file or /dev/null gets whole buffers: a 200 MB log costs
+    200,000 fewer write calls."""
+    return tuple(s for s in streams if _watched(s))
+
+
+def _watched(stream) -> bool:
+    try:
+        fd = stream.fileno()
+        mode = os.fstat(fd).st_mode
+    except (AttributeError, OSError, ValueError):
+        return True
+    return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or os.isatty(fd)

@@ -1,0 +1,253 @@
+"""The request model, and building one from a parsed line and the spec."""
+from __future__ import annotations
+
+import os
+import re
+from functools import lru_cache
+from typing import NamedTuple
+from urllib.parse import parse_qsl
+
+from explorer.core.errors import UsageError
+from explorer.http import validate
+from explorer.lang import body, slots
+from explorer.lang.commands import RequestLine
+
+_VERSION_PREFIX = re.compile(r"^/v(\d+\.\d+(?:\.\d+)?)(?=/|$)")  # Podman's docs write /v5.0.0/libpod/…
+JSON = "application/json"
+
+
+class Request(NamedTuple):
+    """Everything needed to send a request, or to print it as curl: one model for both."""
+
+    method: str
+    path: str  # the path as sent, percent-encoded, without the /v1.NN prefix: "/containers/web%201/json"
+    query: tuple = ()  # of (name, value), decoded and in order; a repeated name repeats the key
+    headers: tuple = ()  # of (name, value)
+    body: bytes | None = None
+    body_file: str | None = None
+    api_version: str | None = None  # "1.41" → sent as /v1.41/...; None → unversioned
+    operation_id: str = ""
+
+    def target(self) -> str:
+        """The request target as sent: `/v1.41/containers/json?all=1`, percent-encoded."""
+        return _target(self.path, self.query, self.api_version)
+
+    def header(self, name: str) -> str | None:
+        """The value of header `name` (case-insensitive), or None."""
+        low = name.lower()
+        for key, value in self.headers:
+            if key.lower() == low:
+                return value
+        return None
+
+
+@lru_cache(maxsize=1024)
+def _target(path: str, query: tuple, api_version: str | None) -> str:
+    """Memoised: scripts and benchmarks send the same request again and again."""
+    encoded = f"/v{api_version}{path}" if api_version else path
+    if query:
+        encoded += "?" + "&".join(f"{slots.percent(k)}={slots.percent(v)}" for k, v in query)
+    return encoded
+
+
+# Bytes a typed path keeps as they are (RFC 3986 pchar and "/"), and its `%XX` escapes, whose hex
+# digits go in upper case: libcurl 8 rewrites `%2e` as `%2E` even with PATH_AS_IS, and 7.88 does not.
+_PATH_UNSAFE = re.compile(r"%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~!$&'()*+,;=:@/%]+|%[0-9a-f][0-9A-Fa-f]|%[0-9A-F][a-f]")
+_DOT_SEGMENT = re.compile(r"(?:^|/)(?:\.|%2[eE]){1,2}(?=/|$)")
+
+
+def encode_path(text: str, references: bool = False) -> str:
+    """A typed path as sent: what a URL cannot hold is percent-encoded, the rest kept as typed.
+
+    With `references`, `{{NAME}}` references are left in place, to be filled (and encoded) later.
+    """
+    if not references or "{{" not in text:
+        return _PATH_UNSAFE.sub(_percent_match, text)
+    pieces = slots.REFERENCE.split(text)  # literal, name, literal, …
+    return "".join(_PATH_UNSAFE.sub(_percent_match, p) if i % 2 == 0 else "{{" + p + "}}"
+                   for i, p in enumerate(pieces))
+
+
+def _percent_match(m) -> str:
+    text = m.group(0)
+    if len(text) == 3 and text[0] == "%":
+        return text.upper()  # an escape as typed, in upper case
+    return slots.percent(text)
+
+
+def has_dot_segment(path: str) -> bool:
+    """Does `path` have a `.` or `..` segment (also as %2E), which curl would squash without --path-as-is?"""
+    return ("." in path or "%2" in path) and _DOT_SEGMENT.search(path) is not None
+
+
+def split_target(target: str, references: bool = False) -> tuple:
+    """`/v1.41/containers/json?all=1` → ("/containers/json", (("all", "1"),), "1.41").
+
+    The path comes back as it is sent (see encode_path), the query decoded.
+    """
+    path, _, query = target.partition("?")
+    path = encode_path(path, references)
+    version = None
+    m = _VERSION_PREFIX.match(path) if path.startswith("/v") else None
+    if m:
+        version, path = m.group(1), path[m.end():] or "/"
+    return path, tuple(parse_qsl(query, keep_blank_values=True)) if query else (), version
+
+
+def build(line: RequestLine, index, api_version: str | None, values=slots.NO_VALUES) -> Request:
+    """Turn a parsed request line into a Request, resolved and checked against the spec.
+
+    `{{NAME}}` references take their `values` only now, each in its slot (explorer.lang.slots): the
+    operation, the path's shape, query keys and header names are settled before any value is seen.
+    """
+    items = line.items
+    query_items = [(i.name, i.value) for i in items if i.kind == "query"] if items else []
+    if query_items:
+        query_items = _filled_query(query_items, values)
+    if line.target.startswith("/"):
+        path, query, version = split_target(line.target, references=True)
+        if query:
+            query = tuple(_filled_query(query, values))
+        method, op = _resolve_path(index, line.method, path)
+        if "{{" in path:
+            path = _fill_path(index, op, path, values)
+        if query_items:
+            query = query + tuple(query_items)
+    else:
+        op = _resolve_id(index, line.target, line.method)
+        method, version = op.method, None
+        path, query_items = _fill_template(op, query_items)
+        query = tuple(query_items)
+    req = Request(method, path, query, _headers(line, values) if items else (), None, None,
+                  version or api_version, op.operation_id if op else "")
+    if items:
+        req = _with_body(req, line, op, values)
+    if op is not None and not line.force:
+        validate.check(op, req, index)
+    return req
+
+
+def _filled_query(pairs, values) -> list:
+    out = []
+    for name, value in pairs:
+        slots.refuse(name, "a query parameter's name")
+        out.append((name, slots.fill(value, slots.QUERY, values)))
+    return out
+
+
+def _fill_path(index, op, path: str, values) -> str:
+    """The typed path with its references filled, each in the path parameter it stands in."""
+    params = dict(index.match(path)).get(op.path) if op is not None else None
+    if params is None:  # no spec to say where parameters are: each reference fills one segment
+        return "/".join(slots.fill(seg, slots.SEGMENT, values) for seg in path.split("/"))
+    filled = {name: slots.fill(text, slots.path_slot(op.path, name), values) for name, text in params.items()}
+    out = _TEMPLATE_PARAM.sub(lambda m: filled.get(m.group(1), m.group(0)), op.path)
+    return out + "/" if path.endswith("/") and not out.endswith("/") else out
+
+
+_TEMPLATE_PARAM = re.compile(r"\{([^{}/]+)\}")
+
+
+def _resolve_path(index, method, path):
+    if index is None:
+        return method or "GET", None
+    templates = index.match_templates(path)
+    if not templates:
+        near = ", ".join(index.closest_paths(path)) or "none"
+        raise UsageError(f"unknown path {path}; closest: {near}")
+    if method:
+        for template in templates:
+            op = index.get(method, template)
+            if op:
+                return method, op
+        have = ", ".join(index.methods(templates[0]))
+        raise UsageError(f"{method} is not an operation of {path}; it has {have}")
+    template = templates[0]
+    op = index.get("GET", template)
+    if op is not None:
+        return "GET", op
+    methods = index.methods(template)
+    # Never imply a DELETE: losing a container to a forgotten method word is too costly.
+    if len(methods) == 1 and methods[0] != "DELETE":
+        return methods[0], index.get(methods[0], template)
+    raise UsageError(f"{path} has {', '.join(methods)}: say which, e.g. `{methods[0]} {path}`")
+
+
+def _resolve_id(index, name, method):
+    if index is None:
+        raise UsageError(f"`{name}` looks like an operationId, but no spec is loaded: use a path")
+    op = index.by_id(name) or index.by_id_ci(name)
+    if op is None:
+        near = ", ".join(index.closest_ids(name)) or "none"
+        raise UsageError(f"unknown operationId {name}; closest: {near}")
+    if method and method != op.method:
+        raise UsageError(f"{op.operation_id} is {op.method} {op.path}, not {method}")
+    return op
+
+
+def _fill_template(op, query_items):
+    """Fill the template's {params} from `name==value` items; the rest stay query items.
+
+    A value goes in as a path value (explorer.lang.slots): percent-encoded, never a `.`/`..` component.
+    """
+    values, rest = {}, []
+    wanted = {p.name for p in op.params_in("path")}
+    for name, value in query_items:
+        if name in wanted and name not in values:
+            values[name] = slots.encode(value, slots.path_slot(op.path, name), f"{name}=={value}")
+        else:
+            rest.append((name, value))
+    missing = [n for n in _TEMPLATE_PARAM.findall(op.path) if n not in values]
+    if missing:
+        raise UsageError(f"{op.operation_id} needs path parameter {missing[0]}: add {missing[0]}==VALUE")
+    return _TEMPLATE_PARAM.sub(lambda m: values[m.group(1)], op.path), rest
+
+
+def _headers(line: RequestLine, values) -> tuple:
+    headers = []
+    for item in line.items:
+        if item.kind != "header":
+            continue
+        slots.refuse(item.name, "a header's name")
+        value = slots.fill(item.value, slots.HEADER, values)
+        if any(c in item.name + item.value for c in "\r\n") or not item.name.strip():
+            raise UsageError(f"header `{item.name}`: names and values cannot hold line breaks")
+        headers.append((item.name, value))
+    return tuple(headers)
+
+
+def _with_body(req: Request, line: RequestLine, op, values) -> Request:
+    fields = [(i.name, slots.fill(i.value, slots.STRING, values) if i.kind == "field"
+               else body.json_value(i.name, slots.fill_json(i.value, values)))
+              for i in line.items if i.kind in ("field", "json")]
+    files = [slots.fill(i.value, slots.WORD, values) for i in line.items if i.kind == "file"]
+    if fields and files:
+        raise UsageError("give either body fields or one @file, not both")
+    if len(files) > 1:
+        raise UsageError("only one @file body per request")
+    if files:
+        path = os.path.expanduser(files[0])
+        if not os.path.isfile(path):
+            raise UsageError(f"@{files[0]}: no such file")
+        return _typed(req._replace(body_file=path), _file_content_type(op, path))
+    if fields:
+        doc = body.build(fields, lambda key: slots.fill(key, slots.STRING, values))
+        return _typed(req._replace(body=body.dumps(doc)), JSON)
+    return req
+
+
+def _file_content_type(op, path: str) -> str:
+    """A .json file goes as JSON where the operation takes JSON; otherwise its first other type."""
+    consumes = op.consumes if op is not None else ()
+    if JSON in consumes and (path.endswith(".json") or consumes == (JSON,)):
+        return JSON
+    for kind in consumes:
+        if kind != JSON:
+            return kind
+    return "application/octet-stream"
+
+
+def _typed(req: Request, content_type: str) -> Request:
+    if req.header("Content-Type"):
+        return req
+    return req._replace(headers=req.headers + (("Content-Type", content_type),))

@@ -1,0 +1,207 @@
+"""The only module that imports pycurl: send a Request over a unix socket or TCP, as curl does."""
+from __future__ import annotations
+
+import os
+import time
+
+import pycurl
+
+from explorer import __version__
+from explorer.core.config import Endpoint
+from explorer.core.errors import EngineError
+from explorer.http.message import Response, parse_headers
+
+USER_AGENT = f"engine-explorer/{__version__}"
+
+
+class Transport:
+    """One reused curl handle per engine, so requests share a keep-alive connection.
+
+    Per request pycurl calls back into Python once per header line, once per body chunk and, with
+    the progress meter on, about ten times more: each call costs about a microsecond, which on a
+    keep-alive socket is a tenth of a request. So header lines go straight into a list (a C method,
+    no Python frame) unless the caller needs the headers the moment they arrive (`eager`); a body
+    nobody watches arrive (no sink, no on_headers) goes into a list the same way; and the
+    progress callback, whose only job is to let Ctrl-C in while libcurl waits, is on only when
+    someone can press Ctrl-C without it killing the process (`interruptible`: the REPL; a
+    non-interactive run leaves SIGINT at its default, as curl does) or the response may idle for
+    ever (`eager` streams).
+    """
+
+    def __init__(self, endpoint: Endpoint, connect_timeout: float = 5.0, timeout: float = 0,
+                 interruptible: bool = False):
+        self.endpoint = endpoint
+        self.connect_timeout_ms = int(connect_timeout * 1000)
+        self.timeout_ms = int(timeout * 1000)
+        self.interruptible = interruptible
+        self._curl = pycurl.Curl()
+        self._base = endpoint.base_url.rstrip("/")
+        self._mode = None  # what the handle is set for (see send); None after a non-GET
+        self._lines: list = []  # this response's raw header lines
+        self._parsed, self._parsed_at = None, -1
+        self._sink = None
+        self._on_headers = None  # called once, before the first body byte (or at the end)
+        self._chunks: list = []
+        self._received = 0
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._curl.close()
+
+    def send(self, req, sink=None, on_headers=None, eager: bool = False) -> Response:
+        """Send `req`; with `sink`, each body chunk goes to sink(bytes) as it arrives.
+
+        `on_headers(status, reason, headers)` is called once the final response's headers are in:
+        before the first body chunk, or when the response is complete if it has no body; with
+        `eager` (a stream that may idle), as soon as the header block ends. Either callback
+        returning 0 stops the transfer (EngineError "stopped reading"): pycurl would print an
+        exception raised in a callback, so callers keep it and return 0 (KeyboardInterrupt alone
+        passes through pycurl, and ends the transfer too).
+        """
+        c = self._curl
+        plain = req.method == "GET" and not req.headers and req.body is None and not req.body_file
+        # (progress callback?, headers at once?, body straight into a list?)
+        mode = (self.interruptible or eager, eager, sink is None and on_headers is None)
+        # Resetting and re-setting every option costs more than libcurl's whole request on a
+        # keep-alive socket; a plain GET after a plain GET in the same mode only needs a new URL.
+        if not (plain and mode == self._mode):
+            c.reset()
+            self._set_options(c, *mode)
+        self._mode = mode if plain else None
+        self._lines.clear()
+        self._chunks.clear()
+        self._parsed_at = -1  # len(self._lines) when self._parsed was parsed from them
+        self._sink, self._on_headers, self._received = sink, on_headers, 0
+        c.setopt(pycurl.URL, self._base + req.target())
+        upload = None if plain else _set_method_and_body(c, req)
+        start = time.perf_counter()
+        try:
+            c.perform()
+        except pycurl.error as err:
+            self._mode = None
+            raise self._explain(err) from None
+        finally:
+            if upload is not None:
+                upload.close()
+        parsed = self._parsed_at == len(self._lines)  # by _write, at the first body byte
+        status, reason, headers = self._parsed if parsed else parse_headers(self._lines)
+        if self._on_headers is not None:  # no body came: the headers are all there is
+            self._on_headers = None
+            if on_headers(status, reason, headers) == 0:
+                raise EngineError("stopped reading the response")
+        body = b"".join(self._chunks)
+        return Response(status, reason, headers, body, time.perf_counter() - start,
+                        len(body) if mode[2] else self._received)
+
+    def _set_options(self, c, interruptible: bool, eager: bool, collect: bool) -> None:
+        if self.endpoint.socket:
+            c.setopt(pycurl.UNIX_SOCKET_PATH, self.endpoint.socket)
+        c.setopt(pycurl.USERAGENT, USER_AGENT)
+        # The path goes as built: no libcurl (7.88 squashes `.`/`..`, 8.x also %2E) may rewrite it.
+        # curlcmd prints --path-as-is where that matters, so the curl command does the same.
+        c.setopt(pycurl.PATH_AS_IS, 1)
+        c.setopt(pycurl.CONNECTTIMEOUT_MS, self.connect_timeout_ms)
+        if self.timeout_ms:
+            c.setopt(pycurl.TIMEOUT_MS, self.timeout_ms)
+        c.setopt(pycurl.NOSIGNAL, 1)
+        c.setopt(pycurl.WRITEFUNCTION, self._chunks.append if collect else self._write)
+        c.setopt(pycurl.HEADERFUNCTION, self._header_line if eager else self._lines.append)
+        if interruptible:
+            # A Ctrl-C wakes libcurl's poll, which then calls this: Python runs the signal handler
+            # and KeyboardInterrupt ends even an idle endless stream (events, logs follow) at once.
+            c.setopt(pycurl.NOPROGRESS, 0)
+            c.setopt(pycurl.XFERINFOFUNCTION, _let_signals_in)
+
+    def _header_line(self, line: bytes):
+        self._lines.append(line)
+        if line == b"\r\n" and self._on_headers is not None:
+            status, reason, headers = parse_headers(self._lines)
+            if status >= 200:  # not a 100 Continue
+                on_headers, self._on_headers = self._on_headers, None
+                return on_headers(status, reason, headers)  # 0 aborts, as for the sink
+        return None
+
+    def _write(self, data: bytes):
+        if self._on_headers is not None:
+            on_headers, self._on_headers = self._on_headers, None
+            self._parsed, self._parsed_at = parse_headers(self._lines), len(self._lines)  # send() reuses it
+            if on_headers(*self._parsed) == 0:
+                return 0
+        self._received += len(data)
+        if self._sink is None:
+            self._chunks.append(data)
+            return None
+        return self._sink(data)  # a count other than len(data) (e.g. 0) aborts: curl error 23
+
+    def _explain(self, err) -> EngineError:
+        code, message = err.args[0], err.args[1] if len(err.args) > 1 else ""
+        where = self.endpoint.display
+        sock = self.endpoint.socket
+        if code == pycurl.E_COULDNT_CONNECT and sock:
+            if not os.path.exists(sock):
+                return EngineError(f"no engine socket at {sock}: start the engine, or point -H/DOCKER_HOST at one")
+            if not os.access(sock, os.R_OK | os.W_OK):
+                return EngineError(f"permission denied on {sock}: use sudo, join the docker group, "
+                                   "or use the rootless socket (unix://$XDG_RUNTIME_DIR/docker.sock)")
+            return EngineError(f"connection refused at {where}: the engine is not listening; start it")
+        if code == pycurl.E_OPERATION_TIMEDOUT:
+            return EngineError(f"timed out talking to {where}: the engine did not answer in time; "
+                               "check it, or allow longer with --timeout")
+        if code == pycurl.E_COULDNT_CONNECT:
+            return EngineError(f"cannot connect to {where}: start the engine or check -H ({message})")
+        if code in (pycurl.E_GOT_NOTHING, pycurl.E_RECV_ERROR, pycurl.E_SEND_ERROR):
+            return EngineError(f"the engine at {where} closed the connection ({message}); is it still running?")
+        if code == pycurl.E_WRITE_ERROR:
+            return EngineError("stopped reading the response")
+        return EngineError(f"request to {where} failed: {message} (curl error {code})")
+
+
+def _let_signals_in(*_progress) -> None:
+    """libcurl's progress callback: returning to Python is the point (pending signals run)."""
+
+
+def _set_method_and_body(c, req):
+    """Set options exactly as the curl CLI does for the argv curlcmd prints; returns an open file."""
+    if req.headers:
+        # UTF-8 bytes, as the curl CLI passes its -H argument through unchanged
+        c.setopt(pycurl.HTTPHEADER, [(f"{k}: {v}" if v else f"{k};").encode("utf-8", "surrogateescape")
+                                     for k, v in req.headers])
+    if req.method == "HEAD":
+        c.setopt(pycurl.NOBODY, 1)
+        return None
+    upload = None
+    if req.body_file:
+        try:
+            upload = open(req.body_file, "rb")
+        except OSError as err:
+            raise EngineError(f"cannot read {req.body_file}: {err.strerror}") from None
+        c.setopt(pycurl.POST, 1)
+        c.setopt(pycurl.READDATA, upload)
+        c.setopt(pycurl.POSTFIELDSIZE_LARGE, os.fstat(upload.fileno()).st_size)
+    elif req.body is not None:
+        c.setopt(pycurl.POSTFIELDS, req.body)
+        c.setopt(pycurl.POSTFIELDSIZE_LARGE, len(req.body))
+    if req.method != "GET" or upload is not None or req.body is not None:
+        c.setopt(pycurl.CUSTOMREQUEST, req.method)
+    return upload
+
+
+def fetch(url: str, timeout: float = 60.0) -> bytes:
+    """GET a URL (a spec download): the body, or EngineError saying why not."""
+    c = pycurl.Curl()
+    chunks: list = []
+    try:
+        c.setopt(pycurl.URL, url)
+        c.setopt(pycurl.USERAGENT, USER_AGENT)
+        c.setopt(pycurl.FOLLOWLOCATION, 1)
+        c.setopt(pycurl.TIMEOUT_MS, int(timeout * 1000))
+        c.setopt(pycurl.WRITEFUNCTION, chunks.append)
+        c.perform()
+        status = c.getinfo(pycurl.RESPONSE_CODE)
+    except pycurl.error as err:
+        raise EngineError(f"cannot download {url}: {err.args[-1]}") from None
+    finally:
+        c.close()
+    if status and status >= 400:
+        raise EngineError(f"cannot download {url}: HTTP {status}")
+    return b"".join(chunks)

@@ -1,0 +1,206 @@
+"""One line of input → one typed command. Pure: no spec, no I/O."""
+from __future__ import annotations
+
+import codecs
+import re
+from typing import NamedTuple
+
+from explorer.core.errors import UsageError
+from explorer.lang import slots
+
+METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
+# The first words of meta commands. The shell's dispatcher, wired by explorer.cli, runs each one
+# (tests/test_layers.py checks that the two agree).
+META_WORDS = frozenset({"help", "exit", "quit", "version", "headers", "set", "unset", "vars", "expect",
+                        "save", "run", "export", "import", "edit", "refresh"})
+
+# Item separators, longest first so that `==` wins over `=` and `:=` over `:`.
+_SEPARATORS = (("==", "query"), (":=", "json"), ("=", "field"), (":", "header"))
+
+
+class Item(NamedTuple):
+    """One request item: `name==v` query, `Name:v` header, `f=v` field, `f:=json`, `@file` body."""
+
+    kind: str  # "query" | "header" | "field" | "json" | "file"
+    name: str
+    value: str
+
+
+class RequestLine(NamedTuple):
+    """`[METHOD] TARGET [ITEM ...]`; `target` is a path (maybe with ?query) or an operationId."""
+
+    method: str | None
+    target: str
+    items: tuple = ()
+    force: bool = False
+
+
+class CurlPreview(NamedTuple):
+    """`curl REQUEST`: print the curl line, send nothing."""
+
+    request: RequestLine
+
+
+class CurlPaste(NamedTuple):
+    """A pasted curl command line, to be parsed by curlcmd and executed."""
+
+    argv: tuple
+
+
+class Meta(NamedTuple):
+    """A meta command such as `help TARGET` or `exit`."""
+
+    name: str
+    args: tuple = ()
+
+
+def parse(line: str):
+    """Parse one line; None for a blank line or a comment.
+
+    `{{NAME}}` references stay in the words as written (explorer.lang.slots fills them later); a
+    pasted curl line is curl's, so its text is never read for references.
+    """
+    if "{{" in line and not line.lstrip().startswith("curl"):
+        line = slots.canonical(line)
+    words = split(line)
+    if not words:
+        return None
+    head = words[0]
+    method = head.upper()
+    if method in METHODS and len(words) > 1:  # the common case first: METHOD TARGET …
+        return _request(method, words[1], words[2:], False)
+    if head == "curl":
+        return _parse_curl(words)
+    if head.lower() in META_WORDS:
+        return Meta(head.lower(), tuple(words[1:]))
+    return parse_request(words)
+
+
+def split(line: str) -> list:
+    """Shell-split a line, `#` comments dropped; a bad quote is a UsageError."""
+    stripped = (strip_comment(line) if "#" in line else line).strip()
+    if not stripped:
+        return []
+    if stripped.isascii() and _SHELL_QUOTING.isdisjoint(stripped):
+        return stripped.split()  # the common case; shlex costs tens of microseconds
+    import shlex  # not at import: a plain line never needs it
+
+    if "$'" in stripped:
+        stripped = _ANSI_C.sub(_ansi_c, stripped)
+    try:
+        return shlex.split(stripped)
+    except ValueError as err:
+        raise UsageError(f"cannot split the line: {err} (close the quote, or escape it with \\)") from None
+
+
+# Quotes, escapes, and whitespace that str.split() cuts at but a shell does not.
+_SHELL_QUOTING = frozenset("'\"\\\x0b\x0c\x1c\x1d\x1e\x1f")
+_ANSI_C = re.compile(r"\$'((?:[^'\\]|\\.)*)'")
+
+
+def _ansi_c(m) -> str:
+    """Bash's $'a\\nb' quoting → the same text in plain single quotes (for newlines, tabs…)."""
+    try:
+        text = codecs.decode(m.group(1).encode("latin-1", "backslashreplace"), "unicode_escape")
+    except UnicodeDecodeError:
+        raise UsageError(f"bad escape in {m.group(0)}") from None
+    import shlex  # not at import: a plain line never needs it
+
+    return shlex.quote(text)
+
+
+def strip_comment(line: str) -> str:
+    """Drop a `#` comment the way a shell does: only a `#` that starts a word, outside quotes."""
+    if "#" not in line:
+        return line
+    for i, ch, bare, _ in shell_scan(line):
+        if bare and ch == "#" and (i == 0 or line[i - 1].isspace()):
+            return line[:i]
+    return line
+
+
+def shell_scan(line: str, quote=None):
+    """Yield (index, char, bare, quote after it), reading quotes and escapes as a shell does.
+
+    `bare` is true for a character outside quotes and not escaped (where `#`, `|` and `>` mean
+    something); `quote` is the quote in force when the scan starts.
+    """
+    escaped = False
+    for i, ch in enumerate(line):
+        bare = False
+        if escaped:
+            escaped = False
+        elif ch == "\\" and quote != "'":
+            escaped = True
+        elif quote:
+            quote = None if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        else:
+            bare = True
+        yield i, ch, bare, quote
+
+
+def _parse_curl(words: list):
+    rest = words[1:]
+    if not rest:
+        raise UsageError("curl needs a request: `curl GET /version`, or paste a curl command line")
+    if any(w.startswith("-") or "://" in w or w.startswith("localhost") for w in rest):
+        return CurlPaste(tuple(words))
+    return CurlPreview(parse_request(rest))
+
+
+def parse_request(words: list) -> RequestLine:
+    """`[!][METHOD] TARGET [ITEM ...]` from already split words."""
+    force = False
+    if words[0].startswith("!"):
+        force = True
+        words = [words[0][1:]] + list(words[1:]) if words[0] != "!" else list(words[1:])
+        if not words or not words[0]:
+            raise UsageError("`!` must be followed by a request")
+    method = None
+    if words[0].upper() in METHODS:
+        method, words = words[0].upper(), words[1:]
+    if not words:
+        raise UsageError(f"{method} needs a path or an operationId, e.g. `{method} /containers/json`")
+    return _request(method, words[0], words[1:], force)
+
+
+def _request(method, target: str, rest: list, force: bool) -> RequestLine:
+    if not (target.startswith("/") or target.isidentifier()):
+        if target.startswith("{{"):
+            raise UsageError(f"`{target}`: a variable cannot be the whole path, only a value in it "
+                             "(e.g. /containers/{{cid}}/json)")
+        raise UsageError(f"`{target}` is neither a path (starting with /) nor an operationId")
+    return RequestLine(method, target, tuple([parse_item(w) for w in rest]) if rest else (), force)
+
+
+def parse_item(word: str) -> Item:
+    """One httpie-style item; the earliest separator outside [brackets] wins, the longer on a tie."""
+    if word.startswith("@"):
+        if len(word) == 1:
+            raise UsageError("`@` needs a file name: `@context.tar`")
+        return Item("file", "", word[1:])
+    best = _separator(word) if word[0] not in "=:" else None
+    if best is None:
+        raise UsageError(
+            f"`{word}` is not an item: use name==value (query), Name:value (header), "
+            "field=value or field:=json (body), @file (raw body)"
+        )
+    at, sep, kind = best
+    return Item(kind, word[:at], word[at + len(sep):])
+
+
+def _separator(word: str):
+    """(index, separator, kind) of the first separator outside brackets (label keys hold `:`)."""
+    depth = 0
+    for at, ch in enumerate(word):
+        if ch == "[":
+            depth += 1
+        elif ch == "]" and depth:
+            depth -= 1
+        elif depth == 0 and at > 0 and ch in "=:":
+            for sep, kind in _SEPARATORS:
+                if word.startswith(sep, at):
+                    return at, sep, kind
+    return None

@@ -1,0 +1,109 @@
+"""Where a redirected body goes: the file of `> file` / `>> file`, or the command of `| command`."""
+from __future__ import annotations
+
+import os
+
+from explorer.core.errors import UsageError
+from explorer.lang.redirect import APPEND, PIPE, Redirect
+
+
+class Target:
+    """The opened destination of a Redirect; opened on first use, so an error leaves no file."""
+
+    def __init__(self, redirect: Redirect, console) -> None:
+        self.redirect = redirect
+        self.console = console
+        self._stream = None
+        self._child = None
+        self._copier = None
+        self._status = None  # set by close
+
+    def open(self):
+        """The binary stream to write the body to (opening the file or starting the command)."""
+        if self._stream is None:
+            if self.redirect.op == PIPE:
+                self._stream = self._start(self.redirect.target)
+            else:
+                self._stream = self._open_file(self.redirect.target, self.redirect.op)
+        return self._stream
+
+    def write(self, data) -> None:
+        """Write body bytes."""
+        try:
+            self.open().write(data)
+        except BrokenPipeError:
+            raise
+        except OSError as err:
+            raise UsageError(f"cannot write {self.redirect.describe()}: {err.strerror}") from None
+
+    def fileno(self) -> int:
+        """The file descriptor written to (so sinks can tell a pipe from a file)."""
+        return self.open().fileno()
+
+    def flush(self) -> None:
+        """Push written bytes on (a pipe's reader sees them now)."""
+        if self._stream is not None:
+            self._stream.flush()
+
+    def close(self) -> int:
+        """Close the file, or end the command's input and wait for it: its exit status (0 for a file).
+
+        Closing again returns the same status.
+        """
+        if self._status is not None:
+            return self._status
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            try:
+                stream.close()
+            except OSError:
+                pass  # a command that stopped reading early is no error (`| head -1`)
+        self._status = 0
+        if self._child is not None:
+            self._status = _wait(self._child)
+            if self._copier is not None:
+                self._copier.join()
+        return self._status
+
+    def _open_file(self, name: str, op: str):
+        path = os.path.expanduser(name)
+        try:
+            return open(path, "ab" if op == APPEND else "wb")
+        except OSError as err:
+            raise UsageError(f"cannot open {path}: {err.strerror}") from None
+
+    def _start(self, command: str):
+        import subprocess  # these: only `| command` needs them
+        import threading
+
+        out = self.console.stdout
+        out.flush()
+        fd = _fileno(out)
+        # the command writes to our stdout; a test's in-memory stdout gets a copy of its output
+        self._child = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE,
+                                       stdout=fd if fd is not None else subprocess.PIPE)
+        if fd is None:
+            self._copier = threading.Thread(target=_copy, args=(self._child.stdout, out), daemon=True)
+            self._copier.start()
+        return self._child.stdin
+
+
+def _fileno(stream):
+    try:
+        return stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def _copy(source, out) -> None:
+    for block in iter(lambda: source.read1(65536), b""):
+        out.write(block)
+    out.flush()
+
+
+def _wait(child) -> int:
+    while True:
+        try:
+            return child.wait()
+        except KeyboardInterrupt:
+            continue  # Ctrl-C reached the command too; wait for it to go

@@ -1,0 +1,236 @@
+"""Writers for Docker's streams, as they arrive (see explorer.response.sinks for the others).
+
+Non-interactive output is data: demultiplexed stdout and stderr go to stdout and stderr byte for
+byte, JSON streams pass through as the engine wrote them (indented with --pretty). On a terminal
+output is for reading: the REPL marks a container's stderr, JSON objects become one compact
+(coloured) line each, build output is shown as text, progress as bars (REPL) or plain lines.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+from explorer.core.console import live
+from explorer.response.streams import (
+    STDERR,
+    Demuxer,
+    InbandError,
+    JsonLines,
+    NotJson,
+    Progress,
+    Text,
+    classify,
+)
+
+_SGR = re.compile(r"\x1b\[[0-9;]*m")  # the engine colours a build's stderr; NO_COLOR means none
+
+
+def demultiplexed(console, target, raw: bool):
+    """Framed (or TTY) output: to stdout/stderr as bytes, or to the REPL with stderr marked."""
+    if console.interactive:
+        screen = Screen(console.stdout, console.color)
+        out = target.write if target is not None else screen.stdout
+        streams = (console.stdout,) if target is None else (target, console.stdout)
+        return Demultiplexed(out, screen.stderr, streams, raw, screen.end)
+    out = target if target is not None else console.stdout
+    return Demultiplexed(out.write, console.stderr.write, (out, console.stderr), raw)
+
+
+def json_stream(console, target):
+    """A JSON-object stream: as data when piped or redirected, else for reading (bars in the REPL)."""
+    if target is not None or not (console.interactive or console.tty):
+        return JsonRaw(target if target is not None else console.stdout, console.pretty)
+    view = console.progress(console) if console.interactive and console.progress else PlainView(console.stdout)
+    return JsonShown(view, console.color, console.pretty)
+
+
+class Demultiplexed:
+    """Docker's framed stdout/stderr → two writers, as each frame (or part of one) arrives."""
+
+    streaming = True
+    error = None
+
+    def __init__(self, out, err, streams=(), raw: bool = False, end=None) -> None:
+        self.demuxer = Demuxer()
+        self.demuxer.raw = raw
+        self.out, self.err = out, err
+        self.streams = streams  # what `out` and `err` write to
+        self.flushes = tuple(s.flush for s in live(streams))  # per chunk: a followed log shows at once
+        self.end = end
+
+    def feed(self, chunk: bytes) -> None:
+        """Demultiplex a chunk (hot: once per chunk of a 200 MB log)."""
+        self.demuxer.feed_into(chunk, self.out, self.err)
+        for flush in self.flushes:
+            flush()
+
+    def close(self) -> None:
+        """Write what is left, end an unfinished line on the terminal, flush."""
+        for stream, data in self.demuxer.close():
+            (self.err if stream == STDERR else self.out)(data)
+        if self.end is not None:
+            self.end()
+        for stream in self.streams:
+            stream.flush()
+
+
+class Screen:
+    """A container's stdout and stderr on one terminal: stderr lines marked (and red with colour)."""
+
+    MARK = b"err| "
+
+    def __init__(self, out, color: bool) -> None:
+        self.out = out
+        self.color = color
+        self.open = None  # the stream whose last line is unfinished
+
+    def stdout(self, data: bytes) -> None:
+        """Show stdout bytes as they are."""
+        if not data:
+            return
+        self._switch(1)
+        self.out.write(data)
+        self.open = None if data.endswith(b"\n") else 1
+
+    def stderr(self, data: bytes) -> None:
+        """Show stderr bytes, each line marked."""
+        if not data:
+            return
+        self._switch(STDERR)
+        lines = data.split(b"\n")
+        pieces = []
+        for i, line in enumerate(lines):
+            if i == len(lines) - 1 and not line:
+                break
+            mark = self.MARK if i or self.open != STDERR else b""
+            pieces.append(b"\x1b[31m" + mark + line + b"\x1b[0m" if self.color else mark + line)
+            if i < len(lines) - 1:
+                pieces.append(b"\n")
+        self.out.write(b"".join(pieces))
+        self.open = None if data.endswith(b"\n") else STDERR
+
+    def end(self) -> None:
+        """Finish an unfinished line, so the prompt starts on its own."""
+        if self.open:
+            self.out.write(b"\n")
+            self.open = None
+
+    def _switch(self, stream: int) -> None:
+        if self.open and self.open != stream:
+            self.out.write(b"\n")  # never glue a stderr line onto a half stdout line
+            self.open = None
+
+
+class JsonRaw:
+    """A JSON-object stream as data: the engine's bytes (or each object indented with --pretty)."""
+
+    streaming = True
+
+    def __init__(self, out, pretty: bool) -> None:
+        self.out = out
+        self.pretty = pretty
+        self.lines = JsonLines()
+        self.error = None
+
+    def feed(self, chunk: bytes) -> None:
+        """Pass a chunk on, noting an in-band error."""
+        if not self.pretty:
+            self.out.write(chunk)
+        self._values(self.lines.feed(chunk))
+        self.out.flush()
+
+    def close(self) -> None:
+        """Handle a last value without a newline."""
+        self._values(self.lines.close())
+        self.out.flush()
+
+    def _values(self, items) -> None:
+        for value, line in items:
+            message = classify(value)
+            if isinstance(message, InbandError):
+                self.error = message.message
+            if self.pretty:
+                text = line if isinstance(value, NotJson) else json_text(value, False, True).encode()
+                self.out.write(text + b"\n")
+
+
+class JsonShown:
+    """A JSON-object stream for reading: objects as lines, build output as text, progress to a view."""
+
+    streaming = True
+
+    def __init__(self, view, color: bool, pretty: bool) -> None:
+        self.view = view
+        self.color = color
+        self.pretty = pretty
+        self.lines = JsonLines()
+        self.error = None
+
+    def feed(self, chunk: bytes) -> None:
+        """Show the values a chunk completes."""
+        for value, _ in self.lines.feed(chunk):
+            self._show(value)
+
+    def close(self) -> None:
+        """Show a last value and close the view."""
+        try:
+            for value, _ in self.lines.close():
+                self._show(value)
+        finally:
+            self.view.close()
+
+    def _show(self, value) -> None:
+        if isinstance(value, NotJson):
+            self.view.write(value.decode("utf-8", "replace") + "\n")
+            return
+        message = classify(value)
+        if isinstance(message, InbandError):
+            self.error = message.message  # shown once, as the request's error, at the end
+        elif isinstance(message, Progress):
+            self.view.update(message)
+        elif isinstance(message, Text):
+            self.view.write(message.text if self.color else _SGR.sub("", message.text))
+        else:
+            self.view.write(json_text(value, self.color, self.pretty) + "\n")
+
+
+class PlainView:
+    """Progress as plain lines: one each time a layer's status changes, not on every byte."""
+
+    def __init__(self, out) -> None:
+        self.out = out
+        self.seen: dict = {}
+        self.open = False  # the last text written did not end its line
+
+    def update(self, progress: Progress) -> None:
+        """Note a progress message."""
+        if self.seen.get(progress.id) != progress.status:
+            self.seen[progress.id] = progress.status
+            self.write(f"{progress.id}: {progress.status}\n")
+
+    def write(self, text: str) -> None:
+        """Show text (it carries its own newlines)."""
+        if text:
+            self.out.write(text.encode("utf-8", "replace"))
+            self.out.flush()
+            self.open = not text.endswith("\n")
+
+    def close(self) -> None:
+        """End an unfinished line."""
+        if self.open:
+            self.write("\n")
+
+
+def json_text(value, color: bool, pretty: bool) -> str:
+    """One JSON value: compact on one line, or indented with --pretty; coloured for a terminal."""
+    if pretty:
+        text = json.dumps(value, ensure_ascii=False, indent=2)
+    else:
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if not color:
+        return text
+    from pygments import highlight  # these: colour on a terminal only
+    from pygments.formatters import TerminalFormatter
+    from pygments.lexers import JsonLexer
+
+    return highlight(text, JsonLexer(), TerminalFormatter()).rstrip("\n")

@@ -1,0 +1,48 @@
+"""--dry-run: each request prints its curl line and is not sent."""
+from __future__ import annotations
+
+from explorer.core.outcome import Outcome
+from explorer.http import curlcmd
+from explorer.lang import commands
+from explorer.lang.shellvars import Markers
+
+
+def dry_run(session, cmd):
+    """A request under --dry-run: print its curl line, send nothing.
+
+    A value captured from a response is not known without one: it shows as "$NAME", so that the
+    line runs in a shell where NAME is set.
+    """
+    if isinstance(cmd, commands.CurlPaste):
+        req = curlcmd.parse(cmd.argv).request
+        if req.api_version is None:
+            req = req._replace(api_version=session.api_version(False))
+        text = session.curl_line(req)
+    else:
+        unknown = {name for name, value in session.variables.items() if value == "$" + name}
+        if unknown:
+            text = _with_unknowns(session, cmd, unknown)
+        else:
+            text = session.curl_line(session.build(cmd, need_engine=False))
+    session.console.stdout.write(text.encode("utf-8", "surrogateescape") + b"\n")
+    session.console.stdout.flush()
+    return Outcome()
+
+
+class _DryRunValues:
+    """The session's values, but for captures a dry run could not make: markers for "$NAME"."""
+
+    checked = True
+
+    def __init__(self, session, unknown: set, markers) -> None:
+        self.known, self.unknown, self.markers = session.values(), unknown, markers
+
+    def piece(self, name: str, slot: str) -> str:
+        return self.markers.marker(name, slot) if name in self.unknown else self.known.piece(name, slot)
+
+
+def _with_unknowns(session, cmd, unknown: set) -> str:
+    markers = Markers()
+    req = session.build(cmd, need_engine=False, values=_DryRunValues(session, unknown, markers))
+    ep = session.endpoint()
+    return markers.line(curlcmd.to_argv(req, ep.socket, ep.base_url, redact=not session.settings.show_secrets))

@@ -1,0 +1,122 @@
+"""`import FILE`: a file of curl commands → a script of our own lines.
+
+Each curl command becomes `METHOD /path name==query Header:value field=value field:=json`; a body
+our items cannot say exactly (not a JSON object, odd keys) keeps the curl line, which scripts
+also run. Every translation is checked: built again, it must send what the curl line sends
+(bar the Content-Type: application/json our body fields add, which the engine wants anyway).
+"""
+from __future__ import annotations
+
+import json
+import shlex
+
+from explorer.core.errors import ExplorerError, UsageError
+from explorer.core.outcome import Outcome
+from explorer.http import curlcmd, request
+from explorer.lang import commands
+from explorer.workflow import recording, replay
+
+_ITEM_UNSAFE = set("[]=:@")  # in a name, these would change how the item parses
+
+
+def translate(argv) -> str:
+    """A curl argv → our one-line equivalent (or the curl line itself when nothing equivalent exists)."""
+    req = curlcmd.parse(argv).request
+    line = _line(req)
+    # `{{…}}` in a curl line is text that curl sends; in our line it would be a variable
+    if line is not None and "{{" not in line and _same(req, line):
+        return line
+    return shlex.join(argv)
+
+
+def _line(req):
+    words = [req.method, (f"/v{req.api_version}" if req.api_version else "") + req.path]
+    words += [f"{k}=={v}" for k, v in req.query]
+    if any(_ITEM_UNSAFE & set(k) or not k for k, _ in req.query):
+        return None
+    fields = _fields(req)
+    if fields is None:
+        return None
+    for name, value in req.headers:
+        if fields and name.lower() == "content-type" and value == request.JSON:
+            continue  # our body fields set it
+        if not name or _ITEM_UNSAFE & set(name):
+            return None
+        words.append(f"{name}:{value}")
+    if req.body_file:
+        words.append("@" + req.body_file)
+    words += fields
+    return shlex.join(words)
+
+
+def _fields(req):
+    """A JSON object body as `field=text` / `field:=json` items; None when that cannot be exact."""
+    if req.body is None:
+        return []
+    try:
+        doc = json.loads(req.body)
+    except ValueError:
+        return None
+    if not isinstance(doc, dict) or not doc:
+        return None
+    items = []
+    for key, value in doc.items():
+        if not key or _ITEM_UNSAFE & set(key):
+            return None
+        items.append(f"{key}={value}" if isinstance(value, str) else
+                     f"{key}:={json.dumps(value, separators=(',', ':'), ensure_ascii=False)}")
+    return items
+
+
+def _same(req, line: str) -> bool:
+    """Does `line`, parsed and built without a spec, send `req` (JSON bodies compared as JSON)?"""
+    try:
+        cmd = commands.parse(line)
+        files = [item.value for item in cmd.items if item.kind == "file"]
+        # built without its @file: that file is read where the script runs, not here
+        built = request.build(cmd._replace(items=tuple(i for i in cmd.items if i.kind != "file")), None, None)
+    except ExplorerError:
+        return False
+    if files:
+        built = built._replace(body_file=files[0])
+    if req.body is not None:
+        if built.body is None or json.loads(built.body) != json.loads(req.body):
+            return False
+        built = built._replace(body=req.body)
+    if not any(k.lower() == "content-type" for k, _ in req.headers):  # our fields add one
+        built = built._replace(headers=tuple((k, v) for k, v in built.headers if k.lower() != "content-type"))
+    return (built.method, built.path, built.query, built.body, built.body_file, built.api_version,
+            sorted(built.headers)) == (req.method, req.path, req.query, req.body, req.body_file,
+                                       req.api_version, sorted(req.headers))
+
+
+def convert(lines) -> list:
+    """ScriptLines → our lines: curl commands translated, anything else kept as it is."""
+    out = []
+    for line in lines:
+        words = commands.split(line.text)
+        if words and words[0] == "curl":
+            try:
+                text = translate(words)
+            except ExplorerError as err:
+                raise UsageError(f"{line.where}: {err}") from None
+        else:
+            text = line.text
+        out.append(recording.redact_line(text))
+    return out
+
+
+def import_command(session, args):
+    """`import FILE [TO]`: print the script (or write it to TO)."""
+    if len(args) not in (1, 2):
+        raise UsageError("import what? `import CURLFILE [SCRIPT]`")
+    lines = convert(replay.read_script(args[0]))
+    if len(args) == 2:
+        recording.write_script(args[1], lines)
+        if session.console.interactive or session.console.verbose:
+            session.console.note(f"wrote {len(lines)} lines to {args[1]}")
+    else:
+        session.console.stdout.write("".join(line + "\n" for line in lines).encode())
+        session.console.stdout.flush()
+    return Outcome()
+

@@ -1,0 +1,237 @@
+"""A script → a standalone POSIX sh script of curl commands: runs where only curl and jq are installed.
+
+Each request is the curl command engine-explorer prints, with `-o`, `-D` and `-w` added so that
+captures (`set NAME = .Path`, via jq) and checks (`expect`, via jq) can read the response. Script
+variables become shell variables (explorer.lang.shellvars), and a failure stops the script with exit
+code 1 and the message `engine-explorer -f` prints.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shlex
+
+from explorer.core.errors import ExplorerError, UsageError
+from explorer.core.outcome import Outcome
+from explorer.http import curlcmd
+from explorer.lang import commands, expect, redirect, slots, variables
+from explorer.lang.shellvars import Markers, Preparation, shell_name
+from explorer.workflow import recording, replay
+from explorer.workflow.export_prelude import comment, prelude
+
+_SOCKET = "/ee-export-socket"  # stands for "$_ee_sock" in the rendered argv
+_META = {"set": "set", "unset": "unset", "expect": "expect", "run": "run", "exit": "stop", "quit": "stop"}
+
+
+class Exporter:
+    """Turns ScriptLines into shell lines; collects the variables the script needs from outside."""
+
+    def __init__(self, session, given=None):
+        self.session = session
+        self.markers = Markers(on_new=self._referenced)
+        self.given = dict(given or {})  # --var values: defaults the caller may override
+        self.defined = set(self.given)
+        self.required: list = []  # used before any `set`: the caller must provide them
+        self.secrets: set = set()  # variables that fill a credential header: their literals are redacted
+        self.body: list = []
+
+    def script(self, lines, title: str) -> str:
+        """The sh text for `lines`."""
+        self.lines(lines, 0)
+        head = [prelude(title, self.session.endpoint().socket)]
+        for name, value in self.given.items():
+            shell = shell_name(variables.check_name(name))
+            head.append(f"{shell}=${{{shell}-{shlex.quote(value)}}}")
+        for name in self.required:
+            shell = shell_name(name)
+            how = f"set {shell} in the environment" if name.startswith("env.") else f"run with {shell}=VALUE"
+            head.append(f': "${{{shell}:?{how}}}"')
+        return "\n".join(head + [""] + self.body + ["exit 0", ""])
+
+    def lines(self, lines, depth: int) -> None:
+        """Append the shell form of each line."""
+        if depth > replay.MAX_DEPTH:
+            raise UsageError(f"scripts run each other more than {replay.MAX_DEPTH} deep: is there a `run` loop?")
+        self.secrets |= recording.secret_variables([line.text for line in lines])
+        for i, line in enumerate(lines):
+            covered = i + 1 < len(lines) and expect.is_status_check(lines[i + 1].text)
+            try:
+                self.line(line, covered, depth)
+            except ExplorerError as err:
+                message = self.markers.unmark(str(err))
+                raise UsageError(message if ": cannot export: " in message
+                                 else f"{line.where}: cannot export: {message}") from None
+
+    def line(self, line, covered: bool, depth: int) -> None:
+        """One ScriptLine; `covered`: an `expect status` follows, so an error status is not fatal."""
+        shown = recording.redact_line(line.text, self.secrets)
+        self.body.append(comment(f"{line.where}: {shown}"))
+        text, redir = redirect.split(line.text)
+        cmd = commands.parse(text)
+        prep = Preparation(line.where)
+        if redir is not None and "{{" in redir.target:
+            if redir.op == redirect.PIPE:
+                raise UsageError("a {{variable}} cannot go into a `| command`: use $NAME there")
+            redir = redir._replace(target=slots.fill(redir.target, slots.WORD, self.markers))
+        if isinstance(cmd, (commands.RequestLine, commands.CurlPaste)):
+            self.request(line.where, shown, self._build(cmd), covered, redir, prep)
+        elif isinstance(cmd, commands.CurlPreview):
+            text = self.session.curl_line(self.session.build(cmd.request, False, self.markers))
+            word = self.markers.word(text, prep)
+            self.body.extend(prep.lines + [f"printf '%s\\n' {word}"])
+        elif isinstance(cmd, commands.Meta) and cmd.name in _META:
+            args = [slots.fill(a, slots.WORD, self.markers) for a in cmd.args]
+            getattr(self, _META[cmd.name])(line, args, depth)
+        else:
+            self.body.append("# (nothing to do in sh)")
+
+    def _referenced(self, name: str) -> None:
+        if (name.startswith("env.") or name not in self.defined) and name not in self.required:
+            self.required.append(name)
+
+    # -- requests -------------------------------------------------------------------------------
+
+    def _build(self, cmd):
+        if isinstance(cmd, commands.RequestLine):
+            return self.session.build(cmd, False, self.markers)
+        req = curlcmd.parse(cmd.argv).request  # a pasted line is curl's: nothing in it is a reference
+        return req if req.api_version else req._replace(api_version=self.session.api_version(False))
+
+    def request(self, where: str, shown: str, req, covered: bool, redir, prep) -> None:
+        """curl with the body, headers and status kept for the captures and checks that follow."""
+        ep = self.session.endpoint()
+        argv = curlcmd.to_argv(req, _SOCKET if ep.socket else None, ep.base_url, redact=False)
+        words = ['curl -sS -o "$_ee_body" -D "$_ee_head" -w \'%{http_code}\'']
+        for i, arg in enumerate(argv[1:], 1):
+            if arg == _SOCKET and argv[i - 1] == "--unix-socket":
+                words.append('"$_ee_sock"')
+            elif argv[i - 1] == "-H" and self.markers.found(arg):
+                words.append(self._header_word(arg, prep))
+            else:
+                words.append(self.markers.word(self._redacted(arg, argv[i - 1]), prep))
+        fail = shlex.quote(f"{where}: failed: {shown} (no answer from the engine)")
+        self.body.extend(prep.lines)
+        self.body.append(f"_ee_status=$({' '.join(words)}) || _ee_fail {fail}")
+        self.body.append(': >"$_ee_body"' if req.method == "HEAD" else self._output(where, shown, redir))
+        if not covered:
+            self.body.append(f'[ "$_ee_status" -lt 400 ] || _ee_http_fail {shlex.quote(where)} {shlex.quote(shown)}')
+
+    def _output(self, where: str, shown: str, redir) -> str:
+        """Where the body goes: the terminal, or as `| cmd`, `> file`, `>> file` say (2xx/3xx only).
+
+        A command that fails, or a file that cannot be written, stops the script as it stops a replay.
+        """
+        body = 'cat "$_ee_body"'
+        if redir is None:
+            return body
+        if redir.op == redirect.PIPE:
+            sent = f'{body} | {redir.target}'  # the user's own shell command, as the shell runs it
+        else:
+            sent = f'{body} {redir.op} {self.markers.word(redir.target)}'
+        fail = shlex.quote(f"{where}: failed: {shown} ({redir.describe()} failed)")
+        return f'if [ "$_ee_status" -lt 400 ]; then {sent} || _ee_fail {self.markers.unmark(fail)}; else {body}; fi'
+
+    def _header_word(self, arg: str, prep) -> str:
+        """`-H 'Name: '"$v"`, computed when the script runs: an empty value must go as `Name;`
+        (curl drops a header written `Name:` with nothing after it), as curlcmd writes it."""
+        name, _, value = arg.partition(": ")
+        var = prep.variable()
+        prep.lines.append(f"{var}={self.markers.word(value, prep)}")
+        prep.lines.append(f'if [ -n "${var}" ]; then {var}={shlex.quote(name + ": ")}"${var}"; '
+                          f"else {var}={shlex.quote(name + ';')}; fi")
+        return f'"${var}"'
+
+    def _redacted(self, arg: str, before: str) -> str:
+        name, sep, value = arg.partition(":")
+        if before == "-H" and sep and name.lower() in curlcmd.SECRET_HEADERS and not self.markers.found(value):
+            return f"{name}: {curlcmd.REDACTED}"
+        return arg
+
+    # -- meta commands --------------------------------------------------------------------------
+
+    def set(self, line, args: list, depth: int) -> None:
+        """`set`: an assignment, from a literal or from the last response through jq."""
+        name, rest = variables.split_assignment(args)
+        self._no_marker(name, "set")
+        shell = shell_name(name)
+        fail = shlex.quote(f"{line.where}: failed: {recording.redact_line(line.text, self.secrets)}")
+        if not variables.is_capture(rest):
+            value = curlcmd.REDACTED if name in self.secrets else " ".join(rest)
+            self.body.append(f"{shell}={self.markers.word(value)}")
+        elif rest == ["status"]:
+            self.body.append(f"{shell}=$_ee_status")
+        elif rest[0] == "header":
+            self.body.append(f"{shell}=$(_ee_header {self.markers.word(rest[1])}) || _ee_fail {fail}")
+        else:
+            steps = json.dumps(list(variables.parse_path(rest[0])))
+            self.body.append(f"{shell}=$(_ee_get {shlex.quote(steps)}) || _ee_fail {fail}")
+        self.defined.add(name)
+
+    def unset(self, line, args: list, depth: int) -> None:
+        """`unset NAME…`."""
+        if not args:
+            raise UsageError("unset which variable? `unset NAME`")
+        for name in args:
+            self._no_marker(name, "unset")
+        self.body.append("unset " + " ".join(shell_name(variables.check_name(n)) for n in args))
+        self.defined.difference_update(args)
+
+    def expect(self, line, args: list, depth: int) -> None:
+        """`expect`: a jq check that stops the script with the message replay prints."""
+        exp = expect.parse(args)
+        if any(self.markers.found(w) for w in exp.subject):
+            raise UsageError("a variable in what an expectation reads is not supported")
+        what = (self.markers.word(f"{' '.join(exp.subject)} {exp.op} {exp.word}")
+                if self.markers.found(exp.word) else shlex.quote(exp.describe()))
+        head = exp.subject[0]
+        actual = ("$_ee_status" if head == "status" else
+                  f"$(_ee_header_json {self.markers.word(exp.subject[1])})" if head == "header" else
+                  f"$(_ee_json {shlex.quote(json.dumps(list(variables.parse_path(head))))})")
+        self.body.append(f'_ee_check {shlex.quote(line.where)} {what} {shlex.quote(exp.op)} '
+                         f'{self.markers.word(exp.word)} "{actual}"')
+
+    def run(self, line, args: list, depth: int) -> None:
+        """`run FILE NAME=VALUE…`: its lines, inline."""
+        if not args:
+            raise UsageError("run which script? `run FILE [NAME=VALUE …]`")
+        if self.markers.found(args[0]):
+            raise UsageError("`run {{variable}}`: the script to inline must be named when exporting")
+        for text in args[1:]:
+            name, sep, value = text.partition("=")
+            if not sep:
+                raise UsageError(f"`{self.markers.unmark(text)}`: write NAME=VALUE")
+            self.body.append(f"{shell_name(variables.check_name(name))}={self.markers.word(value)}")
+            self.defined.add(name)
+        self.lines(replay.read_script(args[0]), depth + 1)
+
+    def _no_marker(self, name: str, command: str) -> None:
+        if self.markers.found(name):
+            raise UsageError(f"`{command} {self.markers.unmark(name)}`: a variable's name must be written "
+                             "out to be exported")
+
+    def stop(self, line, args: list, depth: int) -> None:
+        """`exit` / `quit`."""
+        self.body.append("exit 0")
+
+
+def export_script(session, lines, path: str, source: str, given=None) -> None:
+    """Write the sh form of `lines` to `path` (mode 0755)."""
+    text = Exporter(session, given).script(lines, f"exported by engine-explorer from {source}")
+    target = os.path.expanduser(path)
+    try:
+        with open(target, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(target, 0o755)
+    except OSError as err:
+        raise ExplorerError(f"cannot write {path}: {err.strerror}") from None
+
+
+def export_command(session, args):
+    """`export FILE`: this session's script (what `save` would write) as a curl shell script."""
+    if len(args) != 1:
+        raise UsageError("export where? `export FILE`")
+    lines = replay.numbered("session", recording.saved_lines(session.recording))
+    export_script(session, lines, args[0], "this session")
+    if session.console.interactive or session.console.verbose:
+        session.console.note(f"exported {len(lines)} commands to {args[0]}: run it with sh {args[0]}")
+    return Outcome()

@@ -1,0 +1,120 @@
+"""What `save` keeps of a session: its successful commands as typed, with credentials redacted.
+
+Session.execute appends (line as typed, parsed command, Outcome) to `session.recording` for each
+line that parsed; this module decides which of them make a script.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shlex
+
+from explorer.core.errors import ExplorerError, UsageError
+from explorer.core.outcome import Outcome
+from explorer.http.curlcmd import REDACTED, SECRET_HEADERS
+from explorer.lang import commands, slots, variables
+
+# Meta commands a script needs; the rest (help, vars, version, save, export…) only look or leave.
+RECORDED_META = frozenset({"set", "unset", "expect", "run"})
+HEADER = "# engine-explorer script; replay it with: engine-explorer -f {name}"
+
+_SECRET_WORD = re.compile(
+    r"(?P<pre>-H|--header=)?(?P<name>\s*(?:" + "|".join(re.escape(h) for h in SECRET_HEADERS) + r")\s*)"
+    r":(?!=)(?P<value>.*)\Z", re.IGNORECASE | re.DOTALL)
+
+
+def saved_lines(recording) -> list:
+    """The lines a script of this session holds, in order, credentials redacted.
+
+    A request answered >= 400 is kept when the `expect status` right after it passed: the
+    script then expects that error.
+    """
+    kept, pending = [], None
+    for line, cmd, outcome in recording:
+        if not _kept(cmd):
+            continue
+        if outcome.ok:
+            if pending is not None and _is_status_expect(cmd):
+                kept.append(pending)
+            kept.append(line)
+            pending = None
+        else:
+            is_request = isinstance(cmd, (commands.RequestLine, commands.CurlPaste))
+            pending = line if is_request and (outcome.status or 0) >= 400 else None
+    secrets = secret_variables(kept)
+    return [redact_line(line, secrets) for line in kept]
+
+
+def _kept(cmd) -> bool:
+    if isinstance(cmd, commands.Meta):
+        return cmd.name in RECORDED_META
+    return isinstance(cmd, (commands.RequestLine, commands.CurlPaste))
+
+
+def _is_status_expect(cmd) -> bool:
+    return isinstance(cmd, commands.Meta) and cmd.name == "expect" and cmd.args[:1] == ("status",)
+
+
+def _words(line: str):
+    try:
+        return commands.split(line)
+    except UsageError:
+        return None
+
+
+def secret_variables(lines) -> set:
+    """Names of variables that fill a credential header somewhere in `lines`."""
+    names = set()
+    for line in lines:
+        for word in _words(line) or ():
+            m = _SECRET_WORD.match(word)
+            if m:
+                names.update(n for n in slots.references(m["value"]) if not n.startswith("env."))
+    return names
+
+
+def redact_line(line: str, secret_names=frozenset()) -> str:
+    """`line` with credential header values, and `set` values of `secret_names`, as <redacted>.
+
+    A value that is only `{{NAME}}` references stays: it holds no secret itself.
+    """
+    words = _words(line)
+    if not words:
+        return line
+    if words[0] == "set" and secret_names:
+        try:
+            name, rest = variables.split_assignment(words[1:])
+        except UsageError:
+            return line
+        if name in secret_names and not variables.is_capture(rest):
+            return f"set {name} = {shlex.quote(REDACTED)}"
+        return line
+    changed = False
+    for i, word in enumerate(words):
+        m = _SECRET_WORD.match(word)
+        if m and slots.REFERENCE.sub("", m["value"]).strip():
+            lead = m["value"][:len(m["value"]) - len(m["value"].lstrip())]
+            words[i] = f"{m['pre'] or ''}{m['name']}:{lead}{REDACTED}"
+            changed = True
+    return shlex.join(words) if changed else line
+
+
+def write_script(path: str, lines) -> None:
+    """Write `lines` as a script file (a header comment first)."""
+    text = HEADER.format(name=shlex.quote(path)) + "\n" + "".join(line + "\n" for line in lines)
+    try:
+        with open(os.path.expanduser(path), "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as err:
+        raise ExplorerError(f"cannot write {path}: {err.strerror}") from None
+
+
+def save_command(session, args):
+    """`save FILE`: this session's successful commands as a script that `-f FILE` replays."""
+    if len(args) != 1:
+        raise UsageError("save where? `save FILE`")
+    lines = saved_lines(session.recording)
+    write_script(args[0], lines)
+    if session.console.interactive or session.console.verbose:
+        session.console.note(f"saved {len(lines)} line{'s' if len(lines) != 1 else ''} to {args[0]}")
+    return Outcome()

@@ -1,0 +1,188 @@
+"""Scripts: the REPL's own language in a file. Read them, replay them through `session.execute`."""
+from __future__ import annotations
+
+import os
+import sys
+from typing import NamedTuple
+
+from explorer.core.errors import ExplorerError, UsageError
+from explorer.core.outcome import Outcome
+
+# Modules that only failures, --var or --dry-run need are imported there: a replay that passes
+# pays for none of them.
+from explorer.lang import commands, expect, variables
+from explorer.workflow import recording
+
+MAX_DEPTH = 20  # `run` inside `run`: deeper than this is a loop
+
+
+class ScriptLine(NamedTuple):
+    """One command of a script: its text (continuations joined) and where it starts."""
+
+    source: str
+    number: int
+    text: str
+
+    @property
+    def where(self) -> str:
+        """`FILE:LINE`, as failure messages name it."""
+        return f"{self.source}:{self.number}"
+
+
+# -- reading --------------------------------------------------------------------------------------
+
+def parse_script(text: str, source: str) -> list:
+    """Text → ScriptLines: a trailing `\\` joins the next line; blank lines and `#` comments go."""
+    lines, pending, start = [], "", 0
+    for number, physical in enumerate(text.splitlines(), 1):
+        if not pending and (not physical.strip() or physical.lstrip().startswith("#")):
+            continue
+        if not pending:
+            start = number
+        body = physical.rstrip()
+        if _continues(body):
+            pending += body[:-1]
+            continue
+        lines.append(ScriptLine(source, start, pending + body))
+        pending = ""
+    if pending.strip():
+        lines.append(ScriptLine(source, start, pending))
+    return lines
+
+
+def _continues(text: str) -> bool:
+    """An odd number of trailing backslashes: the last one escapes the newline, as in sh."""
+    return (len(text) - len(text.rstrip("\\"))) % 2 == 1
+
+
+def read_script(name: str, stdin=None) -> list:
+    """The ScriptLines of file `name` (`-` for stdin); an unreadable file is an ExplorerError."""
+    if name == "-":
+        return parse_script((stdin or sys.stdin).read(), "-")
+    try:
+        with open(os.path.expanduser(name), encoding="utf-8") as fh:
+            return parse_script(fh.read(), name)
+    except OSError as err:
+        raise ExplorerError(f"cannot read {name}: {err.strerror}") from None
+    except UnicodeDecodeError:
+        raise ExplorerError(f"{name} is not UTF-8 text") from None
+
+
+def numbered(source: str, texts) -> list:
+    """ScriptLines for lines that come one by one (each -c): no continuations."""
+    return [ScriptLine(source, n, t) for n, t in enumerate(texts, 1) if commands.strip_comment(t).strip()]
+
+
+# -- replay ---------------------------------------------------------------------------------------
+
+class _Tally:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+
+def replay(session, lines: list, keep_going: bool = False, summary: bool = False) -> int:
+    """Run `lines` through session.execute; 0 when all passed, else 1.
+
+    Stops at the first failure unless keep_going: a failed line, or a response >= 400 that the
+    next line (`expect status …`) does not cover. `summary` prints `N passed, M failed`.
+    """
+    if len(session.script_stack) >= MAX_DEPTH:
+        raise UsageError(f"scripts run each other more than {MAX_DEPTH} deep: is there a `run` loop?")
+    tally = _Tally()
+    session.script_stack.append("")
+    try:
+        i = 0
+        while i < len(lines):
+            i, stop = _step(session, lines, i, tally)
+            if stop or (tally.failed and not keep_going):
+                break
+    finally:
+        session.script_stack.pop()
+    if summary:
+        _say(session, f"{tally.passed} passed, {tally.failed} failed")
+    return 1 if tally.failed else 0
+
+
+def _step(session, lines: list, i: int, tally: _Tally) -> tuple:
+    """Run line i (and the `expect status` after an error response); (next index, quit?)."""
+    line = lines[i]
+    outcome = _execute(session, line)
+    if outcome.ok or outcome.quit:
+        tally.passed += 1
+        return i + 1, outcome.quit
+    http_error = outcome.exit_code == 1 and (outcome.status or 0) >= 400
+    if http_error and i + 1 < len(lines) and _is_status_check(lines[i + 1].text):
+        covered = _execute(session, lines[i + 1])
+        if covered.ok:
+            tally.passed += 2
+            return i + 2, covered.quit
+        tally.failed += 2  # the expectation said why; the response it did not cover failed too
+        return i + 2, False
+    tally.failed += 1
+    if not (outcome.exit_code == 1 and line.text.split(None, 1)[0] == "expect"):  # it said why
+        shown = _short(recording.redact_line(line.text))
+        _say(session, f"{line.where}: failed: {shown}{_http_detail(session, outcome)}")
+    return i + 1, False
+
+
+def _is_status_check(text: str) -> bool:
+    return expect.is_status_check(text)
+
+
+def _execute(session, line: ScriptLine):
+    session.script_stack[-1] = line.where
+    return session.execute(line.text)
+
+
+def _http_detail(session, outcome) -> str:
+    """` (HTTP 404: No such container: x)` for an error response, else nothing."""
+    if not outcome.status or outcome.status < 400:
+        return ""
+    resp = session.last_response
+    message = ""
+    try:
+        import json  # only a failed request's message needs it
+
+        doc = json.loads(resp.body) if resp is not None else None
+        message = doc.get("message", "") if isinstance(doc, dict) else ""
+    except ValueError:
+        pass
+    return f" (HTTP {outcome.status}{': ' + message if message else ''})"
+
+
+def _short(text: str, limit: int = 160) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _say(session, text: str) -> None:
+    session.console.stderr.write(text.encode("utf-8", "replace") + b"\n")
+    session.console.stderr.flush()
+
+
+# -- hooks: the CLI, dry runs, and the `run` command ----------------------------------------------
+
+def set_variables(session, assignments) -> None:
+    """`NAME=VALUE` strings (--var, `run FILE NAME=VALUE`) into the session's variables."""
+    if not assignments:
+        return
+    for text in assignments:
+        name, sep, value = text.partition("=")
+        if not sep:
+            raise UsageError(f"`{text}`: write NAME=VALUE")
+        session.variables[variables.check_name(name)] = value
+
+
+def run_command(session, args):
+    """`run FILE [NAME=VALUE …]`: replay FILE here; its variables stay set afterwards."""
+    if not args:
+        raise UsageError("run which script? `run FILE [NAME=VALUE …]`")
+    lines = read_script(args[0])
+    set_variables(session, args[1:])
+    start = len(session.recording)
+    try:
+        code = replay(session, lines)
+    finally:
+        del session.recording[start:]  # `save` keeps the `run` line, not the lines it ran
+    return Outcome(code)
