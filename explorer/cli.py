@@ -5,7 +5,8 @@ import os
 import sys
 
 from explorer import options, repl, workflow
-from explorer.core.config import Settings, check_version
+from explorer.core import versions
+from explorer.core.config import Settings
 from explorer.core.console import Console
 from explorer.core.errors import ExplorerError
 from explorer.shell.dispatch import Dispatcher
@@ -102,7 +103,7 @@ def _settings(args, interactive: bool) -> Settings:
     host = args.host
     if args.unix_socket:
         host = "unix://" + os.path.abspath(args.unix_socket)
-    version = check_version(args.api_version, "--api-version") if args.api_version else None
+    version = versions.parse(args.api_version, "--api-version") if args.api_version else None
     color = interactive and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     return Settings(host=host, spec=args.spec, api_version=version, verbose=args.verbose,
                     pretty=args.pretty, interactive=interactive, color=color,

@@ -21,7 +21,6 @@ from explorer.completion.classify import (
     Variable,
     classify,
 )
-from explorer.completion.words import scan, spans, unquote
 
 META = ("edit", "exit", "help", "quit", "refresh", "version")
 CREATE = Target("POST", "/containers/create")
@@ -164,32 +163,6 @@ def test_there_are_at_least_sixty_cases():
 
 def test_without_meta_words_a_meta_word_is_an_operation_id():
     assert classify("hel") == (OperationId("hel"),)
-
-
-@pytest.mark.parametrize("text, done, current", [
-    ("", [], ""),
-    ("GET ", ["GET"], ""),
-    ("GET /x", ["GET"], "/x"),
-    ("a 'b c", ["a"], "b c"),
-    ('a "b\\"c', ["a"], 'b"c'),
-    ("a \\ b", ["a"], " b"),
-    ("a b\\", ["a"], "b"),
-])
-def test_scan_words(text, done, current):
-    found = scan(text)
-    assert [w.value for w in found.done] == done
-    assert found.current.value == current
-
-
-def test_scan_reports_an_open_quote_and_a_comment():
-    assert scan("x 'ab").current.open_quote == "'"
-    assert scan("x # y").comment
-    assert not scan("x#y").comment
-
-
-def test_spans_cover_words_and_comment():
-    assert spans("GET  /x # c") == [(0, 3, "word"), (5, 7, "word"), (8, 11, "comment")]
-    assert unquote("'a'b\\ c").value == "ab c"
 
 
 TOKENS = list("GETPOST /{}[]=:!@#'\"\\\n?.-_aZ09 ") + ["help ", "curl ", "filters==", "{{", "==", ":="]

@@ -237,3 +237,19 @@ LINE_PIECES = ["GET ", "POST ", "/containers/", "/images/", "json", "create ", "
 def test_completion_never_raises(src, text):
     for cand in complete(text, src):
         assert cand.start <= 0 and -cand.start <= len(text)
+
+
+def test_a_field_whose_key_holds_a_colon_is_completed_as_a_field(src):
+    """The parser splits `Labels[com.example:x]=` at the `=`: completion offers field values, not headers."""
+    from explorer.completion.classify import FieldValue, classify
+
+    found = classify("POST /containers/create Labels[com.example:x]=")
+    assert [type(s) for s in found] == [FieldValue]
+
+
+def test_podmans_three_part_version_prefix_completes(podman_spec):
+    """GET /v5.0.0/libpod/containers/json al<Tab> offers all== (the prefix is Podman's libpod version)."""
+    view = SpecView(load_index(str(podman_spec)))
+    src = Sources(view, Snapshot(), {}, META)
+    assert "all==" in texts("GET /v5.0.0/libpod/containers/json al", src)
+    assert "all==" in texts("GET /v1.41/libpod/containers/json al", src)

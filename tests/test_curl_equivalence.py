@@ -147,7 +147,7 @@ def printed_and_sent(line: str, host: str, spec: str):
     if isinstance(cmd, commands.CurlPaste):
         req = curlcmd.parse(cmd.argv).request
         if req.api_version is None:
-            
+
             req = req._replace(api_version="1.41")
     else:
         req = session.build(cmd)

@@ -72,13 +72,14 @@ def test_the_exported_script_sends_the_bytes_replay_sends(spec_v141, tmp_path):
         theirs = server.take()
     assert done.returncode == 0, done.stderr
     assert len(ours) == len(theirs) == 7
-    for mine, exported in zip(ours, theirs):
+    for mine, exported in zip(ours, theirs, strict=False):
         assert strip_agent(mine) == strip_agent(exported)
 
 
 @needs_tools
 def test_a_failed_check_says_what_replay_says(spec_v141, tmp_path):
-    text = "GET /_ping\nexpect .ok == true\nexpect header Content-Type contains json\nexpect .ok == false\nGET /version\n"
+    text = ("GET /_ping\nexpect .ok == true\nexpect header Content-Type contains json\nexpect .ok == false\n"
+            "GET /version\n")
     with RecordingServer() as server:
         host = "unix://" + server.path
         err = io.BytesIO()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import os
+import shlex
 import stat
 
 import pytest
@@ -13,13 +14,9 @@ from prompt_toolkit.output import DummyOutput
 
 from explorer.core.config import Settings
 from explorer.core.console import Console
+from explorer.lang.secrets import redact_line
 from explorer.repl.app import Repl
-from explorer.repl.history import (
-    RedactingHistory,
-    history_file,
-    open_history,
-    redact_line,
-)
+from explorer.repl.history import RedactingHistory, history_file, open_history
 from explorer.shell.session import Session
 
 SECRET = "eyJ1c2VybmFtZSI6ImEiLCJwYXNzd29yZCI6InMifQ"
@@ -51,31 +48,34 @@ def test_unwritable_state_dir_falls_back_to_memory(tmp_path):
 
 @pytest.mark.parametrize("line, expected", [
     (f"POST /images/create fromImage==busybox X-Registry-Auth:{SECRET}",
-     "POST /images/create fromImage==busybox X-Registry-Auth:<redacted>"),
-    (f"POST /build x-registry-config:{SECRET} @ctx.tar", "POST /build x-registry-config:<redacted> @ctx.tar"),
+     "POST /images/create fromImage==busybox 'X-Registry-Auth:<redacted>'"),
+    (f"POST /build x-registry-config:{SECRET} @ctx.tar", "POST /build 'x-registry-config:<redacted>' @ctx.tar"),
     (f"POST /images/create 'X-Registry-Auth:{SECRET}' fromImage==a",
      "POST /images/create 'X-Registry-Auth:<redacted>' fromImage==a"),
     (f"POST /images/create X-Registry-Auth:'{SECRET} with space' x==1",
-     "POST /images/create X-Registry-Auth:<redacted> x==1"),
+     "POST /images/create 'X-Registry-Auth:<redacted>' x==1"),
     (f"curl -X POST -H 'X-Registry-Auth: {SECRET}' http://localhost/images/create",
      "curl -X POST -H 'X-Registry-Auth: <redacted>' http://localhost/images/create"),
     (f'curl -H "X-Registry-Config: {SECRET}" http://localhost/build',
-     'curl -H "X-Registry-Config: <redacted>" http://localhost/build'),
+     "curl -H 'X-Registry-Config: <redacted>' http://localhost/build"),
     (f"A X-Registry-Auth:{SECRET} X-Registry-Config:{SECRET}",
-     "A X-Registry-Auth:<redacted> X-Registry-Config:<redacted>"),
+     "A 'X-Registry-Auth:<redacted>' 'X-Registry-Config:<redacted>'"),
+    (f"POST /images/create \"X-Registry-\"Auth:{SECRET}", "POST /images/create 'X-Registry-Auth:<redacted>'"),
+    (f"POST /images/create $'X-Registry\\x2dAuth:{SECRET}'", "POST /images/create 'X-Registry-Auth:<redacted>'"),
     ("POST /images/create X-Registry-Auth:{{AUTH}}", "POST /images/create X-Registry-Auth:{{AUTH}}"),
     ("POST /images/create 'X-Registry-Auth:{{env.AUTH}}'", "POST /images/create 'X-Registry-Auth:{{env.AUTH}}'"),
     ("POST /images/create X-Registry-Auth:", "POST /images/create X-Registry-Auth:"),
-    ("POST /x X-Registry-Auth:=1", "POST /x X-Registry-Auth:<redacted>"),  # a body field: redacted all the same
+    ("POST /x X-Registry-Auth:=1", "POST /x 'X-Registry-Auth:=<redacted>'"),  # a body field: redacted all the same
     ("GET /containers/json all==1", "GET /containers/json all==1"),
 ])
 def test_redact_line(line, expected):
     assert redact_line(line) == expected
 
 
-@given(st.text(max_size=40), st.text(alphabet="abcdefXYZ0123456789+/=", min_size=8, max_size=40))
-def test_redaction_never_leaves_the_value(prefix, secret):
-    line = f"{prefix} X-Registry-Auth:{secret}"
+@given(st.lists(st.text(max_size=12), max_size=4), st.text(alphabet="abcdefXYZ0123456789+/=", min_size=8, max_size=40))
+def test_redaction_never_leaves_the_value(before, secret):
+    """Whatever words come before it, a credential header item keeps no trace of its value."""
+    line = shlex.join(before + [f"X-Registry-Auth:{secret}"])
     assert secret not in redact_line(line).rpartition("X-Registry-Auth:")[2]
 
 
@@ -98,7 +98,7 @@ def test_a_repl_session_never_writes_credentials(tmp_path):
         inp.send_text("exit\r")
         assert Repl(session, input=inp, output=DummyOutput()).run() == 0
     text = (tmp_path / "engine-explorer" / "history").read_text()
-    assert "curl POST /images/create fromImage==busybox X-Registry-Auth:<redacted>" in text
+    assert "curl POST /images/create fromImage==busybox 'X-Registry-Auth:<redacted>'" in text
     assert SECRET not in text
     assert SECRET not in out.getvalue().decode()  # the printed curl line is redacted too
 

@@ -93,7 +93,7 @@ def test_no_import_cycle():
 def test_every_deferred_import_says_why():
     """An import inside a function keeps something heavy off a path that rarely needs it: say what."""
     silent = []
-    for name, (path, tree) in modules().items():
+    for _name, (path, tree) in modules().items():
         lines = path.read_text(encoding="utf-8").splitlines()
         for func in ast.walk(tree):
             if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -120,7 +120,7 @@ def _commented_group(lines: list, lineno: int) -> bool:
                                                ("prompt_toolkit", {"explorer/repl/"})])
 def test_one_layer_imports_each_heavy_library(library, allowed):
     importers = set()
-    for name, (path, tree) in modules().items():
+    for _name, (path, tree) in modules().items():
         for node in ast.walk(tree):
             names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
                      [node.module or ""] if isinstance(node, ast.ImportFrom) else [])

@@ -43,3 +43,14 @@ def test_without_a_spec_paths_are_plain_paths():
 @given(st.text(max_size=60))
 def test_fragments_keep_every_character(text):
     assert "".join(piece for _, piece in fragments(text, None, META)) == text
+
+
+def test_an_item_is_split_where_the_parser_splits_it(view):
+    """`Labels[com.example:x]=1` is a body field for the parser (the `:` is inside brackets): so here too."""
+    from explorer.lang.commands import parse
+
+    line = "POST /containers/create 'Labels[com.example:x]=1'"
+    item = parse(line).items[0]
+    assert (item.kind, item.name) == ("field", "Labels[com.example:x]")
+    assert ("field", "'Labels[com.example:x]") in styles(line, view)
+    assert ("header", "'Labels[com.example") not in styles(line, view)

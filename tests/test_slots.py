@@ -68,7 +68,8 @@ def test_a_value_mixed_with_text_in_a_segment(spec_v141):
 
 
 @pytest.mark.parametrize("line, value, path", [
-    ("GET /images/{{v}}/json", "localhost:5000/library/busybox:local", "/images/localhost:5000/library/busybox:local/json"),
+    ("GET /images/{{v}}/json", "localhost:5000/library/busybox:local",
+     "/images/localhost:5000/library/busybox:local/json"),
     ("GET /images/{{v}}/json", "busybox@sha256:abc", "/images/busybox@sha256:abc/json"),
     ("GET /images/{{v}}/json", "a b?c", "/images/a%20b%3Fc/json"),
     ("DELETE /images/{{v}}", "reg/x:1", "/images/reg/x:1"),

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from explorer.core.cachefiles import cache_dir
 from explorer.core.errors import SpecError
+from explorer.core.files import cache_dir
 from explorer.spec import cache, load
 from explorer.spec.cache import load_index
 

@@ -23,7 +23,7 @@ DOCKER = [f"docker-engine/v1.{n}.yaml" for n in range(41, 57)]
 PODMAN = ["podman/swagger-v5.4.2.yaml", "podman/swagger-latest-main-2026-04-15.yaml"]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def real(name: str) -> SpecIndex:
     """Each mirror is parsed once per test run (a YAML parse takes ~0.3 s)."""
     path = _shared_specs() / name

@@ -64,7 +64,7 @@ frames = st.lists(st.tuples(st.sampled_from([1, 2]), st.binary(max_size=40)), ma
 def test_any_chunking_gives_the_payloads_back(frames, cuts):
     data = b"".join(frame(s, p) for s, p in frames)
     bounds = sorted({min(c, len(data)) for c in cuts} | {0, len(data)})
-    chunks = [data[a:b] for a, b in zip(bounds, bounds[1:])]
+    chunks = [data[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
     out, err, pieces = demux_all(chunks)
     assert out == b"".join(p for s, p in frames if s == 1)
     assert err == b"".join(p for s, p in frames if s == 2)
@@ -132,7 +132,7 @@ def test_raw_lines_are_kept_for_pass_through():
 def test_any_chunking_gives_the_objects_back(objs, cuts):
     data = b"".join(json.dumps(o).encode() + b"\r\n" for o in objs)
     bounds = sorted({min(c, len(data)) for c in cuts} | {0, len(data)})
-    assert values([data[a:b] for a, b in zip(bounds, bounds[1:])]) == objs
+    assert values([data[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]) == objs
 
 
 def test_parse_values_states():
@@ -146,7 +146,7 @@ def test_parse_values_states():
 
 @pytest.mark.parametrize("value, expected", [
     ({"status": "Loading layer", "progressDetail": {"current": 5, "total": 10}, "progress": "[=> ]", "id": "ab"},
-     Progress("ab", "Loading layer", 5, 10, "[=> ]")),
+     Progress("ab", "Loading layer", 5, 10)),
     ({"status": "Pulling fs layer", "progressDetail": {}, "id": "cd"}, Progress("cd", "Pulling fs layer")),
     ({"errorDetail": {"code": 1, "message": "RUN failed"}, "error": "RUN failed (old field)"},
      InbandError("RUN failed")),

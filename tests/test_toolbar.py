@@ -21,9 +21,11 @@ def test_operation_with_required_parameters_and_body_type(view):
 
 
 def test_path_parameters_operation_ids_and_help_targets(view):
-    assert toolbar_text(view, "GET /containers/web/logs").startswith("ContainerLogs: Get container logs · required: {id}")
+    assert toolbar_text(view, "GET /containers/web/logs").startswith(
+        "ContainerLogs: Get container logs · required: {id}")
     assert toolbar_text(view, "ContainerList all==1").startswith("ContainerList: List containers")
-    assert toolbar_text(view, "help ImagePush").startswith("ImagePush: Push an image · required: {name}, X-Registry-Auth:")
+    assert toolbar_text(view, "help ImagePush").startswith(
+        "ImagePush: Push an image · required: {name}, X-Registry-Auth:")
 
 
 def test_hint_when_no_operation_and_offline_note(view):

@@ -93,8 +93,9 @@ def test_set_from_the_last_response(spec_v141):
              "set code = status", "set thing = header x-thing", "set lit = hello world", "set quoted = '.Id'"]
     for line in lines:
         assert session.execute(line).ok, err.getvalue()
+    # quotes go before `set` sees a word
     assert session.variables == {"cid": "f00d", "name": "/web", "running": "true", "code": "200",
-                                 "thing": "t1", "lit": "hello world", "quoted": "f00d"}  # quotes go before `set` sees a word
+                                 "thing": "t1", "lit": "hello world", "quoted": "f00d"}
 
 
 def test_set_errors_are_one_line_and_set_nothing(spec_v141):

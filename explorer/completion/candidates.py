@@ -221,7 +221,8 @@ def _json_text(value) -> str:
 
 
 def _live(values: tuple, prefix: str) -> list:
-    return _unique([Candidate(_quote(v.text), -len(prefix), v.text, v.meta) for v in values if v.text.startswith(prefix)])
+    return _unique([Candidate(_quote(v.text), -len(prefix), v.text, v.meta)
+                    for v in values if v.text.startswith(prefix)])
 
 
 def _operation(target: c.Target, src: Sources):

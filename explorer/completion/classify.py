@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from explorer.completion.words import METHODS, Word, item_separator, scan
+from explorer.lang.commands import METHODS, separator
+from explorer.lang.slots import PARTIAL_REFERENCE
+from explorer.lang.words import Word, before_cursor
 
-_VARIABLE = re.compile(r"\{\{\s*((?:env\.)?[A-Za-z0-9_]*)$")  # an unclosed {{NAME at the end of the word
 _KEY = re.compile(r"\[([^\[\]]*)\]")
 
 
@@ -128,13 +129,13 @@ class Variable:
 
 def classify(text: str, meta_words=()) -> tuple:
     """The suggestions for the cursor at the end of `text`; () when nothing fits."""
-    found = scan(text)
-    if found.comment:
+    done, current, in_comment = before_cursor(text)
+    if in_comment:
         return ()
-    var = _VARIABLE.search(found.current.value)
+    var = PARTIAL_REFERENCE.search(current.value)
     if var:
         return (Variable(var.group(1)),)
-    words, current = list(found.done), found.current
+    words = list(done)
     if words and words[0].value == "curl":
         if any(w.value.startswith("-") or "://" in w.value for w in words[1:] + [current]):
             return ()  # a pasted curl command line: its options are curl's, not ours
@@ -204,10 +205,10 @@ def _item(op: Target, items: list, current: Word) -> tuple:
     text = current.value
     if text.startswith("@"):
         return ()
-    sep = item_separator(text)
+    sep = separator(text)
     if sep is None:
         return _item_name(op, items, current)
-    at, mark = sep
+    at, mark, _ = sep
     name, value = text[:at], text[at + len(mark):]
     if mark == "==":
         if name == "filters":
@@ -250,11 +251,11 @@ def _used(items: list) -> dict:
     """Names already given, by kind: query names, top-level body fields, headers."""
     used: dict = {"query": [], "field": [], "header": []}
     for word in items:
-        sep = item_separator(word.value)
+        sep = separator(word.value)
         if sep is None:
             continue
         name = word.value[:sep[0]]
-        kind = {"==": "query", ":": "header"}.get(sep[1], "field")
+        kind = {"query": "query", "header": "header"}.get(sep[2], "field")
         used[kind].append(name.partition("[")[0] if kind == "field" else name)
     return {k: tuple(dict.fromkeys(v)) for k, v in used.items()}
 

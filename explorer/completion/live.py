@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from dataclasses import dataclass, field
 
 from explorer.completion import overlay
@@ -39,7 +38,6 @@ class Snapshot:
     engine_version: str = ""
     engine_kind: str = ""  # "docker" | "podman" | "" (from /_ping's Server header)
     error: str = ""  # why the last refresh found nothing (one line), "" when it worked
-    taken: float = 0.0  # time.monotonic() of the refresh
 
     def for_param(self, param: str, template_prefix: str) -> tuple:
         """Values for path parameter `param` of templates starting with `template_prefix`."""
@@ -63,7 +61,7 @@ def collect(overlay: Overlay, get) -> Snapshot:
     try:
         ping = get("/_ping")
     except ExplorerError as err:
-        return Snapshot(overlay=overlay, reachable=False, error=str(err), taken=time.monotonic())
+        return Snapshot(overlay=overlay, reachable=False, error=str(err))
     server = (ping.header("Server") or "").lower()
     kind = "podman" if "libpod" in server or "podman" in server else "docker"
     swarm = _swarm_active(overlay, get) if any(s.needs == "swarm" for s in overlay.lists) else False
@@ -75,7 +73,7 @@ def collect(overlay: Overlay, get) -> Snapshot:
         found = _each_items(source, items, overlay, get) if source.each else _list_items(source, get)
         items[source.name] = found
         values[source.name] = extract(source, found)
-    return Snapshot(values, overlay, True, ping.header("Api-Version") or "", kind, taken=time.monotonic())
+    return Snapshot(values, overlay, True, ping.header("Api-Version") or "", kind)
 
 
 def _swarm_active(overlay: Overlay, get) -> bool:

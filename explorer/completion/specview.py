@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 
 from explorer.completion.pathtree import PathTree
+from explorer.core import versions
 
-_VERSION_PREFIX = re.compile(r"^/v\d+\.\d+(?=/|$)")
 _FILTER_KEY = re.compile(r"^\s*-\s*`([A-Za-z0-9_.-]+)", re.M)
 
 
@@ -41,7 +41,7 @@ class SpecView:
         if not target.startswith("/"):
             op = self.index.by_id(target) or self.index.by_id_ci(target)
             return op if op and method in (None, op.method) else None
-        path = _VERSION_PREFIX.sub("", target.partition("?")[0]) or "/"
+        path = versions.split_prefix(target.partition("?")[0])[1]
         try:
             matches = self.index.match(path)
         except Exception:  # a path the matcher cannot take (odd characters): no operation

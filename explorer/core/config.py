@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 import os
-import re
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from explorer.core.errors import UsageError
 
 DEFAULT_SOCKET = "/var/run/docker.sock"
-_VERSION = re.compile(r"^v?(\d+\.\d+(?:\.\d+)?)$")  # 1.41; Podman's libpod API also takes 5.0.0
 
 
 class Settings(NamedTuple):
@@ -72,23 +70,3 @@ def parse_host(spec: str) -> tuple:
         scheme = "https" if parts.scheme == "https" or parts.port == 2376 else "http"
         return None, f"{scheme}://{parts.netloc}"
     raise UsageError(f"-H {spec}: use unix:///path/docker.sock, tcp://host:port or https://host:port")
-
-
-def check_version(text: str, where: str) -> str:
-    """`1.41` or `v1.41` → "1.41"; anything else is a usage error naming `where`."""
-    m = _VERSION.match(text.strip())
-    if not m:
-        raise UsageError(f"{where}: `{text}` is not an API version; write it like 1.41 (or 5.0.0 for libpod)")
-    return m.group(1)
-
-
-def version_key(version: str) -> tuple:
-    """"1.9" < "1.41": compare versions numerically."""
-    return tuple(int(p) for p in version.split("."))
-
-
-def xdg_dir(kind: str, env=os.environ) -> str:
-    """$XDG_{CACHE,STATE,CONFIG}_HOME/engine-explorer (created on demand by callers)."""
-    defaults = {"cache": ".cache", "state": ".local/state", "config": ".config"}
-    base = env.get(f"XDG_{kind.upper()}_HOME") or os.path.join(os.path.expanduser("~"), defaults[kind])
-    return os.path.join(base, "engine-explorer")

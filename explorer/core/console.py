@@ -59,15 +59,8 @@ class Console:
             for name, value in headers:
                 self.note(f"{name}: {value}")
 
-    def body(self, resp) -> None:
-        """The response body: as received when piped, formatted in the REPL or with --pretty."""
-        data = self.format_body(resp)
-        if data:
-            self.stdout.write(data)
-            self.stdout.flush()
-
     def format_body(self, resp) -> bytes:
-        """The body as `body` would write it."""
+        """The response body to write: as received when piped, formatted in the REPL or with --pretty."""
         data = resp.body
         if not data:
             return b""

@@ -5,7 +5,7 @@ import marshal
 import os
 import sys
 
-from explorer.core.cachefiles import cache_dir, write_atomic
+from explorer.core.files import cache_dir, write_atomic
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # explorer/, above core/
 
@@ -33,7 +33,7 @@ def parsed(path: str, read, kind: str):
     """
 
     st = os.stat(path)
-    py = "%d%d" % sys.version_info[:2]  # marshal's format may change between Python versions
+    py = f"{sys.version_info[0]}{sys.version_info[1]}"  # marshal's format may change between Python versions
     cached = os.path.join(cache_dir("data"), f"{kind}-{st.st_size}-{st.st_mtime_ns}-py{py}.marshal")
     try:
         with open(cached, "rb") as fh:

@@ -1,20 +1,13 @@
 """Request model ⇄ curl command line. What we print is what pycurl sends."""
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
+from explorer.core import versions
 from explorer.core.errors import UsageError
 from explorer.http.request import Request, has_dot_segment, split_target
-
-SECRET_HEADERS = ("x-registry-auth", "x-registry-config")
-REDACTED = "<redacted>"
-
-
-def redact_value(name: str, value: str) -> str:
-    """The value to show for header `name`: credentials become <redacted>."""
-    return REDACTED if name.lower() in SECRET_HEADERS and value else value
+from explorer.lang.secrets import redact_value
 
 
 def to_argv(req: Request, socket: str | None, base_url: str, redact: bool = True) -> list:
@@ -165,7 +158,7 @@ def _to_pasted(state: dict) -> Pasted:
     path, query, version = split_target(path + ("?" + url.query if url.query else ""))
     hints = []
     host = url.hostname or ""
-    if state["socket"] and re.fullmatch(r"v\d+\.\d+", host):
+    if state["socket"] and host[:1] == "v" and versions.is_docker(host[1:]):
         hints.append(f"over a unix socket the URL's host ({host}) is ignored and does not select an API "
                      f"version: write http://localhost/{host}{path}")
     headers = list(state["headers"])

@@ -7,12 +7,12 @@ from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import parse_qsl
 
+from explorer.core import versions
 from explorer.core.errors import UsageError
 from explorer.http import validate
 from explorer.lang import body, slots
 from explorer.lang.commands import RequestLine
 
-_VERSION_PREFIX = re.compile(r"^/v(\d+\.\d+(?:\.\d+)?)(?=/|$)")  # Podman's docs write /v5.0.0/libpod/…
 JSON = "application/json"
 
 
@@ -87,10 +87,7 @@ def split_target(target: str, references: bool = False) -> tuple:
     """
     path, _, query = target.partition("?")
     path = encode_path(path, references)
-    version = None
-    m = _VERSION_PREFIX.match(path) if path.startswith("/v") else None
-    if m:
-        version, path = m.group(1), path[m.end():] or "/"
+    version, path = versions.split_prefix(path)
     return path, tuple(parse_qsl(query, keep_blank_values=True)) if query else (), version
 
 

@@ -68,7 +68,7 @@ def dumps(doc) -> bytes:
 
 def _assign(doc, path: list, value, name: str) -> None:
     node = doc
-    for key, nxt in zip(path, path[1:]):
+    for key, nxt in zip(path, path[1:], strict=False):
         node = _step(node, key, [] if nxt is None or isinstance(nxt, int) else {}, name)
     _put(node, path[-1], value, name)
 

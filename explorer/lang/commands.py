@@ -1,13 +1,14 @@
 """One line of input → one typed command. Pure: no spec, no I/O."""
 from __future__ import annotations
 
-import codecs
-import re
 from typing import NamedTuple
 
 from explorer.core.errors import UsageError
 from explorer.lang import slots
+from explorer.lang.words import split as split_words
 
+# The HTTP methods we send, in the order help and completion list them; the spec loader reads
+# only these operations from a path item, and the index sorts by this order.
 METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
 # The first words of meta commands. The shell's dispatcher, wired by explorer.cli, runs each one
 # (tests/test_layers.py checks that the two agree).
@@ -77,68 +78,15 @@ def parse(line: str):
 
 
 def split(line: str) -> list:
-    """Shell-split a line, `#` comments dropped; a bad quote is a UsageError."""
-    stripped = (strip_comment(line) if "#" in line else line).strip()
-    if not stripped:
-        return []
-    if stripped.isascii() and _SHELL_QUOTING.isdisjoint(stripped):
-        return stripped.split()  # the common case; shlex costs tens of microseconds
-    import shlex  # not at import: a plain line never needs it
-
-    if "$'" in stripped:
-        stripped = _ANSI_C.sub(_ansi_c, stripped)
-    try:
-        return shlex.split(stripped)
-    except ValueError as err:
-        raise UsageError(f"cannot split the line: {err} (close the quote, or escape it with \\)") from None
+    """Shell-split a line, `#` comment dropped; an unclosed quote is a UsageError (lang.words)."""
+    if line.isascii() and _PLAIN.isdisjoint(line):
+        return line.split()  # the common case: no quote, escape or comment to read
+    return split_words(line)
 
 
-# Quotes, escapes, and whitespace that str.split() cuts at but a shell does not.
-_SHELL_QUOTING = frozenset("'\"\\\x0b\x0c\x1c\x1d\x1e\x1f")
-_ANSI_C = re.compile(r"\$'((?:[^'\\]|\\.)*)'")
-
-
-def _ansi_c(m) -> str:
-    """Bash's $'a\\nb' quoting → the same text in plain single quotes (for newlines, tabs…)."""
-    try:
-        text = codecs.decode(m.group(1).encode("latin-1", "backslashreplace"), "unicode_escape")
-    except UnicodeDecodeError:
-        raise UsageError(f"bad escape in {m.group(0)}") from None
-    import shlex  # not at import: a plain line never needs it
-
-    return shlex.quote(text)
-
-
-def strip_comment(line: str) -> str:
-    """Drop a `#` comment the way a shell does: only a `#` that starts a word, outside quotes."""
-    if "#" not in line:
-        return line
-    for i, ch, bare, _ in shell_scan(line):
-        if bare and ch == "#" and (i == 0 or line[i - 1].isspace()):
-            return line[:i]
-    return line
-
-
-def shell_scan(line: str, quote=None):
-    """Yield (index, char, bare, quote after it), reading quotes and escapes as a shell does.
-
-    `bare` is true for a character outside quotes and not escaped (where `#`, `|` and `>` mean
-    something); `quote` is the quote in force when the scan starts.
-    """
-    escaped = False
-    for i, ch in enumerate(line):
-        bare = False
-        if escaped:
-            escaped = False
-        elif ch == "\\" and quote != "'":
-            escaped = True
-        elif quote:
-            quote = None if ch == quote else quote
-        elif ch in "'\"":
-            quote = ch
-        else:
-            bare = True
-        yield i, ch, bare, quote
+# What makes a line more than words between spaces: quotes, escapes, comments, and the whitespace
+# that str.split() cuts at but a shell does not.
+_PLAIN = frozenset("'\"\\#$\x0b\x0c\x1c\x1d\x1e\x1f")
 
 
 def _parse_curl(words: list):
@@ -181,7 +129,7 @@ def parse_item(word: str) -> Item:
         if len(word) == 1:
             raise UsageError("`@` needs a file name: `@context.tar`")
         return Item("file", "", word[1:])
-    best = _separator(word) if word[0] not in "=:" else None
+    best = separator(word) if word[0] not in "=:" else None
     if best is None:
         raise UsageError(
             f"`{word}` is not an item: use name==value (query), Name:value (header), "
@@ -191,7 +139,7 @@ def parse_item(word: str) -> Item:
     return Item(kind, word[:at], word[at + len(sep):])
 
 
-def _separator(word: str):
+def separator(word: str):
     """(index, separator, kind) of the first separator outside brackets (label keys hold `:`)."""
     depth = 0
     for at, ch in enumerate(word):

@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from explorer.core.errors import UsageError
-from explorer.lang.commands import META_WORDS, shell_scan, strip_comment
+from explorer.lang import words
+from explorer.lang.commands import META_WORDS
 
 PIPE, WRITE, APPEND = "|", ">", ">>"
 
@@ -27,16 +28,14 @@ class Redirect(NamedTuple):
 def split(line: str) -> tuple:
     """`GET /x | jq .` → ("GET /x ", Redirect("|", "jq .")); (line, None) when there is none.
 
-    Meta commands keep their whole line: their arguments are not bodies.
+    Meta commands keep their whole line: their arguments are not bodies. A `#` comment goes.
     """
-    line = strip_comment(line)
-    words = line.split(None, 1)
-    if not words or words[0].lower() in META_WORDS:
+    found = words.scan(line)
+    if found.comment is not None:
+        line = line[:found.comment]
+    if not found.words or found.words[0].value.lower() in META_WORDS or found.operator is None:
         return line, None
-    at = _operator_at(line)
-    if at < 0:
-        return line, None
-    head, rest = line[:at], line[at:]
+    head, rest = line[:found.operator], line[found.operator:]
     if rest.startswith("|"):
         command = rest[1:].strip()
         if not command:
@@ -46,23 +45,11 @@ def split(line: str) -> tuple:
     return head, Redirect(op, _file_name(rest[len(op):], op))
 
 
-def _operator_at(line: str) -> int:
-    """Index of the first `|` or `>` outside quotes and not escaped, else -1."""
-    if "|" not in line and ">" not in line:
-        return -1
-    for i, ch, bare, _ in shell_scan(line):
-        if bare and ch in "|>":
-            return i
-    return -1
-
-
 def _file_name(text: str, op: str) -> str:
-    import shlex  # only a `> file` needs it
-
     try:
-        words = shlex.split(text)
-    except ValueError as err:
+        names = words.split(text)
+    except UsageError as err:
         raise UsageError(f"`{op}`: cannot read the file name ({err}); close the quote") from None
-    if len(words) != 1 or words[0].startswith(("|", ">")):
+    if len(names) != 1 or names[0].startswith(("|", ">")):
         raise UsageError(f"`{op}` needs one file name (quote it if it has spaces), e.g. `{op} out.tar`")
-    return words[0]
+    return names[0]

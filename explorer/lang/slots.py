@@ -35,6 +35,8 @@ from explorer.core.errors import UsageError
 
 # `{{ NAME }}` or `{{env.NAME}}`; nothing else is a reference, so JSON such as {"a":{"b":1}} is safe.
 REFERENCE = re.compile(r"\{\{\s*((?:env\.)?[A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+# A reference being typed: `{{NAM` at the end of a word (completion offers the names).
+PARTIAL_REFERENCE = re.compile(r"\{\{\s*((?:env\.)?[A-Za-z0-9_]*)$")
 
 SEGMENT, IMAGE, QUERY, HEADER, STRING, JSON, WORD = (
     "segment", "image", "query", "header", "string", "json", "word")

@@ -18,9 +18,10 @@ from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
 from explorer.completion.live import Refresher, engine_getter
 from explorer.core.errors import ExplorerError
 from explorer.lang import commands
+from explorer.lang.secrets import redact_line
 from explorer.repl import keys, replcmds
 from explorer.repl.completer import ReplCompleter
-from explorer.repl.history import open_history, redact_line
+from explorer.repl.history import open_history
 from explorer.repl.lexer import RequestLexer
 from explorer.repl.style import STYLE
 from explorer.repl.toolbar import toolbar_text

@@ -2,18 +2,11 @@
 from __future__ import annotations
 
 import os
-import re
 
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 
-from explorer.core.config import xdg_dir
-from explorer.http.curlcmd import REDACTED
-from explorer.lang.commands import shell_scan
-from explorer.workflow import recording
-
-# A credential header's name and colon, in an item (`X-Registry-Auth:…`) or a curl -H value.
-_SECRET = re.compile(r"(?i)x-registry-(?:auth|config)\s*:\s*")
-_VARIABLE = re.compile(r"\{\{\s*(?:env\.)?[A-Za-z_][A-Za-z0-9_]*\s*\}\}")  # a reference, not a secret
+from explorer.core.files import xdg_dir
+from explorer.lang.secrets import redact_line, secret_variables
 
 
 def history_file(env=os.environ) -> str:
@@ -50,11 +43,9 @@ class RedactingHistory(FileHistory):
         self._secret_names: set = set()
 
     def store_string(self, string: str) -> None:
-        found = recording.secret_variables([string]) - self._secret_names
+        found = secret_variables([string]) - self._secret_names
         self._secret_names |= found
-        line = redact_line(string)
-        if self._secret_names and line.lstrip().startswith("set"):
-            line = recording.redact_line(line, self._secret_names)
+        line = redact_line(string, self._secret_names)
         super().store_string(line)
         if found:
             self._redact_earlier(found)
@@ -70,7 +61,7 @@ class RedactingHistory(FileHistory):
         changed = False
         for i, text in enumerate(lines):
             if text.startswith("+") and text[1:].lstrip().startswith("set"):
-                redacted = recording.redact_line(text[1:], names)
+                redacted = redact_line(text[1:], names)
                 if redacted != text[1:]:
                     lines[i], changed = "+" + redacted, True
         if not changed:
@@ -86,47 +77,3 @@ class RedactingHistory(FileHistory):
                 os.unlink(tmp)
             except OSError:
                 pass
-
-
-def redact_line(line: str) -> str:
-    """`line` with every credential header value replaced by <redacted> (a {{VARIABLE}} is kept)."""
-    out, pos = [], 0
-    for m in _SECRET.finditer(line):
-        if m.start() < pos:
-            continue
-        end = _value_end(line, m.end(), _quote_at(line, m.start()))
-        value = line[m.end():end]
-        if value and not _VARIABLE.fullmatch(value.strip("'\"")):
-            out += [line[pos:m.end()], REDACTED]
-            pos = end
-    return "".join(out) + line[pos:]
-
-
-def _quote_at(line: str, index: int) -> str:
-    """The shell quote open at `index` ("" when none)."""
-    quote = None
-    for _, _, _, quote in shell_scan(line[:index]):
-        pass
-    return quote or ""
-
-
-def _value_end(line: str, start: int, outer: str) -> int:
-    """Where the value starting at `start` ends: the closing `outer` quote, or the word's end."""
-    quote, escaped = "", False
-    for i in range(start, len(line)):
-        ch = line[i]
-        if escaped:
-            escaped = False
-        elif outer:
-            if ch == outer:
-                return i
-            escaped = ch == "\\" and outer == '"'
-        elif quote:
-            quote = "" if ch == quote else quote
-        elif ch == "\\":
-            escaped = True
-        elif ch in "'\"":
-            quote = ch
-        elif ch.isspace():
-            return i
-    return len(line)

@@ -1,15 +1,14 @@
 """Syntax highlighting of the line being typed: method, path, parameter values, items, variables."""
 from __future__ import annotations
 
-import re
-
 from prompt_toolkit.formatted_text.utils import split_lines
 from prompt_toolkit.lexers import Lexer
 
-from explorer.completion.words import METHODS, item_separator, spans
+from explorer.lang import words
+from explorer.lang.commands import METHODS, separator
+from explorer.lang.slots import REFERENCE
 
-_VARIABLE = re.compile(r"\{\{\s*(?:env\.)?[A-Za-z0-9_]*\s*\}\}")
-_KIND = {"==": "query", ":": "header", "=": "field", ":=": "field"}
+_STYLE = {"query": "query", "header": "header", "field": "field", "json": "field"}  # by separator kind
 
 
 class RequestLexer(Lexer):
@@ -29,17 +28,16 @@ class RequestLexer(Lexer):
 
 def fragments(text: str, view, meta_words=()) -> list:
     """(style, text) pieces covering all of `text`."""
-    found = spans(text.replace("\\\n", "  "))  # same length: offsets stay valid
+    found = words.scan(text)
     out, pos, role = [], 0, "first"
-    for start, end, kind in found:
-        out.append(("", text[pos:start]))
-        word = text[start:end]
-        if kind == "comment":
-            out.append(("class:comment", word))
-        else:
-            styled, role = _word(word, role, view, meta_words)
-            out += styled
-        pos = end
+    for word in found.words:
+        out.append(("", text[pos:word.start]))
+        styled, role = _word(word.raw, role, view, meta_words)
+        out += styled
+        pos = word.end
+    if found.comment is not None:
+        out += [("", text[pos:found.comment]), ("class:comment", text[found.comment:])]
+        pos = len(text)
     out.append(("", text[pos:]))
     return [(style, piece) for frag in out for style, piece in _variables(frag) if piece]
 
@@ -91,11 +89,11 @@ def _param_values(view, path: str) -> set:
 def _item(word: str) -> list:
     if word.startswith("@"):
         return [("class:separator", "@"), ("class:value", word[1:])]
-    sep = item_separator(word)
+    sep = separator(word)
     if sep is None:
         return [("class:field" if "[" in word else "class:argument", word)]
-    at, mark = sep
-    return [(f"class:{_KIND[mark]}", word[:at]), ("class:separator", mark), ("class:value", word[at + len(mark):])]
+    at, mark, kind = sep
+    return [(f"class:{_STYLE[kind]}", word[:at]), ("class:separator", mark), ("class:value", word[at + len(mark):])]
 
 
 def _variables(frag: tuple) -> list:
@@ -104,7 +102,7 @@ def _variables(frag: tuple) -> list:
     if "{{" not in text:
         return [frag]
     out, pos = [], 0
-    for m in _VARIABLE.finditer(text):
+    for m in REFERENCE.finditer(text):
         out += [(style, text[pos:m.start()]), ("class:variable", m.group())]
         pos = m.end()
     return out + [(style, text[pos:])]

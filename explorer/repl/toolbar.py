@@ -1,7 +1,8 @@
 """The bottom toolbar: the operation the line is about (id, summary, required parameters, body type)."""
 from __future__ import annotations
 
-from explorer.completion.words import METHODS, scan
+from explorer.lang.commands import METHODS
+from explorer.lang.words import before_cursor
 
 HINT = "Tab completes · help TARGET documents · Alt-Enter or a trailing \\ continues the line · Ctrl-R searches history"
 
@@ -24,8 +25,8 @@ def toolbar_text(view, text: str, live=None) -> str:
 
 def operation_of(view, text: str):
     """The operation a (partial) request or `help TARGET` line names, or None."""
-    found = scan(text + " ")
-    words = [w.value for w in found.done]
+    done, _, _ = before_cursor(text + " ")
+    words = [w.value for w in done]
     if words and words[0] == "curl":
         words = words[1:]
     if words and words[0] == "help":

@@ -73,11 +73,6 @@ def _send(session, req, reception, kind):
 _KEPT_WHOLE = frozenset({kinds.JSON, kinds.TEXT, kinds.EMPTY})
 
 
-def exchange(session, req) -> kinds.Exchange:
-    """What decides the response kind besides the response itself."""
-    return _exchange_and_kind(session, req)[0]
-
-
 def _exchange_and_kind(session, req) -> tuple:
     """(exchange, the kind expected), remembered per spec and request line: requests repeat."""
     version = req.api_version

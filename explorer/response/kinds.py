@@ -8,10 +8,10 @@ the spec's `produces`; then what the Content-Type says.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
-from explorer.core.config import version_key
+from explorer.core import versions
 from explorer.core.datafiles import data_file, parsed
 from explorer.core.errors import SpecError
 
@@ -63,7 +63,7 @@ class Rule(NamedTuple):
         literal_head = self.template.partition("{}")[0]  # cheap test first: most rules never compile
         if not ex.path.startswith((literal_head, "/v")) or not _template_rx(self.template).fullmatch(ex.path):
             return False
-        if self.before and ex.version and version_key(ex.version) >= version_key(self.before):
+        if self.before and ex.version and versions.key(ex.version) >= versions.key(self.before):
             return False
         given = dict(ex.query)
         return not any(given.get(name) in values for name, values in self.unless)
@@ -200,7 +200,7 @@ def _rule(entry: dict) -> Rule:
     return Rule(method.upper(), template, entry["kind"], entry.get("before"), unless, entry.get("why", ""))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _template_rx(template: str) -> re.Pattern:
     """The regex for a rule's template, compiled on first use: a start compiles only what it meets."""
     body = re.escape(template).replace(re.escape("{}"), ".+")

@@ -171,7 +171,6 @@ class Progress:
     status: str
     current: int | None = None
     total: int | None = None
-    bar: str = ""  # the engine's own rendering, e.g. "[==>   ]  1.2MB/4.5MB"
 
     @property
     def finished(self) -> bool:
@@ -226,5 +225,4 @@ def _progress(value: dict) -> Progress:
         id=str(value.get("id")), status=str(value.get("status") or ""),
         current=current if isinstance(current, int) else None,
         total=total if isinstance(total, int) and total > 0 else None,
-        bar=str(value.get("progress") or ""),
     )

@@ -9,14 +9,13 @@ from explorer.core.console import page
 from explorer.core.errors import SpecError, UsageError
 from explorer.core.outcome import Outcome
 from explorer.http.request import JSON, Request, encode_path, split_target
-from explorer.lang.commands import META_WORDS
+from explorer.lang.commands import META_WORDS, METHODS
 
 TREE_DEPTH = 6  # body fields nested deeper are summarised, not listed
 WIDTH = 110  # tree lines are cut to this many columns
 _NAME_COLUMN = 34
 _TYPE_COLUMN = 17
 _SENTENCE_END = re.compile(r"\.(\s+(?=[A-Z`])|$)")  # "e.g. `/path`" does not end one; ". The" does
-_METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
 _BRACED = re.compile(r"%7B([A-Za-z0-9_.-]+)%7D")
 
 
@@ -67,7 +66,7 @@ def _same_path(ops) -> bool:
 
 def _find(index, words: list) -> list:
     """The operations `words` name: [METHOD] PATH (all its methods), OperationId, or a path prefix."""
-    method = words[0].upper() if len(words) > 1 and words[0].upper() in _METHODS else None
+    method = words[0].upper() if len(words) > 1 and words[0].upper() in METHODS else None
     rest = words[1:] if method else words
     if len(rest) != 1:
         raise UsageError("help takes one target: `help ContainerList`, `help /containers/json`, "
@@ -243,8 +242,8 @@ def _json(value) -> str:
 
 def template_request(op, index=None):
     """A Request for `op` with placeholders: `{id}` in the path, `{term}` for required parameters."""
-    query = tuple((p.name, "{%s}" % p.name) for p in op.params if p.location == "query" and p.required)
-    headers = tuple((p.name, "{%s}" % p.name) for p in op.params if p.location == "header" and p.required)
+    query = tuple((p.name, f"{{{p.name}}}") for p in op.params if p.location == "query" and p.required)
+    headers = tuple((p.name, f"{{{p.name}}}") for p in op.params if p.location == "header" and p.required)
     req = Request(op.method, encode_path(op.path), query, headers, operation_id=op.operation_id)
     if op.body is None:
         return req
@@ -263,7 +262,7 @@ def _skeleton(schema) -> dict | list:
         return {}
     props = schema.get("properties") or {}
     empty = {"integer": 0, "number": 0, "boolean": False, "array": [], "object": {}}
-    return {name: empty.get((props.get(name) or {}).get("type"), "{%s}" % name) for name in schema["required"]}
+    return {name: empty.get((props.get(name) or {}).get("type"), f"{{{name}}}") for name in schema["required"]}
 
 
 def _unbrace(line: str) -> str:

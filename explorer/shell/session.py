@@ -4,7 +4,8 @@ from __future__ import annotations
 import os
 import time
 
-from explorer.core.config import Endpoint, check_version, endpoint_address, version_key
+from explorer.core import versions
+from explorer.core.config import Endpoint, endpoint_address
 from explorer.core.errors import EngineError, ExplorerError, SpecError, UsageError
 from explorer.core.outcome import Outcome
 from explorer.http import curlcmd, request
@@ -158,7 +159,7 @@ class Session:
             return self._version
         pinned = self.settings.api_version or self.env.get("DOCKER_API_VERSION")
         if pinned:
-            self._version = check_version(pinned, "DOCKER_API_VERSION")
+            self._version = versions.parse(pinned, "DOCKER_API_VERSION")
             return self._version
         newest = sources.newest_known(self.env)
         # Prompts and previews ask often; an engine that just failed is not asked again for a while
@@ -173,7 +174,7 @@ class Session:
             if need_engine:
                 raise
             return newest  # previews work with no engine, against the newest spec
-        self._version = min(engine, newest, key=version_key) if newest else engine
+        self._version = min(engine, newest, key=versions.key) if newest else engine
         return self._version
 
     def engine_version(self) -> str:
@@ -184,7 +185,7 @@ class Session:
             if not found:
                 raise EngineError(f"{self.endpoint().display} answered /_ping without Api-Version: "
                                   "is it a Docker-compatible engine? pin one with --api-version")
-            self._engine_version = check_version(found, "the engine's Api-Version")
+            self._engine_version = versions.parse(found, "the engine's Api-Version")
         return self._engine_version
 
     def index(self):

@@ -19,8 +19,8 @@ import time
 from collections.abc import Mapping
 from functools import partial
 
-from explorer.core.cachefiles import cache_dir, write_atomic
 from explorer.core.errors import SpecError
+from explorer.core.files import cache_dir, write_atomic
 from explorer.spec.index import SpecIndex
 from explorer.spec.model import Operation, Param, SpecInfo
 
@@ -35,8 +35,8 @@ def _fnv32(data: bytes) -> int:
     return h
 
 
-_LAYOUT = "%08x" % _fnv32(" ".join(
-    name for cls in (Operation, Param, SpecInfo) for name in cls._fields).encode())
+_LAYOUT = "{:08x}".format(_fnv32(" ".join(
+    name for cls in (Operation, Param, SpecInfo) for name in cls._fields).encode()))
 _SUFFIX = f"f{FORMAT}-{_LAYOUT}-py{sys.version_info[0]}{sys.version_info[1]}"
 _PARAMS = Operation._fields.index("params")
 _RACY_NS = 2_000_000_000  # a file changed this recently may change again within the same mtime tick
@@ -52,7 +52,7 @@ def load_index(path: str, *, env: Mapping | None = None) -> SpecIndex:
     root = cache_dir("index", env)
     key = f"{st.st_size} {st.st_mtime_ns} ".encode() + os.fsencode(path)
     # one stamp per spec path, overwritten when the file changes; its content says for which (size, mtime)
-    stamp = os.path.join(root, "%08x-%s.stamp" % (_fnv32(os.fsencode(path)), os.path.basename(path)[:64]))
+    stamp = os.path.join(root, f"{_fnv32(os.fsencode(path)):08x}-{os.path.basename(path)[:64]}.stamp")
     sha = _read_stamp(stamp, key)
     index = _read_index(root, sha, path) if sha else None
     if index is not None:

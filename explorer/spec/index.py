@@ -10,9 +10,9 @@ import re
 from collections.abc import Callable
 
 from explorer.core.errors import SpecError
+from explorer.lang.commands import METHODS
 from explorer.spec.model import Operation, SpecInfo
 
-METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE")
 UNTAGGED = "default"  # tag shown for operations without one (Swagger UI's name for it)
 
 _LIT, _PARAM, _MIXED = 0, 1, 2  # kinds of template segment
@@ -230,7 +230,7 @@ class SpecIndex:
 
 
 def _method_rank(method: str) -> tuple:
-    return (METHOD_ORDER.index(method) if method in METHOD_ORDER else len(METHOD_ORDER), method)
+    return (METHODS.index(method) if method in METHODS else len(METHODS), method)
 
 
 def _parse_segment(seg: str) -> tuple[int, str]:
@@ -242,7 +242,7 @@ def _parse_segment(seg: str) -> tuple[int, str]:
 def _match_segments(parts: tuple, segs: list[str]) -> dict | None:
     """Captured params when each template segment matches the same-position path segment."""
     params = {}
-    for (kind, text), seg in zip(parts, segs):
+    for (kind, text), seg in zip(parts, segs, strict=False):
         if kind == _LIT:
             if text != seg:
                 return None
@@ -280,7 +280,7 @@ def _fill_template(parts: tuple, segs: list[str]) -> str:
     """The template with its parameters replaced by the path's segments, when shapes agree."""
     if len(parts) != len(segs) or all(kind != _LIT for kind, _ in parts):
         return ""
-    return "/" + "/".join(seg if kind == _PARAM else text for (kind, text), seg in zip(parts, segs))
+    return "/" + "/".join(seg if kind == _PARAM else text for (kind, text), seg in zip(parts, segs, strict=False))
 
 
 class _Resolver:

@@ -6,16 +6,15 @@ reads the cached index (see cache.py) and never gets here.
 from __future__ import annotations
 
 import json
-import os
 import re
 
+from explorer.core import versions
 from explorer.core.errors import SpecError
+from explorer.lang.commands import METHODS
 from explorer.spec.model import Operation, Param, SpecInfo
 
-_HTTP_METHODS = ("get", "head", "post", "put", "delete", "patch", "options", "trace")
+_HTTP_METHODS = tuple(m.lower() for m in METHODS)  # the keys of a path item that are operations
 _loader_class = None  # built on first YAML parse; module-level so it is built once
-_API_VERSION_RX = re.compile(r"\d+\.\d+")
-_FILE_VERSION_RX = re.compile(r"v(\d+\.\d+)\.(?:ya?ml|json)$")
 
 
 def load_document(path: str) -> dict:
@@ -132,7 +131,7 @@ def spec_info(doc: dict, source: str, sha256: str) -> SpecInfo:
     info = doc.get("info") if isinstance(doc.get("info"), dict) else {}
     title, version = str(info.get("title", "")), str(info.get("version", ""))
     flavour = _flavour(doc, title)
-    api_version = version if flavour == "docker" and _API_VERSION_RX.fullmatch(version) else ""
+    api_version = version if flavour == "docker" and versions.is_docker(version) else ""
     api_version = api_version or api_version_from_name(source)
     extra = {"format": "openapi" if is_openapi3(doc) else "swagger",
              "spec_version": str(doc.get("openapi") or doc.get("swagger")),
@@ -142,8 +141,7 @@ def spec_info(doc: dict, source: str, sha256: str) -> SpecInfo:
 
 def api_version_from_name(path: str) -> str:
     """"1.41" for a file named v1.41.yaml (or .yml, .json), else ""."""
-    m = _FILE_VERSION_RX.search(os.path.basename(path))
-    return m.group(1) if m else ""
+    return versions.of_file_name(path)
 
 
 def _flavour(doc: dict, title: str) -> str:

@@ -12,15 +12,14 @@ from collections.abc import Callable, Mapping
 from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
-from explorer.core.cachefiles import cache_dir, write_atomic
+from explorer.core import versions
 from explorer.core.datafiles import data_file, parsed
-from explorer.core.errors import ExplorerError, SpecError
+from explorer.core.errors import ExplorerError, SpecError, UsageError
+from explorer.core.files import cache_dir, write_atomic
 
 # Specs that distribution packages install (Debian: golang-github-docker-docker-dev, API 1.41)
 SYSTEM_SPECS = ("/usr/share/gocode/src/github.com/docker/docker/api/swagger.yaml",)
 RETRY_AFTER_S = 3600  # after a failed download, starts stay offline-fast this long
-_VERSION_RX = re.compile(r"\d+\.\d+")
-_WANTED_RX = re.compile(r"\d+\.\d+(?:\.\d+)?")  # --api-version 5.0.0 (Podman's libpod) with --spec
 
 Fetch = Callable[[str], bytes]
 
@@ -66,12 +65,12 @@ def find_spec(api_version: str | None, *, spec: str | None = None,
 
 def available_versions(env: Mapping = os.environ) -> list[str]:
     """API versions of the specs found locally (spec folder, cache, system), oldest first."""
-    return sorted(local_specs(env), key=_key)
+    return sorted(local_specs(env), key=versions.key)
 
 
 def newest_known(env: Mapping = os.environ) -> str:
     """The newest API version found locally or downloadable (for version negotiation)."""
-    return max(set(local_specs(env)) | set(known_specs()), key=_key, default="")
+    return max(set(local_specs(env)) | set(known_specs()), key=versions.key, default="")
 
 
 def local_specs(env: Mapping = os.environ) -> dict[str, str]:
@@ -130,18 +129,9 @@ def spec_file_version(path: str) -> str:
     except OSError:
         head = ""
     found = _yaml_info_version(head) or _json_info_version(head)
-    if _VERSION_RX.fullmatch(found):
+    if versions.is_docker(found):
         return found
-    return _version_of_name(os.path.basename(path))
-
-
-def _version_of_name(name: str) -> str:
-    """"v1.41.yaml" (or .yml, .json) → "1.41"; any other name → ""."""
-    stem, _, ext = name.rpartition(".")
-    major, dot, minor = stem[1:].partition(".")
-    if ext in ("yaml", "yml", "json") and stem[:1] == "v" and dot and major.isdecimal() and minor.isdecimal():
-        return stem[1:]
-    return ""
+    return versions.of_file_name(path)
 
 
 def _yaml_info_version(head: str) -> str:
@@ -198,29 +188,25 @@ def _choose(local: dict[str, str], wanted: str | None, why: str) -> SpecChoice:
 
 
 def _relation(version: str, wanted: str) -> str:
-    return "nearest lower" if _key(version) < _key(wanted) else "lowest available, none lower"
+    return "nearest lower" if versions.key(version) < versions.key(wanted) else "lowest available, none lower"
 
 
-def _pick(versions, wanted: str | None) -> str | None:
+def _pick(found, wanted: str | None) -> str | None:
     """`wanted` if present, else the nearest lower, else the lowest; the newest for None."""
-    ordered = sorted(versions, key=_key)
+    ordered = sorted(found, key=versions.key)
     if not ordered:
         return None
     if wanted is None:
         return ordered[-1]
-    lower = [v for v in ordered if _key(v) <= _key(wanted)]
+    lower = [v for v in ordered if versions.key(v) <= versions.key(wanted)]
     return lower[-1] if lower else ordered[0]
 
 
 def _normalise(version: str) -> str:
-    text = version.strip().lstrip("vV")
-    if not _WANTED_RX.fullmatch(text):
-        raise SpecError(f"API version {version!r} is not like 1.41; give major.minor")
-    return text
-
-
-def _key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
+    try:
+        return versions.parse(version, "API version")
+    except UsageError as err:
+        raise SpecError(str(err)) from None
 
 
 def _versioned_files(directory: str | None) -> dict[str, str]:
@@ -231,7 +217,7 @@ def _versioned_files(directory: str | None) -> dict[str, str]:
         return {}
     found = {}
     for name in names:
-        version = _version_of_name(name)
+        version = versions.of_file_name(name)
         if version:
             found.setdefault(version, os.path.join(directory, name))
     return found

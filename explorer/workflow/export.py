@@ -15,6 +15,7 @@ from explorer.core.errors import ExplorerError, UsageError
 from explorer.core.outcome import Outcome
 from explorer.http import curlcmd
 from explorer.lang import commands, expect, redirect, slots, variables
+from explorer.lang.secrets import REDACTED, SECRET_HEADERS
 from explorer.lang.shellvars import Markers, Preparation, shell_name
 from explorer.workflow import recording, replay
 from explorer.workflow.export_prelude import comment, prelude
@@ -143,8 +144,8 @@ class Exporter:
 
     def _redacted(self, arg: str, before: str) -> str:
         name, sep, value = arg.partition(":")
-        if before == "-H" and sep and name.lower() in curlcmd.SECRET_HEADERS and not self.markers.found(value):
-            return f"{name}: {curlcmd.REDACTED}"
+        if before == "-H" and sep and name.lower() in SECRET_HEADERS and not self.markers.found(value):
+            return f"{name}: {REDACTED}"
         return arg
 
     # -- meta commands --------------------------------------------------------------------------
@@ -156,7 +157,7 @@ class Exporter:
         shell = shell_name(name)
         fail = shlex.quote(f"{line.where}: failed: {recording.redact_line(line.text, self.secrets)}")
         if not variables.is_capture(rest):
-            value = curlcmd.REDACTED if name in self.secrets else " ".join(rest)
+            value = REDACTED if name in self.secrets else " ".join(rest)
             self.body.append(f"{shell}={self.markers.word(value)}")
         elif rest == ["status"]:
             self.body.append(f"{shell}=$_ee_status")

@@ -6,22 +6,16 @@ line that parsed; this module decides which of them make a script.
 from __future__ import annotations
 
 import os
-import re
 import shlex
 
 from explorer.core.errors import ExplorerError, UsageError
 from explorer.core.outcome import Outcome
-from explorer.http.curlcmd import REDACTED, SECRET_HEADERS
-from explorer.lang import commands, slots, variables
+from explorer.lang import commands
+from explorer.lang.secrets import redact_line, secret_variables
 
 # Meta commands a script needs; the rest (help, vars, version, save, export…) only look or leave.
 RECORDED_META = frozenset({"set", "unset", "expect", "run"})
 HEADER = "# engine-explorer script; replay it with: engine-explorer -f {name}"
-
-_SECRET_WORD = re.compile(
-    r"(?P<pre>-H|--header=)?(?P<name>\s*(?:" + "|".join(re.escape(h) for h in SECRET_HEADERS) + r")\s*)"
-    r":(?!=)(?P<value>.*)\Z", re.IGNORECASE | re.DOTALL)
-
 
 def saved_lines(recording) -> list:
     """The lines a script of this session holds, in order, credentials redacted.
@@ -53,50 +47,6 @@ def _kept(cmd) -> bool:
 
 def _is_status_expect(cmd) -> bool:
     return isinstance(cmd, commands.Meta) and cmd.name == "expect" and cmd.args[:1] == ("status",)
-
-
-def _words(line: str):
-    try:
-        return commands.split(line)
-    except UsageError:
-        return None
-
-
-def secret_variables(lines) -> set:
-    """Names of variables that fill a credential header somewhere in `lines`."""
-    names = set()
-    for line in lines:
-        for word in _words(line) or ():
-            m = _SECRET_WORD.match(word)
-            if m:
-                names.update(n for n in slots.references(m["value"]) if not n.startswith("env."))
-    return names
-
-
-def redact_line(line: str, secret_names=frozenset()) -> str:
-    """`line` with credential header values, and `set` values of `secret_names`, as <redacted>.
-
-    A value that is only `{{NAME}}` references stays: it holds no secret itself.
-    """
-    words = _words(line)
-    if not words:
-        return line
-    if words[0] == "set" and secret_names:
-        try:
-            name, rest = variables.split_assignment(words[1:])
-        except UsageError:
-            return line
-        if name in secret_names and not variables.is_capture(rest):
-            return f"set {name} = {shlex.quote(REDACTED)}"
-        return line
-    changed = False
-    for i, word in enumerate(words):
-        m = _SECRET_WORD.match(word)
-        if m and slots.REFERENCE.sub("", m["value"]).strip():
-            lead = m["value"][:len(m["value"]) - len(m["value"].lstrip())]
-            words[i] = f"{m['pre'] or ''}{m['name']}:{lead}{REDACTED}"
-            changed = True
-    return shlex.join(words) if changed else line
 
 
 def write_script(path: str, lines) -> None:

@@ -10,7 +10,7 @@ from explorer.core.outcome import Outcome
 
 # Modules that only failures, --var or --dry-run need are imported there: a replay that passes
 # pays for none of them.
-from explorer.lang import commands, expect, variables
+from explorer.lang import expect, variables, words
 from explorer.workflow import recording
 
 MAX_DEPTH = 20  # `run` inside `run`: deeper than this is a loop
@@ -70,7 +70,7 @@ def read_script(name: str, stdin=None) -> list:
 
 def numbered(source: str, texts) -> list:
     """ScriptLines for lines that come one by one (each -c): no continuations."""
-    return [ScriptLine(source, n, t) for n, t in enumerate(texts, 1) if commands.strip_comment(t).strip()]
+    return [ScriptLine(source, n, t) for n, t in enumerate(texts, 1) if words.strip_comment(t).strip()]
 
 
 # -- replay ---------------------------------------------------------------------------------------

@@ -1,0 +1,45 @@
+"""API versions, one grammar for all: Docker's `1.41`, Podman's libpod `5.0.0`; their order; `/vX.Y/`."""
+from __future__ import annotations
+
+import os
+import re
+
+from explorer.core.errors import UsageError
+
+_VERSION = r"[0-9]+\.[0-9]+(?:\.[0-9]+)?"  # ASCII digits only
+_WRITTEN = re.compile(rf"[vV]?({_VERSION})")  # as a user writes one: 1.41, v1.41, 5.0.0
+_PREFIX = re.compile(rf"/v({_VERSION})(?=/|$)")  # a path's /v1.41 (or /v5.0.0, as Podman's docs write)
+_DOCKER = re.compile(r"[0-9]+\.[0-9]+")  # Docker's API versions have two parts
+_FILE = re.compile(r"v([0-9]+\.[0-9]+)\.(?:ya?ml|json)")  # v1.41.yaml, as specs are named
+
+
+def parse(text: str, where: str) -> str:
+    """`1.41`, `v1.41` or `5.0.0` → the version; anything else is a UsageError naming `where`."""
+    m = _WRITTEN.fullmatch(text.strip())
+    if not m:
+        raise UsageError(f"{where}: `{text}` is not an API version; write it like 1.41 (or 5.0.0 for libpod)")
+    return m.group(1)
+
+
+def is_docker(text: str) -> bool:
+    """True for a Docker API version (two parts: 1.41)."""
+    return _DOCKER.fullmatch(text) is not None
+
+
+def key(version: str) -> tuple:
+    """The sort key: "1.9" < "1.41" < "5.0.0"."""
+    return tuple(int(part) for part in version.split("."))
+
+
+def split_prefix(path: str) -> tuple:
+    """`/v1.41/containers/json` → ("1.41", "/containers/json"); (None, path) without a prefix."""
+    m = _PREFIX.match(path) if path.startswith("/v") else None
+    if m is None:
+        return None, path
+    return m.group(1), path[m.end():] or "/"
+
+
+def of_file_name(path: str) -> str:
+    """"1.41" for a spec file named v1.41.yaml (or .yml, .json), else ""."""
+    m = _FILE.fullmatch(os.path.basename(path))
+    return m.group(1) if m else ""
