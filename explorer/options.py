@@ -79,13 +79,14 @@ def quick_parse(argv: list):
     return args
 
 
-def _store(args, dest: str, kind: str, value: str) -> bool:
+def _store(args, dest: str, kind: str, text: str) -> bool:
+    value: object = text
     if kind == "float":
         try:
-            value = float(value)
+            value = float(text)
         except ValueError:
             return False
     if kind == "append":
-        value = (getattr(args, dest) or []) + [value]
+        value = (getattr(args, dest) or []) + [text]
     setattr(args, dest, value)
     return True

@@ -202,6 +202,7 @@ def test_the_libcurl_under_test():
 
 @pytest.mark.skipif(bool(os.environ.get(WHEEL_RUN)), reason="this is the wheel run")
 @pytest.mark.skipif(not shutil.which("curl"), reason="needs the curl CLI")
+@pytest.mark.timeout(900)  # pip fetches the wheel, then a whole pytest run
 def test_the_printed_lines_hold_with_the_wheels_libcurl_too(tmp_path):
     """pip and pipx install pycurl's wheel: its libcurl 8.x must send what the printed line sends."""
     folder = tmp_path / "wheel"

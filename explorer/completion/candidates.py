@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from explorer.completion import classify as c
 from explorer.completion.live import Snapshot
@@ -33,7 +35,7 @@ class Sources:
 
     view: SpecView | None = None
     live: Snapshot = field(default_factory=Snapshot)
-    variables: object = field(default_factory=dict)  # Mapping name → value
+    variables: Mapping = field(default_factory=dict)  # name → value
     meta_words: tuple = ()
 
 
@@ -134,15 +136,15 @@ def _header_names(s: c.HeaderName, src: Sources) -> list:
 
 
 def _field_names(s: c.FieldName, src: Sources) -> list:
-    op = _operation(s.op, src)
-    if op is None or op.body is None:
+    view, op = src.view, _operation(s.op, src)
+    if view is None or op is None or op.body is None:
         return []
-    parent = src.view.field(op, s.keys)
+    parent = view.field(op, s.keys)
     required = set(parent.get("required") or ()) if isinstance(parent, dict) else set()
     close = "]" if s.keys else ""
     low = s.prefix.lower()
     out = []
-    for name, schema in src.view.fields(op, s.keys):
+    for name, schema in view.fields(op, s.keys):
         if not name.lower().startswith(low):
             continue
         text = name + close + ("[" if is_container(schema) else "=" if _is_text(schema) else ":=")
@@ -171,18 +173,18 @@ def _query_values(s: c.QueryValue, src: Sources) -> list:
 
 
 def _filter_keys(s: c.FilterKey, src: Sources) -> list:
-    op = _operation(s.op, src)
-    if op is None:
+    view, op = src.view, _operation(s.op, src)
+    if view is None or op is None:
         return []
     return [Candidate(f'{s.lead}{key}":["', -len(s.prefix), key, text.replace("`", "")[:60])
-            for key, text in src.view.filter_keys(op, s.name) if key.startswith(s.prefix)]
+            for key, text in view.filter_keys(op, s.name) if key.startswith(s.prefix)]
 
 
 def _field_values(s: c.FieldValue, src: Sources) -> list:
-    op = _operation(s.op, src)
-    if op is None or op.body is None:
+    view, op = src.view, _operation(s.op, src)
+    if view is None or op is None or op.body is None:
         return []
-    schema = src.view.field(op, s.keys) or {}
+    schema = view.field(op, s.keys) or {}
     kind = schema.get("type", "")
     out = _choices(tuple(schema.get("enum") or ()), kind, schema.get("default"), s.prefix, as_json=s.json)
     if not s.json or kind != "string":
@@ -255,7 +257,7 @@ def _unique(cands: list) -> list:
     return out
 
 
-DISPATCH = {
+DISPATCH: dict[type, Callable[[Any, Sources], list]] = {
     c.Method: _methods,
     c.MetaCommand: _meta_commands,
     c.OperationId: _operation_ids,

@@ -170,7 +170,7 @@ def _first_word(prefix: str, meta_words) -> tuple:
         return (Path(prefix),)
     if not prefix:
         return (Method(""), MetaCommand(""))
-    out = []
+    out: list = []
     if any(m.startswith(prefix.upper()) for m in METHODS):
         out.append(Method(prefix))
     if _is_meta_start(prefix, meta_words):

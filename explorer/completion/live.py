@@ -158,16 +158,19 @@ def dig(doc, dotted: str):
     return doc
 
 
-def engine_getter(endpoint, timeout: float = 5.0):
-    """A `get(target) -> Response` over a transport of its own, for the refresher's thread."""
-    transport = Transport(endpoint, connect_timeout=min(timeout, 2.0), timeout=timeout)
+class engine_getter:  # noqa: N801 - used as a function: get = engine_getter(endpoint); get(target)
+    """`get(target) -> Response` over a transport of its own, for the refresher's thread."""
 
-    def get(target: str):
+    def __init__(self, endpoint, timeout: float = 5.0) -> None:
+        self.transport = Transport(endpoint, connect_timeout=min(timeout, 2.0), timeout=timeout)
+
+    def __call__(self, target: str):
         path, query, _ = split_target(target)
-        return transport.send(Request("GET", path, query))
+        return self.transport.send(Request("GET", path, query))
 
-    get.close = transport.close
-    return get
+    def close(self) -> None:
+        """Release the connection."""
+        self.transport.close()
 
 
 class Refresher:

@@ -66,21 +66,17 @@ class SpecView:
 
     def fields(self, op, keys: tuple) -> list:
         """(name, schema) of the body fields under `keys` (a map takes any key: none listed)."""
-        node = self.body_schema(op)
-        for key in keys:
-            node = child_schema(node, key)
-            if node is None:
-                return []
+        node = self.field(op, keys)
+        if node is None:
+            return []
         props = node.get("properties")
         return [(k, v if isinstance(v, dict) else {}) for k, v in props.items()] if isinstance(props, dict) else []
 
     def field(self, op, keys: tuple) -> dict | None:
         """The schema of the body field at `keys`, or None when the spec does not have it."""
-        node = self.body_schema(op)
+        node: dict | None = self.body_schema(op)
         for key in keys:
-            node = child_schema(node, key)
-            if node is None:
-                return None
+            node = child_schema(node, key) if node is not None else None
         return node
 
     def filter_keys(self, op, name: str) -> list:
@@ -113,8 +109,8 @@ def type_label(schema: dict) -> str:
     """`string`, `integer`, `array of string`, `object`, `map of string`… for display."""
     kind = schema.get("type") or ("object" if "properties" in schema else "")
     if kind == "array":
-        items = schema.get("items") if isinstance(schema.get("items"), dict) else {}
-        return f"array of {type_label(items) or 'any'}"
+        items = schema.get("items")
+        return f"array of {type_label(items if isinstance(items, dict) else {}) or 'any'}"
     if kind == "object" and "properties" not in schema and isinstance(schema.get("additionalProperties"), dict):
         return f"map of {type_label(schema['additionalProperties']) or 'any'}"
     if schema.get("x-nullable"):

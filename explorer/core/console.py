@@ -87,11 +87,12 @@ def human_size(n: int) -> str:
     """1234 → "1.2 kB"."""
     if n < 1000:
         return f"{n} B"
+    size = float(n)
     for unit in ("kB", "MB", "GB"):
-        n /= 1000
-        if n < 1000:
-            return f"{n:.1f} {unit}"
-    return f"{n:.1f} TB"
+        size /= 1000
+        if size < 1000:
+            return f"{size:.1f} {unit}"
+    return f"{size:.1f} TB"
 
 
 def pretty_json(data: bytes, color: bool) -> bytes:

@@ -67,7 +67,7 @@ _WITH_VALUE = {"-X", "--request", "-H", "--header", "--unix-socket", "-T", "--up
 
 def parse(argv) -> Pasted:
     """Parse `curl [options] URL` (as printed here, or as Docker's docs write it)."""
-    state = {"method": None, "headers": [], "data": [], "socket": None, "url": None,
+    state: dict = {"method": None, "headers": [], "data": [], "socket": None, "url": None,
              "get": False, "head": False, "upload": None, "json": False, "as_is": False}
     for opt, value in _options(list(argv)[1:]):
         _apply(state, opt, value)

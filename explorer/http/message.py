@@ -62,8 +62,8 @@ class Headers:
 
     def __init__(self, block: bytes = b"") -> None:
         self._block = block  # b"\r\nName: value\r\n…": the lines after the status line
-        self._lower = None
-        self._pairs = None
+        self._lower: bytes | None = None
+        self._pairs: tuple | None = None
 
     def get(self, name: str) -> str | None:
         """The last value of header `name` (case-insensitive), or None."""

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 
 import pycurl
 
@@ -36,11 +37,12 @@ class Transport:
         self.interruptible = interruptible
         self._curl = pycurl.Curl()
         self._base = endpoint.base_url.rstrip("/")
-        self._mode = None  # what the handle is set for (see send); None after a non-GET
+        self._mode: tuple | None = None  # what the handle is set for (see send); None after a non-GET
         self._lines: list = []  # this response's raw header lines
-        self._parsed, self._parsed_at = None, -1
-        self._sink = None
-        self._on_headers = None  # called once, before the first body byte (or at the end)
+        self._parsed: tuple = (0, "", None)  # (status, reason, Headers), as _write parsed them
+        self._parsed_at = -1
+        self._sink: Callable | None = None
+        self._on_headers: Callable | None = None  # called once, before the first body byte (or at the end)
         self._chunks: list = []
         self._received = 0
 

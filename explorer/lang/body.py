@@ -36,7 +36,7 @@ def json_value(name: str, text: str):
 
     try:
         return json.loads(text)
-    except ValueError as err:
+    except json.JSONDecodeError as err:
         raise UsageError(f"`{name}:=`: not valid JSON ({err.msg} at column {err.colno}); "
                          "quote it for the shell, e.g. 'Cmd:=[\"echo\",\"hi\"]'") from None
 

@@ -200,7 +200,7 @@ def _json_escaped(text: str, values) -> str:
 
 def _string_spans(text: str):
     """A test `inside(i)`: is position i inside a JSON string literal of `text`?"""
-    starts = []  # alternating: opening quote index, closing quote index, …
+    starts: list = []  # alternating: opening quote index, closing quote index, …
     escaped = False
     for i, ch in enumerate(text):
         if escaped:

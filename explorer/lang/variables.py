@@ -108,9 +108,9 @@ def is_capture(words: list) -> bool:
 
 # -- the meta commands ---------------------------------------------------------------------------
 
-def split_assignment(args: tuple) -> tuple:
-    """`NAME = VALUE…`, `NAME=VALUE…` → (NAME, [VALUE words]); checks the name."""
-    args = list(args)
+def split_assignment(words) -> tuple:
+    """`NAME = VALUE…`, `NAME=VALUE…` (a sequence of words) → (NAME, [VALUE words]); checks the name."""
+    args = list(words)
     if len(args) >= 2 and args[1] == "=":
         name, rest = args[0], args[2:]
     elif args and "=" in args[0]:

@@ -41,7 +41,8 @@ class Scan(NamedTuple):
 
 def scan(text: str) -> Scan:
     """Read `text` into words; never raises."""
-    words, i, n, operator = [], 0, len(text), None
+    words: list = []
+    i, n, operator = 0, len(text), None
     while i < n:
         ch = text[i]
         if ch in WHITESPACE:

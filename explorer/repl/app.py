@@ -10,6 +10,7 @@ import os
 import threading
 import traceback
 from functools import partial
+from typing import TYPE_CHECKING
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.application import run_in_terminal
@@ -25,6 +26,9 @@ from explorer.repl.history import open_history
 from explorer.repl.lexer import RequestLexer
 from explorer.repl.style import STYLE
 from explorer.repl.toolbar import toolbar_text
+
+if TYPE_CHECKING:  # annotations only: completion's modules load off the first prompt's path
+    from explorer.completion.specview import SpecView
 
 READ_ONLY = ("GET", "HEAD", "OPTIONS")
 SENDING_COMMANDS = ("run", "import")  # meta commands that send requests of any kind
@@ -44,12 +48,12 @@ class Repl:
         self.console = session.console
         self.meta_words = tuple(sorted(commands.META_WORDS))
         self.live = live or Refresher(partial(_warm_getter, session.endpoint()), on_update=self._invalidate)
-        self._view = None  # SpecView of the session's index, once known
+        self._view: SpecView | None = None  # of the session's index, once known
         self._version = "…"
         self.warm = threading.Event()  # set once the first prompt has loaded the spec and started live values
         self.last_request = ""
         self._commands = {"edit": self._edit, "refresh": self._refresh}
-        self.prompt = PromptSession(
+        self.prompt: PromptSession = PromptSession(
             message=self._message, completer=ReplCompleter(self.sources),
             lexer=RequestLexer(lambda: self._view, self.meta_words), bottom_toolbar=self._toolbar,
             key_bindings=keys.bindings(), vi_mode=vi, history=history or open_history(session.env),

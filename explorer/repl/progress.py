@@ -40,7 +40,9 @@ def _formatters() -> list:
 
 def _interrupt_main_thread() -> None:
     """Ctrl-C on the bars (raw terminal mode) → KeyboardInterrupt in the thread doing the request."""
-    signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+    ident = threading.main_thread().ident
+    if ident is not None:
+        signal.pthread_kill(ident, signal.SIGINT)
 
 
 class ProgressBars:
@@ -50,17 +52,16 @@ class ProgressBars:
         self.out = out
         self.color = color
         self._io = {"output": output, "input": input}
-        self._bars = None
+        self._bars: ProgressBar | None = None
         self._counters: dict = {}
         self._open = False  # the last text written did not end its line
 
     def update(self, progress) -> None:
         """Move (or start) the bar of `progress.id`."""
-        if self._bars is None:
-            self._start()
+        bars = self._bars if self._bars is not None else self._start()
         counter = self._counters.get(progress.id)
         if counter is None:
-            counter = self._counters[progress.id] = self._bars(label="", total=progress.total)
+            counter = self._counters[progress.id] = bars(label="", total=progress.total)
         counter.label = f"{progress.id}: {progress.status}"
         if progress.total:
             counter.total = progress.total
@@ -69,7 +70,7 @@ class ProgressBars:
         if progress.finished:
             counter.items_completed = counter.total or counter.items_completed
             counter.done = True
-        self._bars.invalidate()
+        bars.invalidate()
 
     def write(self, text: str) -> None:
         """Show text (with its own newlines): above the bars while they run."""
@@ -93,15 +94,16 @@ class ProgressBars:
             self._emit(b"\n")
             self._open = False
 
-    def _start(self) -> None:
+    def _start(self) -> ProgressBar:
         depth = None if self.color else ColorDepth.DEPTH_1_BIT
-        self._bars = ProgressBar(formatters=_formatters(), cancel_callback=_interrupt_main_thread,
-                                 color_depth=depth, **self._io)
-        self._bars.__enter__()
+        bars = self._bars = ProgressBar(formatters=_formatters(), cancel_callback=_interrupt_main_thread,
+                                        color_depth=depth, **self._io)
+        bars.__enter__()
         for _ in range(200):  # until it runs, so that text written next goes above the bars
-            if self._bars.app.is_running and self._bars.app.loop is not None:
+            if bars.app.is_running and bars.app.loop is not None:
                 break
             time.sleep(0.005)
+        return bars
 
     async def _above(self, data: bytes) -> None:
         await run_in_terminal(lambda: self._emit(data))

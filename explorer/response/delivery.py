@@ -6,6 +6,8 @@ attach) at once — the KeyboardInterrupt comes out of the transport and goes on
 """
 from __future__ import annotations
 
+from typing import Any
+
 from explorer.core.console import page
 from explorer.core.errors import ExplorerError, UsageError
 from explorer.core.outcome import Outcome
@@ -128,10 +130,10 @@ class Reception:
         self.ex = ex
         self.target = target
         self.pager = pager  # $PAGER: long JSON or text in the REPL goes through it
-        self.sink = None  # the sink for the body's kind, made at the headers
+        self.sink: Any = None  # the sink for the body's kind (explorer.response.sinks), made at the headers
         self.status = 0
         self.response = None
-        self.failure = None  # an exception raised while writing, which stopped the transfer
+        self.failure: BaseException | None = None  # raised while writing, which stopped the transfer
 
     def on_headers(self, status: int, reason: str, headers: tuple):
         """Called by the transport before the first body byte; 0 stops the transfer."""
@@ -149,7 +151,7 @@ class Reception:
             return self._fail(err)
         return None
 
-    def _fail(self, err: Exception) -> int:
+    def _fail(self, err: BaseException) -> int:
         self.failure = err
         return 0
 
@@ -162,8 +164,8 @@ class Reception:
         if kind == kinds.BINARY and target is None and (self.console.interactive or self.console.tty):
             raise UsageError(f"{self.ex.method} {self.ex.path} sent a binary body, which is not written "
                              "to a terminal: repeat it with `> FILE`")
-        self.sink = sinks.make(kind, self.console, target)
-        if self.sink.streaming:
+        sink = self.sink = sinks.make(kind, self.console, target)
+        if sink.streaming:
             self.console.show_headers(headers)
 
     def finish(self, resp):

@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from explorer.core.errors import UsageError
 from explorer.lang.redirect import APPEND, PIPE, Redirect
+
+if TYPE_CHECKING:  # for annotations only: a `| command` alone imports them
+    import subprocess
+    import threading
 
 
 class Target:
@@ -14,9 +19,9 @@ class Target:
         self.redirect = redirect
         self.console = console
         self._stream = None
-        self._child = None
-        self._copier = None
-        self._status = None  # set by close
+        self._child: subprocess.Popen | None = None
+        self._copier: threading.Thread | None = None
+        self._status: int | None = None  # set by close
 
     def open(self):
         """The binary stream to write the body to (opening the file or starting the command)."""
@@ -58,12 +63,11 @@ class Target:
                 stream.close()
             except OSError:
                 pass  # a command that stopped reading early is no error (`| head -1`)
-        self._status = 0
-        if self._child is not None:
-            self._status = _wait(self._child)
-            if self._copier is not None:
-                self._copier.join()
-        return self._status
+        status = _wait(self._child) if self._child is not None else 0
+        if self._copier is not None:
+            self._copier.join()
+        self._status = status
+        return status
 
     def _open_file(self, name: str, op: str):
         path = os.path.expanduser(name)
@@ -80,12 +84,12 @@ class Target:
         out.flush()
         fd = _fileno(out)
         # the command writes to our stdout; a test's in-memory stdout gets a copy of its output
-        self._child = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE,
-                                       stdout=fd if fd is not None else subprocess.PIPE)
+        child = self._child = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE,
+                                               stdout=fd if fd is not None else subprocess.PIPE)
         if fd is None:
-            self._copier = threading.Thread(target=_copy, args=(self._child.stdout, out), daemon=True)
-            self._copier.start()
-        return self._child.stdin
+            copier = self._copier = threading.Thread(target=_copy, args=(child.stdout, out), daemon=True)
+            copier.start()
+        return child.stdin
 
 
 def _fileno(stream):

@@ -48,7 +48,7 @@ class Demultiplexed:
     """Docker's framed stdout/stderr → two writers, as each frame (or part of one) arrives."""
 
     streaming = True
-    error = None
+    error: str | None = None
 
     def __init__(self, out, err, streams=(), raw: bool = False, end=None) -> None:
         self.demuxer = Demuxer()
@@ -82,7 +82,7 @@ class Screen:
     def __init__(self, out, color: bool) -> None:
         self.out = out
         self.color = color
-        self.open = None  # the stream whose last line is unfinished
+        self.open: int | None = None  # the stream whose last line is unfinished
 
     def stdout(self, data: bytes) -> None:
         """Show stdout bytes as they are."""
@@ -130,7 +130,7 @@ class JsonRaw:
         self.out = out
         self.pretty = pretty
         self.lines = JsonLines()
-        self.error = None
+        self.error: str | None = None
 
     def feed(self, chunk: bytes) -> None:
         """Pass a chunk on, noting an in-band error."""
@@ -164,7 +164,7 @@ class JsonShown:
         self.color = color
         self.pretty = pretty
         self.lines = JsonLines()
-        self.error = None
+        self.error: str | None = None
 
     def feed(self, chunk: bytes) -> None:
         """Show the values a chunk completes."""

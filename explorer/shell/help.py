@@ -262,7 +262,7 @@ def _skeleton(schema) -> dict | list:
         return {}
     props = schema.get("properties") or {}
     empty = {"integer": 0, "number": 0, "boolean": False, "array": [], "object": {}}
-    return {name: empty.get((props.get(name) or {}).get("type"), f"{{{name}}}") for name in schema["required"]}
+    return {name: empty.get(str((props.get(name) or {}).get("type")), f"{{{name}}}") for name in schema["required"]}
 
 
 def _unbrace(line: str) -> str:

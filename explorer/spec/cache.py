@@ -107,7 +107,7 @@ def _index_data(index: SpecIndex) -> bytes:
 def _index_from_data(data: bytes) -> SpecIndex:
     info, ops, tag_order, ref_prefix, routes = marshal.loads(data)
     op_type, param_type, cut = Operation, Param, _PARAMS
-    operations = tuple(op_type(*op[:cut], tuple([param_type(*p) for p in op[cut]]), *op[cut + 1:])
+    operations = tuple(op_type._make(op[:cut] + (tuple([param_type._make(p) for p in op[cut]]),) + op[cut + 1:])
                        for op in ops)
     index = SpecIndex(SpecInfo(*info), operations, None, tag_order, ref_prefix)
     index.set_route_table(routes)

@@ -301,7 +301,7 @@ class _Resolver:
         ref = node.get("$ref")
         if isinstance(ref, str):
             return self._follow(ref, node)
-        out = {}
+        out: dict = {}
         for key, value in node.items():
             if key == "properties" and isinstance(value, dict):  # names → schemas, any name allowed
                 out[key] = {name: self.walk(schema) for name, schema in value.items()}
@@ -310,6 +310,7 @@ class _Resolver:
         return _merge_all_of(out) if isinstance(out.get("allOf"), list) else out
 
     def _follow(self, ref: str, node: dict) -> object:
+        target: object
         if ref in self.memo:
             target = self.memo[ref]
         elif ref in self.active or (raw := self._lookup(ref)) is None:
@@ -323,7 +324,10 @@ class _Resolver:
             if self.cycles == before:
                 self.memo[ref] = target
         siblings = {k: v for k, v in node.items() if k != "$ref"}  # OpenAPI 3.1 allows these
-        return {**target, **self.walk(siblings)} if siblings and isinstance(target, dict) else target
+        if siblings and isinstance(target, dict):
+            walked = self.walk(siblings)
+            return {**target, **walked} if isinstance(walked, dict) else target
+        return target
 
     def _lookup(self, ref: str) -> object:
         if not ref.startswith(self.prefix):

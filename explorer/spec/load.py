@@ -98,7 +98,9 @@ def _normalise_response_codes(paths: dict) -> None:
             continue
         for method in _HTTP_METHODS:
             op = item.get(method)
-            responses = op.get("responses") if isinstance(op, dict) else None
+            if not isinstance(op, dict):
+                continue
+            responses = op.get("responses")
             if isinstance(responses, dict) and any(not isinstance(k, str) for k in responses):
                 op["responses"] = {str(k): v for k, v in responses.items()}
 
@@ -128,7 +130,8 @@ def tag_order(doc: dict) -> tuple:
 
 def spec_info(doc: dict, source: str, sha256: str) -> SpecInfo:
     """Title, versions and flavour of the spec read from `source`."""
-    info = doc.get("info") if isinstance(doc.get("info"), dict) else {}
+    found = doc.get("info")
+    info: dict = found if isinstance(found, dict) else {}
     title, version = str(info.get("title", "")), str(info.get("version", ""))
     flavour = _flavour(doc, title)
     api_version = version if flavour == "docker" and versions.is_docker(version) else ""
@@ -179,7 +182,8 @@ def operations(doc: dict) -> tuple:
 def _operation(doc: dict, method: str, template: str, raw: dict, shared: list) -> Operation:
     params = _merge_params(doc, shared, raw.get("parameters") or [])
     consumes, produces = raw.get("consumes"), raw.get("produces")
-    responses = raw.get("responses") if isinstance(raw.get("responses"), dict) else {}
+    found = raw.get("responses")
+    responses: dict = found if isinstance(found, dict) else {}
     if is_openapi3(doc):
         body, consumes = _request_body(doc, raw.get("requestBody"))
         params += (body,) if body else ()
@@ -216,16 +220,15 @@ def _merge_params(doc: dict, shared: list, own: list) -> tuple:
 
 def _param(doc: dict, raw: dict) -> Param:
     location = str(raw.get("in", "query"))
-    common = {"name": str(raw["name"]), "location": location,
-              "required": bool(raw.get("required", location == "path")),
-              "description": str(raw.get("description") or "")}
+    name, required = str(raw["name"]), bool(raw.get("required", location == "path"))
+    description = str(raw.get("description") or "")
     if location == "body":
-        return Param(**common, schema=raw.get("schema") or {})
+        return Param(name, location, required=required, description=description, schema=raw.get("schema") or {})
     # Swagger 2 puts type/enum/default on the parameter, OpenAPI 3 in its schema
     shape = _deref(doc, raw["schema"]) if isinstance(raw.get("schema"), dict) else raw
     items = _deref(doc, shape.get("items")) if isinstance(shape.get("items"), dict) else {}
-    return Param(**common, type=str(shape.get("type") or ""), enum=tuple(shape.get("enum") or ()),
-                 default=shape.get("default"), items=str(items.get("type") or ""))
+    return Param(name, location, type=str(shape.get("type") or ""), required=required, description=description,
+                 enum=tuple(shape.get("enum") or ()), default=shape.get("default"), items=str(items.get("type") or ""))
 
 
 def _request_body(doc: dict, raw: object) -> tuple:

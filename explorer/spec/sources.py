@@ -180,6 +180,7 @@ def _explicit(value: str, origin: str, wanted: str | None, env: Mapping, fetch: 
 def _choose(local: dict[str, str], wanted: str | None, why: str) -> SpecChoice:
     """The best local spec for `wanted`, with a note saying how it was chosen."""
     version = _pick(local, wanted)
+    assert version is not None, "callers pass at least one local spec"
     path = local[version]
     if wanted is None or version == wanted:
         return SpecChoice(path, version, f"spec v{version} from {path}{why}")
@@ -215,10 +216,10 @@ def _versioned_files(directory: str | None) -> dict[str, str]:
         names = sorted(os.listdir(directory)) if directory else []
     except OSError:
         return {}
-    found = {}
+    found: dict[str, str] = {}
     for name in names:
         version = versions.of_file_name(name)
-        if version:
+        if version and directory:
             found.setdefault(version, os.path.join(directory, name))
     return found
 
@@ -278,9 +279,10 @@ def _download_url(url: str, env: Mapping, fetch: Fetch | None) -> str:
 def _get(url: str, fetch: Fetch | None) -> bytes:
     if fetch is None:
         try:
-            from explorer.http.transport import fetch  # pycurl: only a download needs it
+            from explorer.http.transport import fetch as download  # pycurl: only a download needs it
         except ImportError as err:
             raise _DownloadFailed(f"cannot download {url} ({err})") from None
+        fetch = download
     try:
         return fetch(url)
     except (ExplorerError, OSError) as err:
