@@ -107,7 +107,8 @@ def _settings(args, interactive: bool) -> Settings:
     color = interactive and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     return Settings(host=host, spec=args.spec, api_version=version, verbose=args.verbose,
                     pretty=args.pretty, interactive=interactive, color=color,
-                    show_secrets=args.show_secrets, timeout=args.timeout)
+                    show_secrets=args.show_secrets, timeout=args.timeout, read_only=args.read_only,
+                    confirm_destructive=not args.no_confirm)
 
 
 def run_lines(session, lines, keep_going: bool = False) -> int:

@@ -27,7 +27,11 @@ OPTIONS = (
     (("--pretty",), "pretty", "flag", None, "indent JSON bodies"),
     (("--vi",), "vi", "flag", None, "Vi key bindings at the prompt (default: Emacs)"),
     (("--show-secrets",), "show_secrets", "flag", None,
-     "print X-Registry-Auth/-Config values in curl lines (redacted by default)"),
+     "show credentials in curl lines, -v and messages (by default: $VARIABLE references)"),
+    (("--read-only",), "read_only", "flag", None,
+     "refuse every operation that changes the engine's state, before sending it"),
+    (("--no-confirm",), "no_confirm", "flag", None,
+     "at the prompt, do not ask before removals, prunes, kills and other destructive operations"),
 )
 DEFAULTS = {"append": None, "value": None, "float": 0.0, "flag": False}
 EPILOG = ("Exit codes: 0 all responses 2xx/3xx, 1 a response >= 400, 2 usage, connection or spec error; "

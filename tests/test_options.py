@@ -20,6 +20,7 @@ def argparse_view(argv):
     ["--host=tcp://h:2375", "--timeout", "2.5", "-f", "script.txt", "--var", "a=b", "--var=c=d"],
     ["--unix-socket", "/s", "--spec", "/x.yaml", "--keep-going", "--dry-run", "--show-secrets", "--vi"],
     ["--export", "out.sh", "-f", "-"],
+    ["--read-only", "--no-confirm", "-c", "/_ping"],
 ])
 def test_quick_parse_matches_argparse(argv):
     quick = options.quick_parse(argv)
@@ -36,7 +37,8 @@ def test_anything_unusual_goes_to_argparse(argv):
 
 
 words = st.sampled_from(["-c", "-f", "-H", "--host", "--spec", "--timeout", "--var", "-v", "--pretty",
-                         "--keep-going", "x", "1", "--vi", "--dry-run", "-", "--api-version"])
+                         "--keep-going", "x", "1", "--vi", "--dry-run", "-", "--api-version",
+                         "--read-only", "--no-confirm"])
 
 
 @given(st.lists(words, max_size=8))
@@ -45,3 +47,13 @@ def test_quick_parse_never_disagrees(argv):
     if quick is None:
         return
     assert vars(quick) == argparse_view(argv)
+
+
+def test_read_only_and_no_confirm_reach_the_settings():
+    """The names agreed with the config file (issue 25): Settings.read_only and .confirm_destructive."""
+    from explorer.cli import _settings
+
+    plain = _settings(options.quick_parse(["-c", "/_ping"]), False)
+    assert (plain.read_only, plain.confirm_destructive) == (False, True)
+    both = _settings(options.quick_parse(["--read-only", "--no-confirm", "-c", "/_ping"]), False)
+    assert (both.read_only, both.confirm_destructive) == (True, False)

@@ -22,7 +22,9 @@ class Settings(NamedTuple):
     color: bool = False
     headers: bool = False
     timeout: float = 0  # whole-request timeout in seconds; 0 = none (streams may be endless)
-    show_secrets: bool = False  # print X-Registry-Auth/-Config values instead of <redacted>
+    show_secrets: bool = False  # --show-secrets: credentials as typed, not as $VARIABLE references
+    read_only: bool = False  # --read-only: refuse, before sending, any operation that changes state
+    confirm_destructive: bool = True  # ask before a removal, prune, kill… at the prompt (--no-confirm: don't)
 
 
 class Endpoint(NamedTuple):

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from explorer.core import versions
 from explorer.core.errors import UsageError
 from explorer.http.request import Request, has_dot_segment, split_target
+from explorer.lang import curlargs
 from explorer.lang.secrets import redact_value
 
 
@@ -52,66 +53,15 @@ class Pasted(NamedTuple):
     hints: tuple = ()
 
 
-# curl options that change nothing about the request bytes, with whether they take a value.
-_IGNORED = {
-    "-s": False, "--silent": False, "-S": False, "--show-error": False, "-i": False,
-    "--include": False, "-v": False, "--verbose": False, "-N": False, "--no-buffer": False,
-    "-f": False, "--fail": False, "-L": False, "--location": False, "--compressed": False,
-    "-k": False, "--insecure": False, "-g": False, "--globoff": False, "--http1.1": False,
-    "-o": True, "--output": True, "-w": True, "--write-out": True, "-m": True, "--max-time": True,
-    "--connect-timeout": True, "-A": True, "--user-agent": True,
-}
-_DATA = ("-d", "--data", "--data-ascii", "--data-binary", "--data-raw", "--json")
-_WITH_VALUE = {"-X", "--request", "-H", "--header", "--unix-socket", "-T", "--upload-file", *_DATA}
-
-
 def parse(argv) -> Pasted:
     """Parse `curl [options] URL` (as printed here, or as Docker's docs write it)."""
     state: dict = {"method": None, "headers": [], "data": [], "socket": None, "url": None,
              "get": False, "head": False, "upload": None, "json": False, "as_is": False}
-    for opt, value in _options(list(argv)[1:]):
-        _apply(state, opt, value)
+    for opt in curlargs.options(list(argv)[1:]):
+        _apply(state, opt.name, opt.value)
     if not state["url"]:
         raise UsageError("the curl command has no URL")
     return _to_pasted(state)
-
-
-def _options(args: list):
-    """Yield (option, value) pairs; value-less flags get None, the URL comes as ("url", URL)."""
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        i += 1
-        if not arg.startswith("-") or arg == "-":
-            yield "url", arg
-            continue
-        if arg.startswith("--"):
-            name, eq, inline = arg.partition("=")
-            if name in _WITH_VALUE or _IGNORED.get(name):
-                if eq:
-                    yield name, inline
-                    continue
-                if i >= len(args):
-                    raise UsageError(f"curl option {name} needs a value")
-                yield name, args[i]
-                i += 1
-            else:
-                yield arg, None
-            continue
-        j = 1  # bundled short flags: -sSL, -XPOST, -HKey:v
-        while j < len(arg):
-            flag = "-" + arg[j]
-            j += 1
-            if flag in _WITH_VALUE or _IGNORED.get(flag):
-                if j < len(arg):
-                    yield flag, arg[j:]
-                elif i < len(args):
-                    yield flag, args[i]
-                    i += 1
-                else:
-                    raise UsageError(f"curl option {flag} needs a value")
-                break
-            yield flag, None
 
 
 def _apply(state: dict, opt: str, value) -> None:
@@ -125,7 +75,7 @@ def _apply(state: dict, opt: str, value) -> None:
         state["headers"].append(_header(value))
     elif opt == "--unix-socket":
         state["socket"] = value
-    elif opt in _DATA:
+    elif opt in curlargs.DATA:
         state["data"].append((opt, value))
         state["json"] = state["json"] or opt == "--json"
     elif opt in ("-G", "--get"):
@@ -136,7 +86,7 @@ def _apply(state: dict, opt: str, value) -> None:
         state["upload"] = value
     elif opt == "--path-as-is":
         state["as_is"] = True
-    elif opt not in _IGNORED:
+    elif opt not in curlargs.IGNORED:
         raise UsageError(f"curl option {opt} is not supported here; drop it or use our own syntax")
 
 
