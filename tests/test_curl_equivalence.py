@@ -218,3 +218,39 @@ def test_the_printed_lines_hold_with_the_wheels_libcurl_too(tmp_path):
                           capture_output=True, text=True, timeout=600, env=env, cwd=ROOT)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert f"{len(LINES) + 1} passed" in done.stdout, done.stdout[-500:]
+
+
+# -- secrets: the printed line reads each from a variable; set, the pasted line sends the same bytes --
+
+SECRET_LINES = [
+    ("POST /images/create fromImage==ee-missing X-Registry-Auth:c2VjcmV0LWF1dGg", {"REGISTRY_AUTH": "c2VjcmV0LWF1dGg"}),
+    ("GET /version 'Authorization:Bearer s3cr3t tok' 'Proxy-Authorization:Basic dTpw'",
+     {"AUTHORIZATION": "Bearer s3cr3t tok", "PROXY_AUTHORIZATION": "Basic dTpw"}),
+    ("POST /auth username=u 'password=hunter2 $x' serveraddress=127.0.0.1:5000", {"PASSWORD": "hunter2 $x"}),
+    ("SystemAuth identitytoken=idt0k registrytoken=rgt0k", {"IDENTITY_TOKEN": "idt0k", "REGISTRY_TOKEN": "rgt0k"}),
+    ("POST /swarm/unlock UnlockKey=SWMKEY-1-unlock", {"UNLOCK_KEY": "SWMKEY-1-unlock"}),
+    ("POST /swarm/join ListenAddr=0.0.0.0:2377 JoinToken=SWMTKN-1-join 'RemoteAddrs:=[\"10.0.0.1:2377\"]'",
+     {"JOIN_TOKEN": "SWMTKN-1-join"}),
+    ("POST /secrets/create Name=ee-s Data=c2VjcmV0LWRhdGE=", {"SECRET_DATA": "c2VjcmV0LWRhdGE="}),
+    ("curl -X POST -H 'Content-Type: application/json' -d '{\"username\": \"u\", \"password\": \"hunter2\"}' "
+     "http://localhost/v1.41/auth", {"PASSWORD": "hunter2"}),
+]
+
+
+@pytest.mark.skipif(not shutil.which("curl"), reason="needs the curl CLI")
+@pytest.mark.parametrize("line, values", SECRET_LINES)
+def test_a_printed_line_with_its_variables_set_sends_the_same(line, values, spec_v141):
+    with RecordingServer() as server:
+        session, curl_line, req = printed_and_sent(line, "unix://" + server.path, spec_v141)
+        session.transport().send(req)
+        session.close()
+        ours = server.take()
+        for secret in values.values():
+            assert secret not in curl_line
+        assert all(f"${name}" in curl_line or f"${{{name}}}" in curl_line for name in values)
+        run = subprocess.run(["bash", "-c", curl_line], capture_output=True, timeout=30,
+                             env={"PATH": os.environ["PATH"], **values})
+        theirs = server.take()
+    assert run.returncode == 0, run.stderr
+    assert strip_agent(ours[0]) == strip_agent(theirs[0])
+    assert all(secret.encode() in ours[0] for secret in values.values())

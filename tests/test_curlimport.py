@@ -78,7 +78,7 @@ def test_convert_keeps_our_lines_redacts_and_names_bad_lines(tmp_path):
                       "  'http://localhost/v1.41/images/create?fromImage=busybox'\n"
                       "GET /_ping\n")
     assert curlimport.convert(scripts.read_script(str(source))) == [
-        "POST /v1.41/images/create fromImage==busybox 'X-Registry-Auth:<redacted>'", "GET /_ping"]
+        "POST /v1.41/images/create fromImage==busybox X-Registry-Auth:{{env.REGISTRY_AUTH}}", "GET /_ping"]
     source.write_text("GET /_ping\ncurl --frobnicate http://x/\n")
     with pytest.raises(UsageError, match=r"curls.txt:2: curl option --frobnicate is not supported"):
         curlimport.convert(scripts.read_script(str(source)))

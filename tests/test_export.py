@@ -5,6 +5,7 @@ import io
 import json
 import os
 import shutil
+import stat
 import subprocess
 
 import pytest
@@ -126,9 +127,10 @@ def test_the_shape_of_the_script(spec_v141):
     assert "'http://localhost/v1.41/containers/'\"$_ee_1\"'/start'" in text
     assert ("_ee_check t.ee:6 '.Names contains /'\"$who\" contains '/'\"$who\" "
             "\"$(_ee_json '[\"Names\"]')\"") in text
-    assert "auth='<redacted>'" in text and "c2VjcmV0" not in text and "e30=" not in text
+    assert "c2VjcmV0" not in text and "e30=" not in text  # secrets come from the environment, checked first
+    assert ': "${auth:?set auth}"\n: "${REGISTRY_CONFIG:?set REGISTRY_CONFIG}"\n' in text
     assert "_ee_1='X-Registry-Auth: '\"$_ee_1\"" in text and "-H \"$_ee_1\"" in text
-    assert "-H 'X-Registry-Config: <redacted>'" in text
+    assert "_ee_2='X-Registry-Config: '\"$_ee_2\"" in text and "-H \"$_ee_2\"" in text
     start = text.index("# t.ee:3")
     assert "_ee_http_fail" not in text[start:text.index("# t.ee:4")]  # covered by `expect status`
     assert text.rstrip().endswith("exit 0")
@@ -220,3 +222,21 @@ def test_jq_shows_paths_and_values_as_python_does(values, text):
     paths = [["a", 0], ["a", -1], ["a", len(values)], ["n"], ["missing"], ["a", "k"], ["n", 0]]
     got = jq(f"{json.dumps(paths)}[] as $p | (try [get($p)] catch [])", doc)
     assert got == [[x] if (x := variables.extract(doc, tuple(p))) is not variables.MISSING else [] for p in paths]
+
+
+def test_an_export_is_created_0700_and_an_existing_one_becomes_runnable(spec_v141, tmp_path):
+    from explorer.workflow.export import export_script
+
+    session, _, _, _ = canned_session(spec_v141)
+    lines = scripts.parse_script("GET /_ping\n", "t.ee")
+    umask = os.umask(0)
+    try:
+        export_script(session, lines, str(tmp_path / "new.sh"), "t.ee")
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "new.sh").stat().st_mode) == 0o700
+    old = tmp_path / "old.sh"
+    old.write_text("")
+    os.chmod(old, 0o640)
+    export_script(session, lines, str(old), "t.ee")
+    assert stat.S_IMODE(old.stat().st_mode) == 0o740 and old.read_text().startswith("#!/bin/sh")

@@ -83,7 +83,7 @@ def test_file_history_stores_redacted_lines(tmp_path):
     path = tmp_path / "history"
     history = RedactingHistory(str(path))
     history.append_string(f"POST /images/create X-Registry-Auth:{SECRET}")
-    assert SECRET not in path.read_text() and "<redacted>" in path.read_text()
+    assert SECRET not in path.read_text() and "X-Registry-Auth:{{env.REGISTRY_AUTH}}" in path.read_text()
 
 
 def test_a_repl_session_never_writes_credentials(tmp_path):
@@ -98,7 +98,7 @@ def test_a_repl_session_never_writes_credentials(tmp_path):
         inp.send_text("exit\r")
         assert Repl(session, input=inp, output=DummyOutput()).run() == 0
     text = (tmp_path / "engine-explorer" / "history").read_text()
-    assert "curl POST /images/create fromImage==busybox 'X-Registry-Auth:<redacted>'" in text
+    assert "curl POST /images/create fromImage==busybox X-Registry-Auth:{{env.REGISTRY_AUTH}}" in text
     assert SECRET not in text
     assert SECRET not in out.getvalue().decode()  # the printed curl line is redacted too
 
@@ -113,8 +113,65 @@ def test_a_variable_that_fills_a_credential_header_is_redacted_where_it_was_set(
     history.append_string(f"set AUTH = {SECRET}2")  # set again later: written redacted at once
     text = path.read_text()
     assert SECRET not in text
-    assert text.count("+set AUTH = '<redacted>'") == 2
+    assert text.count("+set AUTH = {{env.AUTH}}") == 2
     assert "+set PLAIN = keep-me" in text and "+GET /_ping" in text
     assert "X-Registry-Auth:{{AUTH}}" in text
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-    assert next(iter(RedactingHistory(str(path)).load_history_strings())) == "set AUTH = '<redacted>'"
+    assert next(iter(RedactingHistory(str(path)).load_history_strings())) == "set AUTH = {{env.AUTH}}"
+
+
+def test_folders_we_create_are_0700_and_those_we_did_not_are_left_alone(tmp_path):
+    mine = tmp_path / "made" / "by" / "us"
+    umask = os.umask(0o277)  # a umask that would leave even us no write access: the modes are set, not asked
+    try:
+        path = history_file({"XDG_STATE_HOME": str(mine)})
+    finally:
+        os.umask(umask)
+    for folder in (mine.parent.parent, mine.parent, mine, mine / "engine-explorer"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    theirs = tmp_path / "theirs"
+    theirs.mkdir(mode=0o755)
+    os.chmod(theirs, 0o755)
+    (theirs / "engine-explorer").mkdir()
+    os.chmod(theirs / "engine-explorer", 0o751)
+    history_file({"XDG_STATE_HOME": str(theirs)})
+    assert stat.S_IMODE(theirs.stat().st_mode) == 0o755
+    assert stat.S_IMODE((theirs / "engine-explorer").stat().st_mode) == 0o751
+
+
+def test_a_history_file_that_is_a_symlink_is_refused_in_one_line(tmp_path, spec_dir):
+    folder = tmp_path / "engine-explorer"
+    folder.mkdir()
+    target = tmp_path / "elsewhere"
+    target.write_text("keep me\n")
+    os.chmod(target, 0o644)
+    os.symlink(target, folder / "history")
+    env = {"XDG_STATE_HOME": str(tmp_path), "HOME": str(tmp_path), "ENGINE_EXPLORER_SPEC_DIR": str(spec_dir)}
+    out, err = io.BytesIO(), io.BytesIO()
+    session = Session(Settings(host=f"unix://{tmp_path}/no.sock", interactive=True),
+                      Console(stdout=out, stderr=err, interactive=True), env=env)
+    with create_pipe_input() as inp:
+        inp.send_text("curl GET /_ping\r")
+        inp.send_text("exit\r")
+        assert Repl(session, input=inp, output=DummyOutput()).run() == 0
+    assert err.getvalue().decode().splitlines() == [
+        f"error: history: {folder / 'history'} is a symbolic link, which is not followed; this session keeps "
+        "its history in memory (make it a plain file to keep history)"]
+    assert os.path.islink(folder / "history")  # not replaced by a file
+    assert target.read_text() == "keep me\n" and stat.S_IMODE(target.stat().st_mode) == 0o644  # nor chmod-ed
+
+
+def test_a_link_put_in_place_later_is_not_written_through(tmp_path):
+    history = RedactingHistory(str(history_file({"XDG_STATE_HOME": str(tmp_path)})), warn=(said := []).append)
+    path = history.filename
+    os.unlink(path)
+    target = tmp_path / "target"
+    target.write_text("")
+    os.symlink(target, path)
+    history.append_string("GET /_ping")
+    history.append_string("set AUTH = x")
+    history.append_string("GET /_ping X-Registry-Auth:{{AUTH}}")  # would rewrite the file: not through a link
+    assert target.read_text() == "" and os.path.islink(path)
+    assert len(said) == 1 and "is a symbolic link now" in said[0]
+    assert [s for s in history.get_strings()][-1] == "GET /_ping X-Registry-Auth:{{AUTH}}"  # kept in memory

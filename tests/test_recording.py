@@ -1,8 +1,12 @@
-"""`save`: which lines of a session make its script, kept as typed, credentials redacted."""
+"""`save`: which lines of a session make its script, kept as typed, secrets as references."""
 from __future__ import annotations
+
+import os
+import stat
 
 import pytest
 
+from explorer.lang import secrets
 from explorer.workflow import recording
 from explorer.workflow import replay as scripts
 from tests.canned_transport import answer, canned_session
@@ -45,32 +49,32 @@ def test_an_error_response_is_kept_only_when_expected(spec_v141):
     assert saved == ["GET /containers/nope/json", "expect status 404"] * 2
 
 
-@pytest.mark.parametrize("line, shown", [
-    ("GET /_ping X-Registry-Auth:c2VjcmV0", "GET /_ping 'X-Registry-Auth:<redacted>'"),
-    ("GET /_ping 'x-registry-config: e30='", "GET /_ping 'x-registry-config: <redacted>'"),
+@pytest.mark.parametrize("line, stored", [
+    ("GET /_ping X-Registry-Auth:c2VjcmV0", "GET /_ping X-Registry-Auth:{{env.REGISTRY_AUTH}}"),
+    ("GET /_ping 'x-registry-config: e30='", "GET /_ping 'x-registry-config: {{env.REGISTRY_CONFIG}}'"),
     ("GET /_ping X-Registry-Auth:{{auth}}", "GET /_ping X-Registry-Auth:{{auth}}"),
     ("GET /_ping X-Registry-Auth:{{env.AUTH}}", "GET /_ping X-Registry-Auth:{{env.AUTH}}"),
-    ("GET /_ping X-Registry-Auth:abc{{x}}", "GET /_ping 'X-Registry-Auth:<redacted>'"),
+    ("GET /_ping X-Registry-Auth:abc{{x}}", "GET /_ping X-Registry-Auth:{{env.REGISTRY_AUTH}}"),
     ("curl -H 'X-Registry-Auth: c2VjcmV0' http://localhost/_ping",
-     "curl -H 'X-Registry-Auth: <redacted>' http://localhost/_ping"),
+     'curl -H "X-Registry-Auth: $REGISTRY_AUTH" http://localhost/_ping'),
     ("curl -HX-Registry-Auth:c2VjcmV0 http://localhost/_ping",
-     "curl '-HX-Registry-Auth:<redacted>' http://localhost/_ping"),
-    ("curl --header=X-Registry-Auth:c2VjcmV0 x", "curl '--header=X-Registry-Auth:<redacted>' x"),
-    ("GET /_ping X-Registry-Auth=field", "GET /_ping 'X-Registry-Auth=<redacted>'"),  # named as one: hidden too
+     'curl "-HX-Registry-Auth:$REGISTRY_AUTH" http://localhost/_ping'),
+    ("curl --header=X-Registry-Auth:c2VjcmV0 x", 'curl "--header=X-Registry-Auth:$REGISTRY_AUTH" x'),
+    ("GET /_ping X-Registry-Auth=field", "GET /_ping X-Registry-Auth={{env.REGISTRY_AUTH}}"),  # named as one
     ("GET /_ping X-Other:keep", "GET /_ping X-Other:keep"),
 ])
-def test_redact_line(line, shown):
-    assert recording.redact_line(line) == shown
+def test_saved_lines_keep_secrets_as_references(line, stored):
+    assert secrets.stored_line(line) == stored
 
 
-def test_a_variable_that_fills_a_credential_is_redacted_where_set():
+def test_a_variable_that_fills_a_credential_is_a_reference_where_set():
     lines = ["set auth = c2VjcmV0", "set other = visible", "set auth2=c2VjcmV0", "set auth3 = header X-Token",
              "GET /_ping X-Registry-Auth:{{auth}}", "GET /_ping 'X-Registry-Config:{{auth2}}'",
              "GET /_ping X-Registry-Auth:{{auth3}}"]
-    secrets = recording.secret_variables(lines)
-    assert secrets == {"auth", "auth2", "auth3"}
-    assert [recording.redact_line(line, secrets) for line in lines[:4]] == [
-        "set auth = '<redacted>'", "set other = visible", "set auth2 = '<redacted>'",
+    names = secrets.secret_variables(lines)
+    assert names == {"auth", "auth2", "auth3"}
+    assert [secrets.stored_line(line, names) for line in lines[:4]] == [
+        "set auth = {{env.auth}}", "set other = visible", "set auth2 = {{env.auth2}}",
         "set auth3 = header X-Token"]  # a capture holds no secret in the script
 
 
@@ -85,7 +89,7 @@ def test_save_writes_a_script_that_reads_back(spec_v141, tmp_path):
     assert "c2VjcmV0" not in text
     assert text.startswith("# engine-explorer script; replay it with: engine-explorer -f ")
     assert [line.text for line in scripts.read_script(str(target))] == [
-        "set auth = '<redacted>'", "GET /_ping X-Registry-Auth:{{auth}}", "GET /containers/c1/json"]
+        "set auth = {{env.auth}}", "GET /_ping X-Registry-Auth:{{auth}}", "GET /containers/c1/json"]
 
 
 def test_save_errors(spec_v141, tmp_path):
@@ -93,3 +97,19 @@ def test_save_errors(spec_v141, tmp_path):
     assert session.execute("save").exit_code == 2
     assert session.execute(f"save {tmp_path}/no/such/dir/x.ee").exit_code == 2
     assert b"cannot write" in err.getvalue()
+
+
+def test_a_saved_script_is_created_0600_and_an_existing_one_keeps_its_mode(spec_v141, tmp_path):
+    session, _, _, _ = canned_session(spec_v141)
+    session.execute("GET /containers/c1/json")
+    umask = os.umask(0)  # even with nothing masked, a new script is the owner's only
+    try:
+        assert session.execute(f"save {tmp_path / 'new.ee'}").ok
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "new.ee").stat().st_mode) == 0o600
+    shared = tmp_path / "shared.ee"
+    shared.write_text("old\n")
+    os.chmod(shared, 0o640)  # its owner's choice
+    assert session.execute(f"save {shared}").ok
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o640 and "GET /containers/c1/json" in shared.read_text()

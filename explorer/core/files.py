@@ -40,3 +40,61 @@ def write_atomic(target: str, data: bytes) -> bool:
         except OSError:
             pass
         return False
+
+
+def make_private_dirs(folder: str) -> None:
+    """Create `folder` and each missing folder above it with mode 0700 (the XDG rule for state and
+    config). A folder that exists is left as it is: its owner chose its mode, not us."""
+    missing = []
+    head = os.path.abspath(folder)
+    while not os.path.isdir(head):
+        missing.append(head)
+        head = os.path.dirname(head)
+    for path in reversed(missing):
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:  # made meanwhile by someone else: not ours to change
+            continue
+        # the umask may have taken bits away (or left us none): the folder is ours, so we set it
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        try:
+            os.fchmod(fd, 0o700)
+        finally:
+            os.close(fd)
+
+
+def open_private(path: str, mode: int = 0o600, append: bool = False, follow: bool = True) -> int:
+    """A descriptor writing `path` (truncated, or at its end with `append`). A file created now has
+    exactly `mode`, whatever the umask; one that exists keeps the mode its owner gave it.
+
+    With `follow=False` a symbolic link at `path` is refused (OSError, errno ELOOP) rather than
+    written through: the file we write is the one we named.
+    """
+    flags = os.O_WRONLY | (os.O_APPEND if append else os.O_TRUNC) | os.O_CLOEXEC
+    if not follow:
+        flags |= os.O_NOFOLLOW
+    try:
+        fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, mode)
+    except FileExistsError:
+        return os.open(path, flags)
+    try:
+        os.fchmod(fd, mode)
+    except OSError:
+        os.close(fd)
+        raise
+    return fd
+
+
+def write_private(path: str, text: str, mode: int = 0o600) -> None:
+    """Write `text` (UTF-8) to `path` through open_private: created with `mode`; an existing file
+    keeps its own mode, plus the owner's execute bit when `mode` has it (an exported script runs)."""
+    fd = open_private(path, mode)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        if mode & 0o100:
+            st = os.fstat(fd)
+            if not st.st_mode & 0o100:
+                try:
+                    os.fchmod(fd, (st.st_mode & 0o7777) | 0o100)
+                except OSError:  # another owner's file: it is written, and runs with `sh FILE`
+                    pass
+        fh.write(text)

@@ -34,6 +34,7 @@ class Shell(Sender, Protocol):
     recording: list
     script_stack: list
     dry_run: bool
+    secret_names: set  # variables that fill a secret (explorer.lang.secrets): shown as <redacted>
 
     def execute(self, line: str) -> Any:
         """Run one line; its explorer.core.outcome.Outcome."""

@@ -7,15 +7,12 @@ from urllib.parse import urlsplit
 from explorer.core import versions
 from explorer.core.errors import UsageError
 from explorer.http.request import Request, has_dot_segment, split_target
-from explorer.lang import curlargs
-from explorer.lang.secrets import redact_value
+from explorer.lang import curlargs, secrets
+from explorer.lang.shellvars import expansion_word
 
 
-def to_argv(req: Request, socket: str | None, base_url: str, redact: bool = True) -> list:
-    """The curl argv that sends exactly `req` (User-Agent and Accept left to curl).
-
-    With `redact`, credential headers show <redacted> instead of their value.
-    """
+def to_argv(req: Request, socket: str | None, base_url: str) -> list:
+    """The curl argv that sends exactly `req` (User-Agent and Accept left to curl), credentials included."""
     argv = ["curl"]
     if socket:
         argv += ["--unix-socket", socket]
@@ -24,7 +21,6 @@ def to_argv(req: Request, socket: str | None, base_url: str, redact: bool = True
     elif req.method != "GET" or req.body is not None or req.body_file:
         argv += ["-X", req.method]
     for name, value in req.headers:
-        value = redact_value(name, value) if redact else value
         argv += ["-H", f"{name}: {value}" if value else f"{name};"]
     if req.body_file:
         argv += ["--data-binary", "@" + req.body_file]
@@ -37,11 +33,33 @@ def to_argv(req: Request, socket: str | None, base_url: str, redact: bool = True
     return argv
 
 
+def hidden(req: Request, argv: list) -> dict:
+    """{index in `argv`: pieces (text, VARIABLE, text, …)} of the words of to_argv(req) holding a secret."""
+    if not req.headers and req.body is None:
+        return {}
+    found = secrets.curl_secrets(argv[1:], secrets.body_fields(req.operation_id or req.path))
+    return {index + 1: pieces for index, pieces in found.items()}
+
+
 def render(req: Request, socket: str | None, base_url: str, redact: bool = True) -> str:
-    """The curl one-liner for `req`, quoted so that pasting it sends the same bytes."""
+    """The curl one-liner for `req`, quoted so that pasting it sends the same bytes (see render_hidden)."""
+    return render_hidden(req, socket, base_url, redact)[0]
+
+
+def render_hidden(req: Request, socket: str | None, base_url: str, redact: bool = True) -> tuple:
+    """(the curl one-liner for `req`, the variables it reads).
+
+    With `redact`, each secret is a variable reference (`-H "X-Registry-Auth: $REGISTRY_AUTH"`):
+    pasted where those variables hold the secrets, the line sends the same bytes.
+    """
     import shlex  # not at import: piped runs print no curl line
 
-    return shlex.join(to_argv(req, socket, base_url, redact))
+    argv = to_argv(req, socket, base_url)
+    pieces = hidden(req, argv) if redact else {}
+    if not pieces:
+        return shlex.join(argv), ()
+    line = " ".join(expansion_word(pieces[i]) if i in pieces else shlex.quote(arg) for i, arg in enumerate(argv))
+    return line, tuple(dict.fromkeys(v for p in pieces.values() for v in p[1::2]))
 
 
 class Pasted(NamedTuple):

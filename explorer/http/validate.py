@@ -11,6 +11,7 @@ import os
 import re
 
 from explorer.core.errors import UsageError
+from explorer.lang import secrets
 
 SEND_ANYWAY = "prefix the line with ! to send anyway"
 MAX_DEPTH = 64  # deeper JSON is left unchecked rather than risk the recursion limit
@@ -109,7 +110,8 @@ def _check_body(op, req, index) -> None:
         return
     doc = _load_json(req, op)
     if doc is not _UNCHECKED:
-        found = _Checker(index).mismatch(index.resolve(param.schema), doc, [], 0)
+        checker = _Checker(index, secrets.body_fields(op.operation_id or op.path))
+        found = checker.mismatch(index.resolve(param.schema), doc, [], 0)
         if found:
             raise problem(f"{op.operation_id} body: {found}")
 
@@ -149,8 +151,9 @@ def _load_json(req, op):
 class _Checker:
     """One body check: a `$ref` left by a cycle is resolved when the data reaches it."""
 
-    def __init__(self, index) -> None:
+    def __init__(self, index, hidden=()) -> None:
         self.index = index
+        self.hidden = hidden  # the operation's secret fields: a problem with one never shows its value
 
     def mismatch(self, schema, value, path: list, depth: int) -> str:
         """Why `value` (at `path`) does not fit `schema`, or "" when it does."""
@@ -166,6 +169,8 @@ class _Checker:
         if isinstance(alternatives, list) and alternatives:
             if all(self.mismatch(alt, value, path, depth + 1) for alt in alternatives):
                 return f"{_where(path)} ({_show(value)}) fits none of the shapes the spec allows"
+        if path and path[0] in self.hidden:
+            value = _Hidden(value)
         found = _type_problem(schema, value, path) or _enum_problem(schema, value, path)
         if found:
             return found
@@ -236,7 +241,16 @@ _CHECKS = {
 }
 
 
+class _Hidden:
+    """A secret field's value (explorer.lang.secrets) on its way to a message: shown as <redacted>."""
+
+    def __init__(self, value) -> None:
+        self.value = value
+
+
 def _type_problem(schema: dict, value, path: list) -> str:
+    shown = _show(value)
+    value = value.value if isinstance(value, _Hidden) else value
     wanted = schema.get("type")
     wanted = [wanted] if isinstance(wanted, str) else wanted if isinstance(wanted, list) else []
     known = [t for t in wanted if t in _CHECKS]
@@ -245,9 +259,9 @@ def _type_problem(schema: dict, value, path: list) -> str:
     if "array" in known and isinstance(value, str) and _STRING_OR_ARRAY in str(schema.get("description")):
         return ""
     wants = " or ".join(map(_a, known))
-    text = f"{_where(path)} is {_a(_kind(value))} ({_show(value)}), the spec wants {wants}"
+    text = f"{_where(path)} is {_a(_kind(value))} ({shown}), the spec wants {wants}"
     if isinstance(value, str) and path and _parses_as(value, known):
-        text += f" (write {_field(path)}:={value} to send it as JSON)"
+        text += f" (write {_field(path)}:={shown if shown == secrets.REDACTED else value} to send it as JSON)"
     return text
 
 
@@ -262,11 +276,13 @@ def _parses_as(text: str, types: list) -> bool:
 
 
 def _enum_problem(schema: dict, value, path: list) -> str:
+    shown_value = _show(value)
+    value = value.value if isinstance(value, _Hidden) else value
     enum = schema.get("enum")
     if not isinstance(enum, list) or not enum or any(_same(value, e) for e in enum):
         return ""
     shown = ", ".join(_show(e) for e in enum[:8]) + (", …" if len(enum) > 8 else "")
-    return f"{_where(path)} is {_show(value)}, not one of {shown}"
+    return f"{_where(path)} is {shown_value}, not one of {shown}"
 
 
 def _same(a, b) -> bool:
@@ -294,6 +310,8 @@ def _a(kind: str) -> str:
 
 
 def _show(value) -> str:
+    if isinstance(value, _Hidden):
+        return secrets.REDACTED
     import json  # only on the error path
 
     text = json.dumps(value, ensure_ascii=False)

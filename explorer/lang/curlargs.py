@@ -27,13 +27,13 @@ WITH_VALUE = {"-X", "--request", *HEADER, "--unix-socket", "-T", "--upload-file"
 class Option(NamedTuple):
     """One option: its name ("url" for the URL), its value (None for a flag), and where the value is.
 
-    `index` is the argument holding the value and `offset` where in it the value starts (`-HName:v`
+    `at` is the argument holding the value and `offset` where in it the value starts (`-HName:v`
     and `--header=Name:v` carry it inside the option's own word).
     """
 
     name: str
     value: str | None = None
-    index: int = 0
+    at: int = 0
     offset: int = 0
 
 

@@ -163,3 +163,29 @@ def shell_name(name: str) -> str:
     if name in RESERVED:
         raise UsageError(f"variable {name} would clobber the shell's own {name}: rename it")
     return name
+
+
+# What a double-quoted word would read differently from the text: expansions, escapes, and bash's
+# history expansion (`!`), which an interactive bash applies to a pasted line.
+_NOT_IN_DOUBLE_QUOTES = frozenset('"\\$`!')
+
+
+def expansion_word(pieces) -> str:
+    """One shell word of text and variable expansions: `pieces` alternate text, NAME, text, … NAME, text.
+
+    `"X-Registry-Auth: $REGISTRY_AUTH"` when the text reads the same in double quotes; otherwise the
+    text single-quoted and each expansion double-quoted: `'{"password":"'"$PASSWORD"'"}'`.
+    """
+    texts = pieces[0::2]
+    if not any(_NOT_IN_DOUBLE_QUOTES.intersection(text) for text in texts):
+        out = ['"']
+        for k, piece in enumerate(pieces):
+            if k % 2 == 0:
+                out.append(piece)
+                continue
+            after = pieces[k + 1] if k + 1 < len(pieces) else ""
+            # ${NAME} where a letter, digit or _ follows, which would otherwise lengthen the name
+            out.append(f"${{{piece}}}" if after[:1].isalnum() or after[:1] == "_" else f"${piece}")
+        return "".join(out) + '"'
+    return "".join(("'" + piece.replace("'", "'\"'\"'") + "'" if piece else "") if k % 2 == 0
+                   else f'"${piece}"' for k, piece in enumerate(pieces))

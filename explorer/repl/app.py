@@ -56,9 +56,15 @@ class Repl:
         self.prompt: PromptSession = PromptSession(
             message=self._message, completer=ReplCompleter(self.sources),
             lexer=RequestLexer(lambda: self._view, self.meta_words), bottom_toolbar=self._toolbar,
-            key_bindings=keys.bindings(), vi_mode=vi, history=history or open_history(session.env),
+            key_bindings=keys.bindings(), vi_mode=vi, history=history or self._history(),
             auto_suggest=AutoSuggestFromHistory(), complete_while_typing=True, style=STYLE,
             include_default_pygments_style=False, input=input, output=output)
+
+    def _history(self):
+        """The history file; the variables the session knows to hold secrets are written as references."""
+        names = getattr(self.session, "secret_names", None)
+        return open_history(self.session.env, known=None if names is None else lambda: names,
+                            warn=self.console.error)
 
     def sources(self):
         """What completion draws on right now (read on each keystroke, never waits)."""
@@ -187,7 +193,7 @@ class Repl:
     def _edit(self, args) -> bool:
         for line in replcmds.edit_lines(self.console, self.session.env, self.last_request):
             self.prompt.history.append_string(line)
-            self.console.note("> " + redact_line(line))
+            self.console.note("> " + redact_line(line, getattr(self.session, "secret_names", ())))
             if self.run_text(line):
                 return True
         return False

@@ -1,79 +1,143 @@
-"""Persistent history: $XDG_STATE_HOME/engine-explorer/history, 0600, credentials never written."""
+"""Persistent history: $XDG_STATE_HOME/engine-explorer/history, 0600 in a 0700 folder, secrets never written.
+
+Each line is written as explorer.lang.secrets.stored_line makes it: a secret becomes a reference
+to the variable named for it (`password={{env.PASSWORD}}`), so a recalled line runs again where
+that variable is set. The file is opened without following a symbolic link: a link at its place
+is refused in one line, and the session keeps its history in memory.
+"""
 from __future__ import annotations
 
+import datetime
+import errno
 import os
 
-from prompt_toolkit.history import FileHistory, History, InMemoryHistory
+from prompt_toolkit.history import History, InMemoryHistory
 
-from explorer.core.files import xdg_dir
-from explorer.lang.secrets import redact_line, secret_variables
+from explorer.core.files import make_private_dirs, open_private, xdg_dir
+from explorer.lang.secrets import secret_variables, stored_line
+
+
+class HistoryRefused(OSError):
+    """The history file cannot be used; its message is the one line to show."""
 
 
 def history_file(env=os.environ) -> str:
-    """$XDG_STATE_HOME/engine-explorer/history, created 0600 in a 0700 folder."""
+    """$XDG_STATE_HOME/engine-explorer/history, created 0600 (folders we create: 0700)."""
     folder = xdg_dir("state", env)
-    os.makedirs(folder, mode=0o700, exist_ok=True)
+    make_private_dirs(folder)
     path = os.path.join(folder, "history")
-    fd = os.open(path, os.O_CREAT | os.O_APPEND | os.O_WRONLY, 0o600)
-    os.close(fd)
-    os.chmod(path, 0o600)
+    try:
+        fd = open_private(path, 0o600, append=True, follow=False)
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            raise HistoryRefused(f"history: {path} is a symbolic link, which is not followed; this session "
+                                 "keeps its history in memory (make it a plain file to keep history)") from None
+        raise
+    try:
+        os.fchmod(fd, 0o600)  # our own file, holding what was typed: tightened if it was loose
+    finally:
+        os.close(fd)
     return path
 
 
-def open_history(env=os.environ) -> History:
-    """The file history, or one in memory when the state dir cannot be written."""
+def open_history(env=os.environ, known=None, warn=None) -> History:
+    """The file history, or one in memory when the state dir cannot be written (`warn` says why
+    when the file is refused). `known()` gives the secret variables the session knows of."""
     try:
-        return RedactingHistory(history_file(env))
+        return RedactingHistory(history_file(env), known=known, warn=warn)
+    except HistoryRefused as err:
+        if warn is not None:
+            warn(str(err))
     except OSError:
-        return InMemoryHistory()
+        pass
+    return InMemoryHistory()
 
 
-class RedactingHistory(FileHistory):
-    """A FileHistory that writes X-Registry-Auth/-Config values as <redacted>.
+class RedactingHistory(History):
+    """A file history (prompt_toolkit's format) that writes each line with its secrets as references.
 
-    A variable that fills one of those headers (`X-Registry-Auth:{{AUTH}}`) holds a credential
-    too: its `set AUTH = …` lines are written redacted from then on, and those already in the
-    file are redacted there and then. A `set` whose variable is never used so stays as typed: it
-    cannot be told from any other. Only the file is redacted: this session's own up-arrow still
-    has the lines as typed.
+    A variable that fills a secret (`X-Registry-Auth:{{AUTH}}`) holds one too: its `set AUTH = …`
+    lines are written as `set AUTH = {{env.AUTH}}` from then on, and those already in the file are
+    rewritten there and then. A `set` whose variable is never used so stays as typed: it cannot be
+    told from any other. Only the file is redacted: this session's own up-arrow has the lines as typed.
     """
 
-    def __init__(self, filename: str) -> None:
-        super().__init__(filename)
+    def __init__(self, filename: str, known=None, warn=None) -> None:
+        super().__init__()
+        self.filename = filename
         self._secret_names: set = set()
+        self._known = known
+        self._warn = warn
+
+    def load_history_strings(self):
+        """The file's entries, newest first; nothing when it cannot be read (or is a link now)."""
+        try:
+            fd = os.open(self.filename, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError:
+            return []
+        with os.fdopen(fd, "rb") as fh:
+            data = fh.read().decode("utf-8", "replace")
+        strings, lines = [], []
+        for line in data.splitlines(keepends=True):
+            if line.startswith("+"):
+                lines.append(line[1:])
+            elif lines:
+                strings.append("".join(lines)[:-1])
+                lines = []
+        if lines:
+            strings.append("".join(lines)[:-1])
+        return reversed(strings)
 
     def store_string(self, string: str) -> None:
-        found = secret_variables([string]) - self._secret_names
-        self._secret_names |= found
-        line = redact_line(string, self._secret_names)
-        super().store_string(line)
-        if found:
-            self._redact_earlier(found)
-
-    def _redact_earlier(self, names: set) -> None:
-        """Rewrite the file with earlier `set NAME = …` lines of `names` redacted (0600, atomically)."""
-        path = os.fsdecode(self.filename)
+        """Append `string`, its secrets as references (and rewrite earlier `set`s of new secret variables)."""
+        names = self._secret_names | (set(self._known()) if self._known is not None else set())
+        found = secret_variables([string], names) - names
+        self._secret_names |= names | found
+        entry = f"\n# {datetime.datetime.now()}\n" + "".join(
+            f"+{line}\n" for line in stored_line(string, self._secret_names).split("\n"))
         try:
-            with open(path, "rb") as fh:
+            fd = open_private(self.filename, 0o600, append=True, follow=False)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(entry.encode("utf-8", "replace"))
+        except OSError as err:
+            self._failed(err)
+            return
+        if found:
+            self._redact_earlier()
+
+    def _failed(self, err: OSError) -> None:
+        if self._warn is not None:
+            why = "it is a symbolic link now" if err.errno == errno.ELOOP else err.strerror
+            self._warn(f"history: cannot write {self.filename} ({why}); the line is kept in memory only")
+            self._warn = None  # once is enough
+
+    def _redact_earlier(self) -> None:
+        """Rewrite the file with earlier `set`/`run` lines of secret variables as references (0600, atomically)."""
+        try:
+            fd = os.open(self.filename, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+            with os.fdopen(fd, "rb") as fh:
                 lines = fh.read().decode("utf-8", "replace").split("\n")
         except OSError:
             return
         changed = False
         for i, text in enumerate(lines):
-            if text.startswith("+") and text[1:].lstrip().startswith("set"):
-                redacted = redact_line(text[1:], names)
+            if text.startswith("+") and text[1:].lstrip().startswith(("set", "run")):
+                redacted = stored_line(text[1:], self._secret_names)
                 if redacted != text[1:]:
                     lines[i], changed = "+" + redacted, True
-        if not changed:
-            return
-        tmp = f"{path}.{os.getpid()}.tmp"
+        if changed:
+            self._replace("\n".join(lines).encode("utf-8"))
+
+    def _replace(self, data: bytes) -> None:
+        tmp = f"{self.filename}.{os.getpid()}.tmp"
         try:
-            fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+            fd = open_private(tmp, 0o600, follow=False)
             with os.fdopen(fd, "wb") as fh:
-                fh.write("\n".join(lines).encode("utf-8"))
-            os.replace(tmp, path)
+                fh.write(data)
+            if not os.path.islink(self.filename):  # a link put there meanwhile is not replaced either
+                os.replace(tmp, self.filename)
         except OSError:
-            try:
+            pass
+        finally:
+            if os.path.lexists(tmp):
                 os.unlink(tmp)
-            except OSError:
-                pass

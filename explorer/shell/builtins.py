@@ -10,6 +10,7 @@ from explorer.core.errors import UsageError
 from explorer.core.outcome import Outcome
 from explorer.core.protocols import Shell
 from explorer.lang import expect, variables
+from explorer.lang.secrets import REDACTED
 
 
 def quit_command(session: Shell, args: tuple) -> Outcome:
@@ -48,8 +49,15 @@ def set_command(session: Shell, args: tuple) -> Outcome:
         value = variables.as_text(found)
     session.variables[name] = value
     if session.console.interactive or session.console.verbose:
-        session.console.note(f"{name} = {value}")
+        session.console.note(f"{name} = {_shown(session, name, value)}")
     return Outcome()
+
+
+def _shown(session: Shell, name: str, value: str) -> str:
+    """A variable's value as `set` and `vars` show it: a secret's as <redacted> (--show-secrets: as is)."""
+    if name in session.secret_names and not session.settings.show_secrets:
+        return REDACTED
+    return value
 
 
 def unset_command(session: Shell, args: tuple) -> Outcome:
@@ -65,7 +73,7 @@ def unset_command(session: Shell, args: tuple) -> Outcome:
 
 def vars_command(session: Shell, args: tuple) -> Outcome:
     """`vars`: each variable and its value."""
-    lines = [f"{name} = {value}" for name, value in session.variables.items()]
+    lines = [f"{name} = {_shown(session, name, value)}" for name, value in session.variables.items()]
     text = "\n".join(lines) if lines else "no variables; `set NAME = VALUE` makes one"
     session.console.stdout.write(text.encode() + b"\n")
     session.console.stdout.flush()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from explorer.core.outcome import Outcome
 from explorer.http import curlcmd
-from explorer.lang import commands
+from explorer.lang import commands, slots
 from explorer.lang.shellvars import Markers
 
 
@@ -17,13 +17,13 @@ def dry_run(session, cmd):
         req = curlcmd.parse(cmd.argv).request
         if req.api_version is None:
             req = req._replace(api_version=session.api_version(False))
-        text = session.curl_line(req)
-    else:
-        unknown = {name for name, value in session.variables.items() if value == "$" + name}
-        if unknown:
-            text = _with_unknowns(session, cmd, unknown)
-        else:
-            text = session.curl_line(session.build(cmd, need_engine=False))
+        session.show_curl(req, raw=True)
+        return Outcome()
+    unknown = {name for name, value in session.variables.items() if value == "$" + name}
+    if not unknown:
+        session.show_curl(session.build(cmd, need_engine=False), raw=True)
+        return Outcome()
+    text = _with_unknowns(session, cmd, unknown)
     session.console.stdout.write(text.encode("utf-8", "surrogateescape") + b"\n")
     session.console.stdout.flush()
     return Outcome()
@@ -45,4 +45,9 @@ def _with_unknowns(session, cmd, unknown: set) -> str:
     markers = Markers()
     req = session.build(cmd, need_engine=False, values=_DryRunValues(session, unknown, markers))
     ep = session.endpoint()
-    return markers.line(curlcmd.to_argv(req, ep.socket, ep.base_url, redact=not session.settings.show_secrets))
+    argv = curlcmd.to_argv(req, ep.socket, ep.base_url)
+    if not session.settings.show_secrets:  # a secret shows as "$VARIABLE", as in any curl line
+        for index, pieces in curlcmd.hidden(req, argv).items():
+            argv[index] = "".join(markers.marker("env." + p, slots.HEADER) if k % 2 else p
+                                  for k, p in enumerate(pieces))
+    return markers.line(argv)

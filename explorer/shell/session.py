@@ -9,7 +9,7 @@ from explorer.core.config import Endpoint, endpoint_address
 from explorer.core.errors import EngineError, ExplorerError, SpecError, UsageError
 from explorer.core.outcome import Outcome
 from explorer.http import curlcmd, request
-from explorer.lang import commands, redirect, slots
+from explorer.lang import commands, redirect, secrets, slots
 from explorer.response.delivery import deliver
 from explorer.shell.dispatch import Dispatcher
 from explorer.spec import find_spec, load_index, sources
@@ -39,6 +39,8 @@ class Session:
         self.recording: list = []  # (line as typed, command, Outcome): what `save` picks from
         self.script_stack: list = []  # "FILE:LINE" of each script being replayed, innermost last
         self.dry_run = False  # --dry-run: requests print their curl line and are not sent
+        self.secret_names: set = set()  # variables that fill a secret (explorer.lang.secrets): never shown
+        self._named: set = set()  # the $VARIABLES of printed curl lines already explained
 
     # -- the executor ---------------------------------------------------------------------
 
@@ -58,6 +60,9 @@ class Session:
                 return Outcome()
             if self.redirect is not None and "{{" in self.redirect.target:
                 self.redirect = self._filled_redirect(self.redirect)
+            if "{{" in text:
+                # a variable that fills a secret is never shown again (`vars`, `set`'s note, messages)
+                self.secret_names |= secrets.secret_variables([text], self.secret_names)
             outcome = self._dispatch(cmd)
         except ExplorerError as err:
             self.console.error(str(err))
@@ -83,9 +88,7 @@ class Session:
         if isinstance(cmd, commands.RequestLine):
             return self.send(self.build(cmd))
         if isinstance(cmd, commands.CurlPreview):
-            req = self.build(cmd.request, need_engine=False)
-            self.console.stdout.write(self.curl_line(req).encode("utf-8", "surrogateescape") + b"\n")
-            self.console.stdout.flush()
+            self.show_curl(self.build(cmd.request, need_engine=False), raw=True)
             return Outcome()
         if isinstance(cmd, commands.CurlPaste):
             return self._pasted(cmd.argv)
@@ -105,13 +108,28 @@ class Session:
     def send(self, req) -> Outcome:
         """Print the curl line (REPL, -v), send; the body is shown or written as it arrives."""
         if self.console.shows_curl:
-            self.console.curl(self.curl_line(req))
+            self.show_curl(req)
         return deliver(self, req, self.redirect)
 
     def curl_line(self, req) -> str:
-        """The curl one-liner for `req` against this session's engine."""
+        """The curl one-liner for `req` against this session's engine, secrets as $VARIABLES."""
         ep = self.endpoint()
         return curlcmd.render(req, ep.socket, ep.base_url, redact=not self.settings.show_secrets)
+
+    def show_curl(self, req, raw: bool = False) -> None:
+        """Print the curl line for `req` (`raw`: as the output itself, on stdout). The first time a
+        line reads a secret from a variable, a note says what the variable stands for."""
+        ep = self.endpoint()
+        line, variables = curlcmd.render_hidden(req, ep.socket, ep.base_url, redact=not self.settings.show_secrets)
+        if raw:
+            self.console.stdout.write(line.encode("utf-8", "surrogateescape") + b"\n")
+            self.console.stdout.flush()
+        else:
+            self.console.curl(line)
+        for name in variables:
+            if name not in self._named:
+                self._named.add(name)
+                self.console.note("note: " + secrets.how_to_set(name))
 
     def _pasted(self, argv) -> Outcome:
         pasted = curlcmd.parse(argv)

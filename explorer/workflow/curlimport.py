@@ -14,6 +14,7 @@ from explorer.core.errors import ExplorerError, UsageError
 from explorer.core.outcome import Outcome
 from explorer.http import curlcmd, request
 from explorer.lang import commands
+from explorer.lang.secrets import stored_line
 from explorer.workflow import recording, replay
 
 _ITEM_UNSAFE = set("[]=:@")  # in a name, these would change how the item parses
@@ -102,7 +103,7 @@ def convert(lines) -> list:
                 raise UsageError(f"{line.where}: {err}") from None
         else:
             text = line.text
-        out.append(recording.redact_line(text))
+        out.append(stored_line(text))
     return out
 
 

@@ -12,15 +12,17 @@ import os
 import shlex
 
 from explorer.core.errors import ExplorerError, UsageError
+from explorer.core.files import write_private
 from explorer.core.outcome import Outcome
 from explorer.http import curlcmd
-from explorer.lang import commands, expect, redirect, slots, variables
-from explorer.lang.secrets import REDACTED, SECRET_HEADERS
+from explorer.lang import commands, expect, redirect, secrets, slots, variables
 from explorer.lang.shellvars import Markers, Preparation, shell_name
 from explorer.workflow import recording, replay
 from explorer.workflow.export_prelude import comment, prelude
 
 _SOCKET = "/ee-export-socket"  # stands for "$_ee_sock" in the rendered argv
+_SECRET_VARIABLES = frozenset(secrets.HEADER_VARIABLES.values()) | frozenset(
+    v for s in secrets.SECRET_FIELDS for _, v in s.fields)
 _META = {"set": "set", "unset": "unset", "expect": "expect", "run": "run", "exit": "stop", "quit": "stop"}
 
 
@@ -33,7 +35,7 @@ class Exporter:
         self.given = dict(given or {})  # --var values: defaults the caller may override
         self.defined = set(self.given)
         self.required: list = []  # used before any `set`: the caller must provide them
-        self.secrets: set = set()  # variables that fill a credential header: their literals are redacted
+        self.secrets: set = set()  # variables that fill a secret: never written, read from the environment
         self.body: list = []
 
     def script(self, lines, title: str) -> str:
@@ -42,10 +44,14 @@ class Exporter:
         head = [prelude(title, self.session.endpoint().socket)]
         for name, value in self.given.items():
             shell = shell_name(variables.check_name(name))
-            head.append(f"{shell}=${{{shell}-{shlex.quote(value)}}}")
+            if name in self.secrets:  # a --var secret is not written into the script: the caller sets it
+                head.append(f': "${{{shell}:?set {shell}}}"')
+            else:
+                head.append(f"{shell}=${{{shell}-{shlex.quote(value)}}}")
         for name in self.required:
             shell = shell_name(name)
-            how = f"set {shell} in the environment" if name.startswith("env.") else f"run with {shell}=VALUE"
+            how = (f"set {shell}" if self._secret(name) else
+                   f"set {shell} in the environment" if name.startswith("env.") else f"run with {shell}=VALUE")
             head.append(f': "${{{shell}:?{how}}}"')
         return "\n".join(head + [""] + self.body + ["exit 0", ""])
 
@@ -53,7 +59,7 @@ class Exporter:
         """Append the shell form of each line."""
         if depth > replay.MAX_DEPTH:
             raise UsageError(f"scripts run each other more than {replay.MAX_DEPTH} deep: is there a `run` loop?")
-        self.secrets |= recording.secret_variables([line.text for line in lines])
+        self.secrets |= secrets.secret_variables([line.text for line in lines], self.secrets)
         for i, line in enumerate(lines):
             covered = i + 1 < len(lines) and expect.is_status_check(lines[i + 1].text)
             try:
@@ -65,10 +71,13 @@ class Exporter:
 
     def line(self, line, covered: bool, depth: int) -> None:
         """One ScriptLine; `covered`: an `expect status` follows, so an error status is not fatal."""
-        shown = recording.redact_line(line.text, self.secrets)
+        shown = secrets.redact_line(line.text, self.secrets)
         self.body.append(comment(f"{line.where}: {shown}"))
-        text, redir = redirect.split(line.text)
+        # a secret written in the line becomes a reference to the variable named for it ({{env.PASSWORD}})
+        text, redir = redirect.split(secrets.stored_line(line.text, self.secrets))
         cmd = commands.parse(text)
+        if isinstance(cmd, commands.CurlPaste):  # a curl line's own words: its secrets are hidden in request()
+            cmd = commands.parse(redirect.split(line.text)[0])
         prep = Preparation(line.where)
         if redir is not None and "{{" in redir.target:
             if redir.op == redirect.PIPE:
@@ -86,6 +95,12 @@ class Exporter:
         else:
             self.body.append("# (nothing to do in sh)")
 
+    def _secret(self, name: str) -> bool:
+        """Is `name` (a script variable, or `env.X`) one that holds a secret?"""
+        if name.startswith("env."):
+            return name[4:] in self.secrets or name[4:] in _SECRET_VARIABLES
+        return name in self.secrets
+
     def _referenced(self, name: str) -> None:
         if (name.startswith("env.") or name not in self.defined) and name not in self.required:
             self.required.append(name)
@@ -101,7 +116,12 @@ class Exporter:
     def request(self, where: str, shown: str, req, covered: bool, redir, prep) -> None:
         """curl with the body, headers and status kept for the captures and checks that follow."""
         ep = self.session.endpoint()
-        argv = curlcmd.to_argv(req, _SOCKET if ep.socket else None, ep.base_url, redact=False)
+        argv = curlcmd.to_argv(req, _SOCKET if ep.socket else None, ep.base_url)
+        if not req.operation_id:  # a pasted curl line: its secrets are read from variables named for them
+            for index, pieces in curlcmd.hidden(req, argv).items():
+                slot = slots.HEADER if argv[index - 1] == "-H" else slots.STRING
+                argv[index] = "".join(self.markers.marker("env." + p, slot) if k % 2 else p
+                                      for k, p in enumerate(pieces))
         words = ['curl -sS -o "$_ee_body" -D "$_ee_head" -w \'%{http_code}\'']
         for i, arg in enumerate(argv[1:], 1):
             if arg == _SOCKET and argv[i - 1] == "--unix-socket":
@@ -109,7 +129,7 @@ class Exporter:
             elif argv[i - 1] == "-H" and self.markers.found(arg):
                 words.append(self._header_word(arg, prep))
             else:
-                words.append(self.markers.word(self._redacted(arg, argv[i - 1]), prep))
+                words.append(self.markers.word(arg, prep))
         fail = shlex.quote(f"{where}: failed: {shown} (no answer from the engine)")
         self.body.extend(prep.lines)
         self.body.append(f"_ee_status=$({' '.join(words)}) || _ee_fail {fail}")
@@ -142,12 +162,6 @@ class Exporter:
                           f"else {var}={shlex.quote(name + ';')}; fi")
         return f'"${var}"'
 
-    def _redacted(self, arg: str, before: str) -> str:
-        name, sep, value = arg.partition(":")
-        if before == "-H" and sep and name.lower() in SECRET_HEADERS and not self.markers.found(value):
-            return f"{name}: {REDACTED}"
-        return arg
-
     # -- meta commands --------------------------------------------------------------------------
 
     def set(self, line, args: list, depth: int) -> None:
@@ -155,10 +169,13 @@ class Exporter:
         name, rest = variables.split_assignment(args)
         self._no_marker(name, "set")
         shell = shell_name(name)
-        fail = shlex.quote(f"{line.where}: failed: {recording.redact_line(line.text, self.secrets)}")
+        fail = shlex.quote(f"{line.where}: failed: {secrets.redact_line(line.text, self.secrets)}")
         if not variables.is_capture(rest):
-            value = REDACTED if name in self.secrets else " ".join(rest)
-            self.body.append(f"{shell}={self.markers.word(value)}")
+            value = " ".join(rest)
+            if self.markers.unmark(value) == "{{env." + name + "}}":  # a secret, checked at the top
+                self.body.append(f"# {shell} holds a secret: it comes from the environment")
+            else:
+                self.body.append(f"{shell}={self.markers.word(value)}")
         elif rest == ["status"]:
             self.body.append(f"{shell}=$_ee_status")
         elif rest[0] == "header":
@@ -216,13 +233,10 @@ class Exporter:
 
 
 def export_script(session, lines, path: str, source: str, given=None) -> None:
-    """Write the sh form of `lines` to `path` (mode 0755)."""
+    """Write the sh form of `lines` to `path` (a new file: mode 0700)."""
     text = Exporter(session, given).script(lines, f"exported by engine-explorer from {source}")
-    target = os.path.expanduser(path)
     try:
-        with open(target, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(target, 0o755)
+        write_private(os.path.expanduser(path), text, 0o700)
     except OSError as err:
         raise ExplorerError(f"cannot write {path}: {err.strerror}") from None
 
@@ -231,7 +245,7 @@ def export_command(session, args):
     """`export FILE`: this session's script (what `save` would write) as a curl shell script."""
     if len(args) != 1:
         raise UsageError("export where? `export FILE`")
-    lines = replay.numbered("session", recording.saved_lines(session.recording))
+    lines = replay.numbered("session", recording.saved_lines(session.recording, session.secret_names))
     export_script(session, lines, args[0], "this session")
     if session.console.interactive or session.console.verbose:
         session.console.note(f"exported {len(lines)} commands to {args[0]}: run it with sh {args[0]}")

@@ -1,4 +1,4 @@
-"""What `save` keeps of a session: its successful commands as typed, with credentials redacted.
+"""What `save` keeps of a session: its successful commands as typed, secrets as references.
 
 Session.execute appends (line as typed, parsed command, Outcome) to `session.recording` for each
 line that parsed; this module decides which of them make a script.
@@ -9,16 +9,19 @@ import os
 import shlex
 
 from explorer.core.errors import ExplorerError, UsageError
+from explorer.core.files import write_private
 from explorer.core.outcome import Outcome
 from explorer.lang import commands
-from explorer.lang.secrets import redact_line, secret_variables
+from explorer.lang.secrets import secret_variables, stored_line
 
 # Meta commands a script needs; the rest (help, vars, version, save, export…) only look or leave.
 RECORDED_META = frozenset({"set", "unset", "expect", "run"})
 HEADER = "# engine-explorer script; replay it with: engine-explorer -f {name}"
 
-def saved_lines(recording) -> list:
-    """The lines a script of this session holds, in order, credentials redacted.
+def saved_lines(recording, known=()) -> list:
+    """The lines a script of this session holds, in order, secrets as references to variables
+    (`password={{env.PASSWORD}}`, `set AUTH = {{env.AUTH}}`): the script replays where they are set.
+    `known`: variables known to hold secrets besides those the lines show.
 
     A request answered >= 400 is kept when the `expect status` right after it passed: the
     script then expects that error.
@@ -35,8 +38,8 @@ def saved_lines(recording) -> list:
         else:
             is_request = isinstance(cmd, (commands.RequestLine, commands.CurlPaste))
             pending = line if is_request and (outcome.status or 0) >= 400 else None
-    secrets = secret_variables(kept)
-    return [redact_line(line, secrets) for line in kept]
+    secrets = secret_variables(kept, known)
+    return [stored_line(line, secrets) for line in kept]
 
 
 def _kept(cmd) -> bool:
@@ -50,11 +53,10 @@ def _is_status_expect(cmd) -> bool:
 
 
 def write_script(path: str, lines) -> None:
-    """Write `lines` as a script file (a header comment first)."""
+    """Write `lines` as a script file (a header comment first); a new file is made 0600."""
     text = HEADER.format(name=shlex.quote(path)) + "\n" + "".join(line + "\n" for line in lines)
     try:
-        with open(os.path.expanduser(path), "w", encoding="utf-8") as fh:
-            fh.write(text)
+        write_private(os.path.expanduser(path), text)
     except OSError as err:
         raise ExplorerError(f"cannot write {path}: {err.strerror}") from None
 
@@ -63,7 +65,7 @@ def save_command(session, args):
     """`save FILE`: this session's successful commands as a script that `-f FILE` replays."""
     if len(args) != 1:
         raise UsageError("save where? `save FILE`")
-    lines = saved_lines(session.recording)
+    lines = saved_lines(session.recording, session.secret_names)
     write_script(args[0], lines)
     if session.console.interactive or session.console.verbose:
         session.console.note(f"saved {len(lines)} line{'s' if len(lines) != 1 else ''} to {args[0]}")

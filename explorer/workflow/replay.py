@@ -10,8 +10,7 @@ from explorer.core.outcome import Outcome
 
 # Modules that only failures, --var or --dry-run need are imported there: a replay that passes
 # pays for none of them.
-from explorer.lang import expect, variables, words
-from explorer.workflow import recording
+from explorer.lang import expect, secrets, variables, words
 
 MAX_DEPTH = 20  # `run` inside `run`: deeper than this is a loop
 
@@ -90,6 +89,8 @@ def replay(session, lines: list, keep_going: bool = False, summary: bool = False
     if len(session.script_stack) >= MAX_DEPTH:
         raise UsageError(f"scripts run each other more than {MAX_DEPTH} deep: is there a `run` loop?")
     tally = _Tally()
+    # the variables that will fill a secret are known before the first line: a `set` of one is never shown
+    session.secret_names |= secrets.secret_variables([line.text for line in lines], session.secret_names)
     session.script_stack.append("")
     try:
         i = 0
@@ -121,7 +122,7 @@ def _step(session, lines: list, i: int, tally: _Tally) -> tuple:
         return i + 2, False
     tally.failed += 1
     if not (outcome.exit_code == 1 and line.text.split(None, 1)[0] == "expect"):  # it said why
-        shown = _short(recording.redact_line(line.text))
+        shown = _short(secrets.redact_line(line.text, session.secret_names))
         _say(session, f"{line.where}: failed: {shown}{_http_detail(session, outcome)}")
     return i + 1, False
 
