@@ -117,6 +117,6 @@ def run_lines(session, lines, keep_going: bool = False) -> int:
     for line in lines:
         outcome = session.execute(line)
         worst = max(worst, outcome.exit_code)
-        if outcome.quit or (outcome.exit_code and not keep_going):
-            break
+        if outcome.quit or outcome.refused or (outcome.exit_code and not keep_going):
+            break  # a line --read-only refused stops the run even with --keep-going
     return worst

@@ -14,7 +14,7 @@ class Console:
 
     def __init__(self, stdout=None, stderr=None, interactive: bool = False, color: bool = False,
                  pretty: bool = False, verbose: bool = False, tty: bool = False, headers: bool = False,
-                 ask=None, progress=None):
+                 ask=None, progress=None, confirm=None):
         self.stdout = stdout if stdout is not None else sys.stdout.buffer
         self.stderr = stderr if stderr is not None else sys.stderr.buffer
         self.interactive = interactive
@@ -25,6 +25,7 @@ class Console:
         self.headers = headers  # `headers on`: show response headers
         self.ask = ask  # REPL: ask(prompt) -> str, e.g. for a file name (set by explorer.repl.hooks)
         self.progress = progress  # REPL: progress(console) -> a progress-bar view for JSON streams
+        self.confirm = confirm  # REPL: confirm(question) -> bool, a yes/no question (set by explorer.repl)
 
     def note(self, text: str) -> None:
         """A diagnostic line: stdout in the REPL, stderr otherwise."""

@@ -17,3 +17,7 @@ class SpecError(ExplorerError):
 
 class EngineError(ExplorerError):
     """The engine cannot be reached: missing socket, permission, refused, timeout."""
+
+
+class Refused(UsageError):
+    """A request this session will not send (--read-only): a script stops at it, with exit code 2."""

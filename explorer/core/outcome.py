@@ -5,11 +5,13 @@ from typing import NamedTuple
 
 
 class Outcome(NamedTuple):
-    """Its exit code (0 ok, 1 HTTP >= 400, 2 usage/engine/spec), the HTTP status, and whether to quit."""
+    """Its exit code (0 ok, 1 HTTP >= 400, 2 usage/engine/spec), the HTTP status, whether to quit,
+    and whether the line was refused (--read-only: a script stops there whatever else it was told)."""
 
     exit_code: int = 0
     status: int | None = None
     quit: bool = False
+    refused: bool = False
 
     @property
     def ok(self) -> bool:

@@ -169,9 +169,9 @@ class _Checker:
         if isinstance(alternatives, list) and alternatives:
             if all(self.mismatch(alt, value, path, depth + 1) for alt in alternatives):
                 return f"{_where(path)} ({_show(value)}) fits none of the shapes the spec allows"
-        if path and path[0] in self.hidden:
-            value = _Hidden(value)
         found = _type_problem(schema, value, path) or _enum_problem(schema, value, path)
+        if found and path and path[0] in self.hidden:  # the value of a secret, as we wrote it in: hidden
+            return found.replace(_show(value), secrets.REDACTED).replace(f":={value} ", f":={secrets.REDACTED} ")
         if found:
             return found
         if isinstance(value, dict):
@@ -241,16 +241,7 @@ _CHECKS = {
 }
 
 
-class _Hidden:
-    """A secret field's value (explorer.lang.secrets) on its way to a message: shown as <redacted>."""
-
-    def __init__(self, value) -> None:
-        self.value = value
-
-
 def _type_problem(schema: dict, value, path: list) -> str:
-    shown = _show(value)
-    value = value.value if isinstance(value, _Hidden) else value
     wanted = schema.get("type")
     wanted = [wanted] if isinstance(wanted, str) else wanted if isinstance(wanted, list) else []
     known = [t for t in wanted if t in _CHECKS]
@@ -259,9 +250,9 @@ def _type_problem(schema: dict, value, path: list) -> str:
     if "array" in known and isinstance(value, str) and _STRING_OR_ARRAY in str(schema.get("description")):
         return ""
     wants = " or ".join(map(_a, known))
-    text = f"{_where(path)} is {_a(_kind(value))} ({shown}), the spec wants {wants}"
+    text = f"{_where(path)} is {_a(_kind(value))} ({_show(value)}), the spec wants {wants}"
     if isinstance(value, str) and path and _parses_as(value, known):
-        text += f" (write {_field(path)}:={shown if shown == secrets.REDACTED else value} to send it as JSON)"
+        text += f" (write {_field(path)}:={value} to send it as JSON)"
     return text
 
 
@@ -276,13 +267,11 @@ def _parses_as(text: str, types: list) -> bool:
 
 
 def _enum_problem(schema: dict, value, path: list) -> str:
-    shown_value = _show(value)
-    value = value.value if isinstance(value, _Hidden) else value
     enum = schema.get("enum")
     if not isinstance(enum, list) or not enum or any(_same(value, e) for e in enum):
         return ""
     shown = ", ".join(_show(e) for e in enum[:8]) + (", …" if len(enum) > 8 else "")
-    return f"{_where(path)} is {shown_value}, not one of {shown}"
+    return f"{_where(path)} is {_show(value)}, not one of {shown}"
 
 
 def _same(a, b) -> bool:
@@ -310,8 +299,6 @@ def _a(kind: str) -> str:
 
 
 def _show(value) -> str:
-    if isinstance(value, _Hidden):
-        return secrets.REDACTED
     import json  # only on the error path
 
     text = json.dumps(value, ensure_ascii=False)

@@ -25,6 +25,7 @@ from explorer.core import versions
 from explorer.core.errors import UsageError
 from explorer.lang import curlargs, variables, words
 from explorer.lang.commands import META_WORDS, METHODS, separator
+from explorer.lang.jsonspans import json_spans, pieces
 from explorer.lang.shellvars import expansion_word
 from explorer.lang.slots import REFERENCE
 
@@ -112,51 +113,7 @@ def curl_secrets(args: list, fields: dict | None = None) -> dict:
         elif option.name in curlargs.DATA and fields:
             spans = json_spans(option.value, fields)
             if spans:
-                out[option.at] = _pieces(option.value, spans, head)
-    return out
-
-
-def json_spans(text: str, fields: dict) -> list:
-    """[(start, end, variable)] of the string values of `fields` at the top of JSON object `text`
-    (inside the quotes, as written: escapes included). What precedes a syntax error is still found."""
-    if not fields or not text.lstrip().startswith("{"):
-        return []
-    from json import JSONDecoder  # only a body with credential fields is walked
-
-    decoder, spans = JSONDecoder(), []
-    i = _blank(text, text.index("{") + 1)
-    try:
-        while text[i] == '"':
-            key, i = decoder.raw_decode(text, i)
-            i = _blank(text, i)
-            if text[i] != ":":
-                break
-            start = _blank(text, i + 1)
-            value, i = decoder.raw_decode(text, start)
-            if key in fields and isinstance(value, str) and value:
-                spans.append((start + 1, i - 1, fields[key]))
-            i = _blank(text, i)
-            if text[i] != ",":
-                break
-            i = _blank(text, i + 1)
-    except (ValueError, IndexError):
-        pass
-    return spans
-
-
-def _blank(text: str, i: int) -> int:
-    while i < len(text) and text[i] in " \t\r\n":
-        i += 1
-    return i
-
-
-def _pieces(text: str, spans: list, head: str = "") -> list:
-    out, pos = [head], 0
-    for start, end, variable in spans:
-        out[-1] += text[pos:start]
-        out += [variable, ""]
-        pos = end
-    out[-1] += text[pos:]
+                out[option.at] = pieces(option.value, spans, head)
     return out
 
 

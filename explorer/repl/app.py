@@ -17,6 +17,7 @@ from prompt_toolkit.application import run_in_terminal
 from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
 
 from explorer.completion.live import Refresher, engine_getter
+from explorer.core import versions
 from explorer.core.errors import ExplorerError
 from explorer.lang import commands
 from explorer.lang.secrets import redact_line
@@ -26,11 +27,11 @@ from explorer.repl.history import open_history
 from explorer.repl.lexer import RequestLexer
 from explorer.repl.style import STYLE
 from explorer.repl.toolbar import toolbar_text
+from explorer.spec import effects
 
 if TYPE_CHECKING:  # annotations only: completion's modules load off the first prompt's path
     from explorer.completion.specview import SpecView
 
-READ_ONLY = ("GET", "HEAD", "OPTIONS")
 SENDING_COMMANDS = ("run", "import")  # meta commands that send requests of any kind
 DEBUG_ENV = "ENGINE_EXPLORER_DEBUG"
 
@@ -46,6 +47,8 @@ class Repl:
     def __init__(self, session, *, vi: bool = False, input=None, output=None, live=None, history=None):
         self.session = session
         self.console = session.console
+        self.console.confirm = self._confirm  # the guard's yes/no question, on this prompt's terminal
+        self._io = (input, output)
         self.meta_words = tuple(sorted(commands.META_WORDS))
         self.live = live or Refresher(partial(_warm_getter, session.endpoint()), on_update=self._invalidate)
         self._view: SpecView | None = None  # of the session's index, once known
@@ -132,11 +135,19 @@ class Repl:
             return "reads"
         if not isinstance(cmd, commands.RequestLine):
             return ""
-        method = cmd.method
-        if method is None and self._view is not None:
-            op = self._view.operation(None, cmd.target)
-            method = op.method if op is not None else None
-        return "reads" if (method or "GET") in READ_ONLY else "changes"
+        op = self._view.operation(cmd.method, cmd.target) if self._view is not None else None
+        method = cmd.method or (op.method if op is not None else "GET")
+        path = versions.split_prefix(cmd.target.partition("?")[0])[1] if cmd.target.startswith("/") else ""
+        found = effects.effect(method, path or (op.path if op is not None else ""), op.path if op else None)
+        return "changes" if found.changes else "reads"
+
+    def _confirm(self, question: str) -> bool:
+        """Ask `question`; True for y or yes. Ctrl-C goes on up (the line is interrupted), Ctrl-D is no."""
+        try:
+            answer: str = PromptSession(input=self._io[0], output=self._io[1]).prompt(question)
+        except EOFError:
+            return False
+        return answer.strip().lower() in ("y", "yes")
 
     def _schedule_warm_up(self) -> None:
         """Right after the first prompt is drawn: start live values, then load the spec (its note above)."""
@@ -175,6 +186,8 @@ class Repl:
         if kind == "other":
             kind = "engine"
         offline = [("class:prompt.offline", " offline")] if snap.reachable is False else []
+        if getattr(self.session.settings, "read_only", False):
+            offline.append(("class:prompt.readonly", " read-only"))
         return [("class:prompt.kind", kind), ("class:prompt", f" {self._version}")] + offline + [
             ("class:prompt", " > ")]
 

@@ -7,6 +7,7 @@ STYLE = Style.from_dict({
     "prompt": "bold",
     "prompt.kind": "ansicyan bold",
     "prompt.offline": "ansired",
+    "prompt.readonly": "ansiyellow bold",
     "method": "ansiblue bold",
     "path": "ansigreen",
     "path.value": "ansigreen bold underline",

@@ -6,15 +6,17 @@ import time
 
 from explorer.core import versions
 from explorer.core.config import Endpoint, endpoint_address
-from explorer.core.errors import EngineError, ExplorerError, SpecError, UsageError
+from explorer.core.errors import EngineError, ExplorerError, Refused, SpecError, UsageError
 from explorer.core.outcome import Outcome
 from explorer.http import curlcmd, request
 from explorer.lang import commands, redirect, secrets, slots
 from explorer.response.delivery import deliver
+from explorer.shell import guard
 from explorer.shell.dispatch import Dispatcher
 from explorer.spec import find_spec, load_index, sources
 
 OFFLINE_RETRY_SECONDS = 30.0
+_DECLINED = Outcome(1)  # the user said no to a destructive request: nothing sent, and not one to `save`
 
 
 class Session:
@@ -66,7 +68,7 @@ class Session:
             outcome = self._dispatch(cmd)
         except ExplorerError as err:
             self.console.error(str(err))
-            return Outcome(err.exit_code)
+            return Outcome(err.exit_code, refused=isinstance(err, Refused))
         self.recording.append((line, cmd, outcome))  # as typed: `save` keeps {{NAME}}
         return outcome
 
@@ -106,7 +108,13 @@ class Session:
         return request.build(line, index, version, self.values() if values is None else values)
 
     def send(self, req) -> Outcome:
-        """Print the curl line (REPL, -v), send; the body is shown or written as it arrives."""
+        """Print the curl line (REPL, -v), send; the body is shown or written as it arrives.
+
+        First the guard (explorer.shell.guard): --read-only refuses a change, and at the prompt a
+        destructive request is asked about.
+        """
+        if not guard.admit(self, req):
+            return _DECLINED
         if self.console.shows_curl:
             self.show_curl(req)
         return deliver(self, req, self.redirect)

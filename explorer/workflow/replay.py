@@ -78,13 +78,15 @@ class _Tally:
     def __init__(self):
         self.passed = 0
         self.failed = 0
+        self.refused = False  # a line --read-only refused: the script stops there, exit code 2
 
 
 def replay(session, lines: list, keep_going: bool = False, summary: bool = False) -> int:
-    """Run `lines` through session.execute; 0 when all passed, else 1.
+    """Run `lines` through session.execute; 0 when all passed, 2 when --read-only refused one, else 1.
 
     Stops at the first failure unless keep_going: a failed line, or a response >= 400 that the
-    next line (`expect status …`) does not cover. `summary` prints `N passed, M failed`.
+    next line (`expect status …`) does not cover. A refused line stops it whatever keep_going says:
+    what follows was written for the changes it would have made. `summary` prints `N passed, M failed`.
     """
     if len(session.script_stack) >= MAX_DEPTH:
         raise UsageError(f"scripts run each other more than {MAX_DEPTH} deep: is there a `run` loop?")
@@ -96,13 +98,13 @@ def replay(session, lines: list, keep_going: bool = False, summary: bool = False
         i = 0
         while i < len(lines):
             i, stop = _step(session, lines, i, tally)
-            if stop or (tally.failed and not keep_going):
+            if stop or tally.refused or (tally.failed and not keep_going):
                 break
     finally:
         session.script_stack.pop()
     if summary:
         _say(session, f"{tally.passed} passed, {tally.failed} failed")
-    return 1 if tally.failed else 0
+    return 2 if tally.refused else 1 if tally.failed else 0
 
 
 def _step(session, lines: list, i: int, tally: _Tally) -> tuple:
@@ -121,6 +123,7 @@ def _step(session, lines: list, i: int, tally: _Tally) -> tuple:
         tally.failed += 2  # the expectation said why; the response it did not cover failed too
         return i + 2, False
     tally.failed += 1
+    tally.refused = outcome.refused
     if not (outcome.exit_code == 1 and line.text.split(None, 1)[0] == "expect"):  # it said why
         shown = _short(secrets.redact_line(line.text, session.secret_names))
         _say(session, f"{line.where}: failed: {shown}{_http_detail(session, outcome)}")
@@ -186,4 +189,4 @@ def run_command(session, args):
         code = replay(session, lines)
     finally:
         del session.recording[start:]  # `save` keeps the `run` line, not the lines it ran
-    return Outcome(code)
+    return Outcome(code, refused=code == 2)

@@ -1,0 +1,64 @@
+"""A real terminal (tmux): a login typed at the prompt reaches the registry, and never the history file."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import uuid
+
+import pytest
+
+from tests.replsession import wait_for
+
+PROMPT = re.compile(r"^docker [0-9.]+ >$", re.M)  # tmux trims the prompt's trailing space
+pytestmark = [pytest.mark.engine, pytest.mark.skipif(not shutil.which("tmux"), reason="needs tmux")]
+
+
+class Terminal:
+    """A tmux server of its own (its own socket), one window running one command."""
+
+    def __init__(self, folder, command: list, env: dict):
+        self.socket = str(folder / f"tmux-{uuid.uuid4().hex[:8]}")
+        wrapped = ["env", "-i", *(f"{k}={v}" for k, v in env.items()), *command]
+        self.tmux("new-session", "-d", "-x", "220", "-y", "50", subprocess.list2cmdline(wrapped))
+
+    def tmux(self, *args) -> subprocess.CompletedProcess:
+        return subprocess.run(["tmux", "-S", self.socket, *args], capture_output=True, text=True, timeout=20)
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-J", "-S", "-200").stdout
+
+    def type(self, text: str) -> None:
+        self.tmux("send-keys", "-l", text)
+        self.tmux("send-keys", "Enter")
+
+    def running(self) -> bool:
+        return self.tmux("has-session").returncode == 0
+
+    def close(self) -> None:
+        self.tmux("kill-server")
+
+
+def test_a_login_at_the_prompt_of_a_real_terminal(engine_host, spec_dir, registry, tmp_path):
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "TERM": "xterm-256color", "LANG": "C.UTF-8",
+           "XDG_STATE_HOME": str(tmp_path / "state"), "XDG_CACHE_HOME": str(tmp_path / "cache"),
+           "ENGINE_EXPLORER_SPEC_DIR": str(spec_dir), "PYTHONPATH": os.pathsep.join(sys.path)}
+    term = Terminal(tmp_path, [sys.executable, "-m", "explorer", "-H", engine_host], env)
+    try:
+        assert wait_for(lambda: PROMPT.search(term.screen()), 30), term.screen()
+        term.type(f"POST /auth username={registry.user} password={registry.password} serveraddress={registry.host}")
+        assert wait_for(lambda: "Login Succeeded" in term.screen(), 30), term.screen()
+        screen = term.screen()
+        term.type("exit")
+        assert wait_for(lambda: not term.running(), 20), term.screen()
+    finally:
+        term.close()
+    curl_line = next(line for line in screen.splitlines() if line.startswith("curl "))
+    assert registry.password not in curl_line and '"password":"\'"$PASSWORD"\'"' in curl_line
+    assert "$PASSWORD stands for SystemAuth's password" in screen
+    history = (tmp_path / "state" / "engine-explorer" / "history").read_text()
+    assert registry.password not in history
+    assert (f"+POST /auth username={registry.user} password={{{{env.PASSWORD}}}} serveraddress={registry.host}"
+            in history)
