@@ -36,7 +36,7 @@ OPTIONS = (
 DEFAULTS = {"append": None, "value": None, "float": 0.0, "flag": False}
 EPILOG = ("Exit codes: 0 all responses 2xx/3xx, 1 a response >= 400, 2 usage, connection or spec error; "
           "-f FILE: 1 when any line fails (an error response no `expect status` covers, a failed "
-          "expectation, an error), 2 when FILE cannot be read.")
+          "expectation, an error), 2 when FILE cannot be read or --read-only refuses a line.")
 _BY_FLAG = {flag: (dest, kind) for flags, dest, kind, _, _ in OPTIONS for flag in flags}
 
 

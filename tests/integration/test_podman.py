@@ -200,3 +200,26 @@ def test_live_values_come_from_podman(podman_host, spec_dir, podman_api, unique_
     assert {v.text for v in snapshot.for_param("id", "/containers/")} == containers  # one list feeds both
     images = {v.text for v in snapshot.for_param("name", "/libpod/images/")}
     assert "localhost/busybox:local" in images
+
+
+def test_read_only_and_the_question_on_podman(podman_host, spec_dir, podman_spec, podman_api, unique_name):
+    """Libpod's operations are classified too; the question names a Podman container as it names dockerd's."""
+    status, _ = podman_api.call("POST", f"/containers/create?name={unique_name}", {
+        "Image": IMAGE, "Cmd": ["true"], "HostConfig": {"NetworkMode": "none"}})
+    assert status == 201
+    try:
+        pinned = ("--spec", str(podman_spec), "--api-version", "5.0.0", "--read-only")
+        refused = cli(podman_host, spec_dir, *pinned, "-c", f"DELETE /libpod/containers/{unique_name}")
+        assert refused.returncode == 2
+        assert refused.stderr.decode().startswith("error: read-only: ContainerDeleteLibpod (DELETE /libpod/")
+        waited = cli(podman_host, spec_dir, *pinned, "-c", f"POST /libpod/containers/{unique_name}/wait")
+        assert waited.returncode == 0, waited.stderr  # a POST that changes nothing
+        session, _, _ = session_for(podman_host, spec_dir, verbose=False, spec=str(podman_spec))
+        session.console.interactive = True
+        session.console.confirm = (asked := []).append  # answers None: no
+        assert session.execute(f"DELETE /libpod/containers/{unique_name}").exit_code == 1
+        session.close()
+        assert asked == [f"Remove container {unique_name} (created, localhost/{IMAGE})? [y/N] "]
+        assert podman_api.call("GET", f"/containers/{unique_name}/json")[0] == 200
+    finally:
+        podman_api.call("DELETE", f"/containers/{unique_name}?force=1")
