@@ -192,6 +192,16 @@ def test_additional_properties_false_names_the_closest_field():
         check_body(index, {"Nmae": "x"})
 
 
+def test_enum_members_compare_as_json_values():
+    """The rule `expect` uses (jsonvalues.same): 1.0 is the enum's 1, true is not."""
+    index = tiny_index({"type": "object", "properties": {"n": {"enum": [1, 2]}, "b": {"enum": [True]},
+                                                         "o": {"enum": [{"a": [0]}]}}}, {})
+    check_body(index, {"n": 1.0, "b": True, "o": {"a": [0.0]}})
+    for bad in ({"n": True}, {"b": 1}, {"o": {"a": [False]}}):
+        with pytest.raises(UsageError, match="not one of"):
+            check_body(index, bad)
+
+
 def test_very_deep_data_is_not_a_crash():
     index = tiny_index({"$ref": "#/definitions/Node"}, {"Node": NODE})
     doc = {"name": "leaf"}

@@ -11,6 +11,7 @@ import os
 import re
 
 from explorer.core.errors import UsageError
+from explorer.lang.jsonvalues import same
 
 SEND_ANYWAY = "prefix the line with ! to send anyway"
 MAX_DEPTH = 64  # deeper JSON is left unchecked rather than risk the recursion limit
@@ -263,23 +264,10 @@ def _parses_as(text: str, types: list) -> bool:
 
 def _enum_problem(schema: dict, value, path: list) -> str:
     enum = schema.get("enum")
-    if not isinstance(enum, list) or not enum or any(_same(value, e) for e in enum):
+    if not isinstance(enum, list) or not enum or any(same(value, e) for e in enum):
         return ""
     shown = ", ".join(_show(e) for e in enum[:8]) + (", …" if len(enum) > 8 else "")
     return f"{_where(path)} is {_show(value)}, not one of {shown}"
-
-
-def _same(a, b) -> bool:
-    """JSON equality: unlike ==, true is not 1."""
-    if isinstance(a, bool) or isinstance(b, bool):
-        return a is b
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(map(_same, a, b))
-    if isinstance(a, (dict, list)) or isinstance(b, (dict, list)):
-        return False
-    return a == b
 
 
 def _kind(value) -> str:
