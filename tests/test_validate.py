@@ -422,3 +422,15 @@ def test_the_specs_own_body_examples_pass(index, op_id):
     query = tuple((p.name, "1") for p in op.params if p.location == "query" and p.required)
     body = json.dumps(example).encode()
     validate.check(op, Request(op.method, op.path, query, (("Content-Type", JSON),), body=body), index)
+
+
+def test_a_query_parameter_is_held_to_its_bounds_from_the_spec(spec_v141):
+    """ContainerCreate's name== has a pattern in the spec: the loader keeps it and the check uses it."""
+    from explorer.http.request import build
+    from explorer.lang.commands import parse
+    from explorer.spec import load_index
+
+    index = load_index(str(spec_v141))
+    assert build(parse("POST /containers/create name==web-1 Image=x"), index, "1.41").query == (("name", "web-1"),)
+    with pytest.raises(UsageError, match="name"):
+        build(parse("POST /containers/create 'name==bad name!' Image=x"), index, "1.41")
