@@ -164,24 +164,20 @@ def test_other():
 
 
 @pytest.mark.timeout(120)
-def test_a_full_run_below_its_gate_fails_and_a_partial_run_is_not_gated(tmp_path, engine_host, spec_dir):
+def test_a_full_run_below_its_gate_fails_though_every_test_passed(tmp_path, engine_host, spec_dir):
     (tmp_path / "pytest.ini").write_text("[pytest]\ntestpaths = checks\n")
     (tmp_path / "conftest.py").write_text(INNER_CONFTEST.format(tests=str(REPO / "tests"), spec_dir=str(spec_dir)))
     (tmp_path / "checks").mkdir()
     (tmp_path / "checks" / "test_inner.py").write_text(INNER_TEST.format(host=engine_host, spec_dir=str(spec_dir)))
 
-    def inner(minimum: int, *args: str) -> tuple[int, str]:
-        env = dict(os.environ, INNER_MINIMUM=str(minimum), PYTHONPATH=str(REPO))
-        done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
-                              cwd=tmp_path, capture_output=True, text=True, timeout=100, env=env)
-        return done.returncode, done.stdout
-
-    code, out = inner(2)
+    env = dict(os.environ, INNER_MINIMUM="2", PYTHONPATH=str(REPO))
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=100, env=env)
+    code, out = done.returncode, done.stdout
     assert code == 1 and "2 passed" in out, out
     assert "gate, inner: 1 of 106 proven, at least 2 needed: FAILED" in out
     assert "FAILED: the API coverage gate 'inner': 1 proven, at least 2 needed" in out
-    code, out = inner(2, "-k", "ping")  # partial: the table is not printed, the gate not applied
-    assert code == 0 and "1 of 106 v1.41 operations proven in this partial run (not gated" in out, out
+    # A partial run (-k …) is not gated: full_run and failed_gates, tested above and below, decide that.
 
 
 class Stub:
