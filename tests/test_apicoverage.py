@@ -213,4 +213,4 @@ class Stub:
     (["tests"], pytest.Config.ArgsSource.TESTPATHS, {}, 3, False),  # --deselect, or a plugin deselected some
 ])
 def test_a_full_run_is_the_whole_suite_with_nothing_left_out(tmp_path, args, source, options, deselected, full):
-    assert plugin.full_run(Stub(tmp_path, args, source, **options), deselected) is full  # type: ignore[arg-type]
+    assert plugin.full_run(Stub(tmp_path, args, source, **options), deselected) is full

@@ -10,6 +10,7 @@ import json
 import secrets
 import shlex
 import tarfile
+from urllib.parse import quote
 
 import pytest
 
@@ -32,7 +33,7 @@ def label(docker_api, unique_name):
     """This test's label value; afterwards every image with it is pruned (by the raw client)."""
     yield unique_name
     flt = json.dumps({"label": [f"{LABEL}={unique_name}"], "dangling": ["false"]})
-    docker_api.call("POST", f"/images/prune?filters={_quoted(flt)}")
+    docker_api.call("POST", f"/images/prune?filters={quote(flt, safe='')}")
 
 
 @pytest.fixture
@@ -47,12 +48,6 @@ def refs(docker_api, unique_name):
     yield make
     for ref in made:
         docker_api.call("DELETE", f"/images/{ref}?force=1")
-
-
-def _quoted(text: str) -> str:
-    from urllib.parse import quote
-
-    return quote(text, safe="")
 
 
 def tar_of(files: dict[str, bytes]) -> bytes:
