@@ -99,15 +99,20 @@ def test_stats_stream_until_ctrl_c(ee, sleeper, proven):
 
 
 def test_pause_then_unpause(ee, docker_api, sleeper, proven):
+    # dockerd answers once containerd has frozen (thawed) the container, and records the state when
+    # containerd's event about it arrives: the tests wait for that record.
+    def status_is(expected: str):
+        return lambda: state(docker_api, sleeper)["Status"] == expected
+
     pause = ee.send(f"POST /containers/{sleeper}/pause", 204)
-    assert state(docker_api, sleeper)["Status"] == "paused"
+    wait_for("the container to be paused", status_is("paused"))
     unpause = ee.send(f"POST /containers/{sleeper}/unpause", 204)
-    assert state(docker_api, sleeper)["Status"] == "running"
+    wait_for("the container to run again", status_is("running"))
     proven("ContainerPause", "ContainerUnpause")
     rerun(pause)
-    assert state(docker_api, sleeper)["Paused"] is True
+    wait_for("the container to be paused again", status_is("paused"))
     rerun(unpause)
-    assert state(docker_api, sleeper)["Paused"] is False
+    wait_for("the container to run once more", status_is("running"))
 
 
 def test_update_sets_the_memory_limit_of_its_cgroup(ee, docker_api, sleeper, proven):
