@@ -91,7 +91,7 @@ def sleeper(docker_api, busybox_image, _unique_name_cleanup):
 
 
 def test_logs_demultiplexed_byte_exact_with_frames_split_across_chunks(
-        engine_host, spec_dir, docker_api, busybox_image, unique_name, monkeypatch):
+        engine_host, spec_dir, docker_api, busybox_image, unique_name, monkeypatch, proven):
     # lines, a 50 kB line (split by the log driver), a NUL and UTF-8: the log file is JSON, so UTF-8 only
     script = "seq 1 40000; seq 1 20000 >&2; head -c 50000 /dev/zero | tr '\\0' a; printf '\\001\\000\\303\\251'"
     create(docker_api, unique_name, busybox_image, ["sh", "-c", script])
@@ -110,6 +110,7 @@ def test_logs_demultiplexed_byte_exact_with_frames_split_across_chunks(
     assert console.stdout.getvalue() == numbers + b"a" * 50000 + b"\x01\x00\xc3\xa9"
     assert console.stderr.getvalue() == b"".join(b"%d\n" % i for i in range(1, 20001))
     assert _frames_split(chunks), "no frame was split across chunks: the test proves nothing"
+    proven("ContainerLogs")
 
 
 def _frames_split(chunks) -> bool:
@@ -163,7 +164,7 @@ def test_in_the_repl_ctrl_c_ends_a_waiting_json_request_too(
 
 
 def test_events_arrive_while_a_container_starts(engine_host, spec_dir, docker_api, busybox_image, unique_name,
-                                                monkeypatch):
+                                                monkeypatch, proven):
     cid = create(docker_api, unique_name, busybox_image, ["sh", "-c", "exit 0"], start=False)
     # The user stops the endless stream (Ctrl-C) once the event is shown, or the container's removal
     # after a failed start; with no event at all the request's own timeout ends it.
@@ -180,6 +181,7 @@ def test_events_arrive_while_a_container_starts(engine_host, spec_dir, docker_ap
     assert outcome is None, f"no start event within {WAIT} s: {console.stderr.getvalue()!r}"
     events = [json.loads(line) for line in console.stdout.getvalue().splitlines()]
     assert any(e["Action"] == "start" and e["id"] == cid for e in events)
+    proven("SystemEvents")
     assert session.execute("GET /_ping").ok
 
 
@@ -199,13 +201,15 @@ def built(engine_host, spec_dir, busybox_image, docker_api, tmp_path_factory, _u
     docker_api.call("DELETE", f"/images/{tag}?force=1")
 
 
-def test_build_of_a_tar_context_streams_its_output(built):
+def test_build_of_a_tar_context_streams_its_output(built, docker_api, proven):
     tag, token, out, outcome, writes = built
     assert outcome.ok, out
     text = out.decode()
     assert "Step 2/2 : RUN echo built-" in text and f"built-{token.decode()}\n" in text
     assert f"Successfully tagged {tag}" in text
     assert writes >= 4  # shown as it came, not at the end
+    assert docker_api.call("GET", f"/images/{tag}/json")[0] == 200
+    proven("ImageBuild")
 
 
 def test_in_band_build_error_fails_with_exit_1(engine_host, spec_dir, busybox_image, tmp_path):
@@ -218,7 +222,7 @@ def test_in_band_build_error_fails_with_exit_1(engine_host, spec_dir, busybox_im
     assert console.stderr.getvalue().startswith(b"error: ")
 
 
-def test_images_load_of_a_tar_with_progress(engine_host, spec_dir, built, docker_api, tmp_path):
+def test_images_load_of_a_tar_with_progress(engine_host, spec_dir, built, docker_api, tmp_path, proven):
     tag = built[0]
     saved = tmp_path / "image.tar"
     session, console = explorer(engine_host, spec_dir)
@@ -230,9 +234,11 @@ def test_images_load_of_a_tar_with_progress(engine_host, spec_dir, built, docker
     lines = console.stdout.getvalue().decode().splitlines()
     assert any(line.endswith(": Loading layer") for line in lines), lines
     assert f"Loaded image: {tag}" in lines
+    assert docker_api.call("GET", f"/images/{tag}/json")[0] == 200
+    proven("ImageGet", "ImageLoad")
 
 
-def test_exec_start_output_demultiplexed(engine_host, spec_dir, sleeper):
+def test_exec_start_output_demultiplexed(engine_host, spec_dir, sleeper, proven):
     session, console = explorer(engine_host, spec_dir)
     cmd = '["sh","-c","printf \\"to-out\\\\377\\\\n\\"; echo to-err >&2; echo again"]'
     assert session.execute(f"POST /containers/{sleeper}/exec AttachStdout:=true AttachStderr:=true 'Cmd:={cmd}'").ok
@@ -241,10 +247,11 @@ def test_exec_start_output_demultiplexed(engine_host, spec_dir, sleeper):
     assert session.execute(f"POST /exec/{exec_id}/start Detach:=false Tty:=false").ok
     assert console.stdout.getvalue() == b"to-out\xff\nagain\n"
     assert console.stderr.getvalue() == b"to-err\n"
+    proven("ContainerExec", "ExecStart")
 
 
 def test_attach_streams_until_the_process_ends(engine_host, spec_dir, docker_api, busybox_image, unique_name,
-                                               monkeypatch):
+                                               monkeypatch, proven):
     create(docker_api, unique_name, busybox_image, ["sh", "-c", "echo a; echo b >&2"], start=False)
     session, console = explorer(engine_host, spec_dir, interactive=True, timeout=WAIT)
     # The engine answers an attach once the container's streams are attached: start it then.
@@ -255,9 +262,10 @@ def test_attach_streams_until_the_process_ends(engine_host, spec_dir, docker_api
     assert outcome.ok, console.stderr.getvalue()
     shown = console.stdout.getvalue()
     assert b"a\n" in shown and b"err| b\n" in shown
+    proven("ContainerAttach")
 
 
-def test_archive_put_then_get_round_trip_and_path_stat(engine_host, spec_dir, sleeper, tmp_path):
+def test_archive_put_then_get_round_trip_and_path_stat(engine_host, spec_dir, sleeper, tmp_path, proven):
     payload = os.urandom(100_000)
     upload = tmp_path / "in.tar"
     upload.write_bytes(tar_of({"hello.bin": payload}))
@@ -271,14 +279,16 @@ def test_archive_put_then_get_round_trip_and_path_stat(engine_host, spec_dir, sl
     assert session.execute(f"HEAD /containers/{sleeper}/archive path==/tmp/hello.bin").ok
     stat = json.loads(console.stdout.getvalue())
     assert stat["name"] == "hello.bin" and stat["size"] == len(payload)
+    proven("PutContainerArchive", "ContainerArchive", "ContainerArchiveInfo")
 
 
-def test_export_to_a_file_and_never_to_a_terminal(engine_host, spec_dir, sleeper, tmp_path):
+def test_export_to_a_file_and_never_to_a_terminal(engine_host, spec_dir, sleeper, tmp_path, proven):
     out = tmp_path / "export.tar"
     session, console = explorer(engine_host, spec_dir)
     assert session.execute(f"GET /containers/{sleeper}/export > {out}").ok
     with tarfile.open(out) as tar:
         assert "bin/busybox" in tar.getnames() or "bin/sh" in tar.getnames()
+    proven("ContainerExport")
     session, console = explorer(engine_host, spec_dir, tty=True)
     assert session.execute(f"GET /containers/{sleeper}/export").exit_code == 2
     assert console.stdout.getvalue() == b"" and b"> FILE" in console.stderr.getvalue()
