@@ -26,7 +26,7 @@ ENGINE_FIXTURES = frozenset({"engine_host", "engine_socket", "docker_api", "busy
 PODMAN_FIXTURES = frozenset({"podman_host", "podman_api"})
 XDG_VARIABLES = ("XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME")
 
-pytest_plugins = ("components",)
+pytest_plugins = ("components", "apicoverage.plugin")
 
 # One token per session, so cleanup never touches what a concurrent session created.
 _SESSION_TOKEN = secrets.token_hex(3)

@@ -170,8 +170,22 @@ def test_curl_line_sends_the_same_bytes(line, tar_files, spec_v141):
     assert b"engine-explorer/" in ours[0]
 
 
-def test_there_are_at_least_forty_lines():
-    assert len(LINES) >= 40
+def test_the_lines_hold_every_item_kind_a_value_in_every_slot_and_reach_both_servers():
+    """What the byte comparisons above are worth: every kind of item (query, header, field, JSON, @file),
+    a {{value}} in every slot, `!`, an operationId, pasted curl lines; and some lines are also
+    sent to the real engine, not only to the recording server."""
+    from explorer.lang import commands  # imported where used, as printed_and_sent does
+
+    parsed = [commands.parse(expand(line, {"FILE": "a.tar", "ODD_FILE": "b.tar"})) for line, _ in LINES]
+    requests = [p.request if isinstance(p, commands.CurlPreview) else p for p in parsed
+                if isinstance(p, (commands.RequestLine, commands.CurlPreview))]
+    assert {item.kind for r in requests for item in r.items} == {"query", "header", "field", "json", "file"}
+    with_values = {"path"} if any("{{" in r.target for r in requests) else set()
+    with_values |= {item.kind for r in requests for item in r.items if "{{" in item.name + item.value}
+    assert with_values == {"path", "query", "header", "field", "json"}
+    assert any(r.force for r in requests) and any(not r.target.startswith("/") for r in requests)
+    assert any(isinstance(p, commands.CurlPaste) for p in parsed)
+    assert {real for _, real in LINES} == {True, False}
 
 
 @pytest.mark.engine

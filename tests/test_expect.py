@@ -55,6 +55,12 @@ def test_parse_errors(args, needle):
     (None, "==", "null", True),
     (["/web"], "==", '["/web"]', True),
     ({"a": 1}, "==", '{"a":1}', True),
+    ({"a": 1}, "==", '{"a":1.0}', True),
+    ([True], "==", "[1]", False),  # the same rule at any depth
+    ({"a": [0]}, "==", '{"a":[false]}', False),
+    (None, "==", "0", False),
+    ([1], "contains", "true", False),
+    ([True], "contains", "1", False),
     ("x", "!=", "y", True),
     (404, "!=", "404", False),
     (["/web", "/db"], "contains", "/web", True),

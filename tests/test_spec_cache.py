@@ -151,27 +151,25 @@ def test_malformed_spec_is_a_spec_error_and_nothing_is_cached(tmp_path):
     assert not list((tmp_path / "cache").rglob("*.marshal"))
 
 
-def test_warm_start_imports_no_yaml_and_is_fast(tmp_path):
+def test_a_warm_start_imports_neither_yaml_nor_hashlib(tmp_path):
+    """A warm start reads the marshal cache only (its speed is scripts/bench's business)."""
     spec = _shared_specs() / "docker-engine/v1.56.yaml"
     if not spec.exists():
         pytest.skip(f"spec mirror not found at {spec}")
     script = (
-        "import sys, time\n"
+        "import sys\n"
         "from explorer.spec.cache import load_index\n"
-        f"t = time.perf_counter(); index = load_index({str(spec)!r}); t = time.perf_counter() - t\n"
+        f"index = load_index({str(spec)!r})\n"
         "assert index.by_id('SystemPing')\n"
-        "print('yaml' in sys.modules, 'hashlib' in sys.modules, t)\n"
+        "print('yaml' in sys.modules, 'hashlib' in sys.modules)\n"
     )
     env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"))
     root = str(Path(cache.__file__).resolve().parents[2])
     run = [sys.executable, "-c", script]
-    subprocess.run(run, env=env, cwd=root, check=True, capture_output=True)  # cold: builds the cache
-    best = min(float(subprocess.run(run, env=env, cwd=root, check=True, capture_output=True, text=True)
-                     .stdout.split()[2]) for _ in range(3))
-    yaml_loaded, hashlib_loaded, _ = subprocess.run(
-        run, env=env, cwd=root, check=True, capture_output=True, text=True).stdout.split()
-    assert (yaml_loaded, hashlib_loaded) == ("False", "False")
-    assert best < 0.05  # ~3 ms here; generous so slow CI machines pass
+    cold = subprocess.run(run, env=env, cwd=root, check=True, capture_output=True, text=True)
+    assert cold.stdout.split()[0] == "True"  # the cold start parsed the YAML, so the check below can fail
+    warm = subprocess.run(run, env=env, cwd=root, check=True, capture_output=True, text=True)
+    assert warm.stdout.split() == ["False", "False"]
 
 
 def test_values_marshal_cannot_hold_are_cached_as_text(tmp_path, monkeypatch):

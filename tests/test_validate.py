@@ -114,6 +114,63 @@ BAD = [
 ]
 
 
+# Bounds in both specs: Resources (MemorySwappiness 0..100, BlkioWeight 0..1000, BlkioWeightDevice
+# Weight ≥ 0), ThrottleDevice Rate ≥ 0, HostConfig ShmSize ≥ 0 and ConsoleSize: two integers ≥ 0.
+BOUNDED = "POST /containers/create Image=x "
+WITHIN = [BOUNDED + item for item in (
+    "HostConfig[MemorySwappiness]:=100", "HostConfig[MemorySwappiness]:=0", "HostConfig[BlkioWeight]:=1000",
+    "HostConfig[ShmSize]:=0", "HostConfig[ConsoleSize]:=[0,80]", "HostConfig[BlkioWeightDevice][0][Weight]:=0",
+    "HostConfig[BlkioDeviceReadBps][0][Rate]:=0")]
+BEYOND = [(BOUNDED + item, message) for item, message in (
+    ("HostConfig[MemorySwappiness]:=500", "field HostConfig[MemorySwappiness] is 500, the spec wants at most 100"),
+    ("HostConfig[MemorySwappiness]:=101", "is 101, the spec wants at most 100"),
+    ("HostConfig[MemorySwappiness]:=-1", "field HostConfig[MemorySwappiness] is -1, the spec wants at least 0"),
+    ("HostConfig[BlkioWeight]:=1001", "field HostConfig[BlkioWeight] is 1001, the spec wants at most 1000"),
+    ("HostConfig[ShmSize]:=-1", "field HostConfig[ShmSize] is -1, the spec wants at least 0"),
+    ("HostConfig[ConsoleSize]:=[24]", "field HostConfig[ConsoleSize] is [24], the spec wants at least 2 items"),
+    ("HostConfig[ConsoleSize]:=[24,80,1]", "is [24, 80, 1], the spec wants at most 2 items"),
+    ("HostConfig[ConsoleSize]:=[-1,80]", "field HostConfig[ConsoleSize][0] is -1, the spec wants at least 0"),
+    ("HostConfig[BlkioWeightDevice][0][Weight]:=-5", "field HostConfig[BlkioWeightDevice][0][Weight] is -5"),
+    ("HostConfig[BlkioDeviceWriteIOps][0][Rate]:=-1", "field HostConfig[BlkioDeviceWriteIOps][0][Rate] is -1"),
+)]
+
+
+@pytest.mark.parametrize("line", WITHIN)
+def test_values_within_the_specs_bounds_pass(index, line):
+    assert req(index, line).body
+
+
+@pytest.mark.parametrize("line, message", BEYOND)
+def test_values_beyond_the_specs_bounds_are_refused(index, line, message):
+    assert message in refused(index, line)
+    assert req(index, "!" + line).body
+
+
+# Only v1.56 has these: tmpfs options are [name] or [name, value]; a service's MemorySwappiness may be -1.
+SERVICE = "POST /services/create Name=s TaskTemplate[ContainerSpec][Image]=x TaskTemplate[Resources]"
+
+
+@pytest.mark.parametrize("line, v141_says, v156_says", [
+    (BOUNDED + "HostConfig[Mounts][0][Type]=tmpfs HostConfig[Mounts][0][Target]=/t "
+     "'HostConfig[Mounts][0][TmpfsOptions][Options]:=[[\"noexec\"],[\"mode\",\"1770\"]]'", None, None),
+    (BOUNDED + "HostConfig[Mounts][0][Type]=tmpfs HostConfig[Mounts][0][Target]=/t "
+     "'HostConfig[Mounts][0][TmpfsOptions][Options]:=[[]]'",
+     None, "field HostConfig[Mounts][0][TmpfsOptions][Options][0] is [], the spec wants at least 1 item"),
+    (SERVICE + "[MemorySwappiness]:=-1", None, None),
+    (SERVICE + "[MemorySwappiness]:=-2", None,
+     "field TaskTemplate[Resources][MemorySwappiness] is -2, the spec wants at least -1"),
+    (SERVICE + "[SwapBytes]:=-2", None, "field TaskTemplate[Resources][SwapBytes] is -2, the spec wants at least -1"),
+    ("POST /containers/x/exec 'Cmd:=[\"sh\"]' 'ConsoleSize:=[1]'", None,
+     "field ConsoleSize is [1], the spec wants at least 2 items"),
+])
+def test_bounds_only_one_spec_has(v141, v156, line, v141_says, v156_says):
+    for index, says in ((v141, v141_says), (v156, v156_says)):
+        if says is None:  # (v1.41's TmpfsOptions has no Options: an unknown field is not checked)
+            assert req(index, line).body
+        else:
+            assert says in refused(index, line)
+
+
 @pytest.mark.parametrize("line, message", BAD)
 def test_mismatches_are_refused_with_a_clear_line(index, line, message):
     assert message in refused(index, line)
@@ -190,6 +247,54 @@ def test_additional_properties_false_names_the_closest_field():
     check_body(index, {"Name": "x"})
     with pytest.raises(UsageError, match=r"field Nmae is not a field the spec allows \(did you mean Name\?\)"):
         check_body(index, {"Nmae": "x"})
+
+
+def test_enum_members_compare_as_json_values():
+    """The rule `expect` uses (jsonvalues.same): 1.0 is the enum's 1, true is not."""
+    index = tiny_index({"type": "object", "properties": {"n": {"enum": [1, 2]}, "b": {"enum": [True]},
+                                                         "o": {"enum": [{"a": [0]}]}}}, {})
+    check_body(index, {"n": 1.0, "b": True, "o": {"a": [0.0]}})
+    for bad in ({"n": True}, {"b": 1}, {"o": {"a": [False]}}):
+        with pytest.raises(UsageError, match="not one of"):
+            check_body(index, bad)
+
+
+def test_the_specs_own_patterns_and_lengths_are_checked(v156):
+    """v1.56 bounds a container Id: 64 hex digits (a response schema, checked here as a body)."""
+    index = tiny_index({"$ref": "#/definitions/ContainerSummary"}, v156.definitions)
+    check_body(index, {"Id": "0123456789abcdef" * 4, "Names": ["/web"]})
+    with pytest.raises(UsageError, match=r'field Id is "abc", the spec wants at least 64 characters'):
+        check_body(index, {"Id": "abc"})
+    with pytest.raises(UsageError, match=r'field Id is "g+\.\.\., the spec wants a match for \^\[0-9a-fA-F\]\{64\}\$;'):
+        check_body(index, {"Id": "g" * 64})
+
+
+def query_index(*params) -> SpecIndex:
+    op = Operation("GET", "/q", "Query", params=params)
+    return SpecIndex(SpecInfo(source="tiny", sha256=""), (op,), {})
+
+
+def check_query(index, *query) -> None:
+    validate.check(index.by_id("Query"), Request("GET", "/q", tuple(query)), index)
+
+
+def test_query_values_are_held_to_bounds_the_loader_kept():
+    """A query parameter's bounds, when its Param carries them as a schema (ContainerCreate's name==)."""
+    index = query_index(Param("name", "query", "string", schema={"pattern": "^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$"}),
+                        Param("n", "query", "integer", schema={"minimum": 1, "maximum": 10}),
+                        Param("f", "query", "number", schema={"maximum": 1, "exclusiveMaximum": True}),
+                        Param("plain", "query", "integer"))
+    check_query(index, ("name", "web-1"), ("n", "1"), ("n", "10"), ("f", "0.5"), ("plain", "99999"))
+    for query, message in [
+        (("name", "we b"), "Query: name==we b does not fit: the spec wants a match for ^/?[a-zA-Z0-9]"),
+        (("n", "0"), "Query: n==0 does not fit: the spec wants at least 1"),
+        (("n", "+11"), "Query: n==+11 does not fit: the spec wants at most 10"),
+        (("f", "1.0"), "Query: f==1.0 does not fit: the spec wants less than 1"),
+        (("n", "ten"), "Query: n==ten is not an integer"),
+    ]:
+        with pytest.raises(UsageError) as caught:
+            check_query(index, query)
+        assert str(caught.value).startswith(message) and str(caught.value).endswith(validate.SEND_ANYWAY)
 
 
 def test_very_deep_data_is_not_a_crash():
@@ -285,6 +390,27 @@ def test_the_engine_refuses_what_validation_refuses(engine_host, docker_api, bus
         session.close()
 
 
+def test_the_engine_refuses_the_bound_validation_enforces(engine_host, docker_api, busybox_image, spec_v141,
+                                                          unique_name):
+    """MemorySwappiness above the spec's maximum: refused here, and by the engine when sent with `!`."""
+    err = io.BytesIO()
+    session = Session(Settings(host=engine_host, spec=str(spec_v141)), Console(stdout=io.BytesIO(), stderr=err),
+                      env={})
+    line = (f"POST /containers/create name=={unique_name} Image={busybox_image} "
+            "HostConfig[NetworkMode]=none HostConfig[MemorySwappiness]:=500")
+    try:
+        assert session.execute(line).exit_code == 2
+        assert b"is 500, the spec wants at most 100" in err.getvalue()
+        outcome = session.execute("!" + line)
+        assert (outcome.status, outcome.exit_code) == (400, 1)
+        assert b"valid memory swappiness range is 0-100" in session.last_response.body
+        assert docker_api.call("GET", f"/containers/{unique_name}/json")[0] == 404
+        assert session.execute(line.replace(":=500", ":=100")).status == 201
+    finally:
+        session.execute(f"!DELETE /containers/{unique_name} force==1")
+        session.close()
+
+
 @pytest.mark.parametrize("op_id", ["ContainerCreate", "ContainerUpdate",
                                    "ServiceCreate", "ServiceUpdate", "SecretCreate", "ConfigCreate",
                                    "SwarmInit", "SwarmJoin", "ContainerExec", "PluginPull"])
@@ -296,3 +422,15 @@ def test_the_specs_own_body_examples_pass(index, op_id):
     query = tuple((p.name, "1") for p in op.params if p.location == "query" and p.required)
     body = json.dumps(example).encode()
     validate.check(op, Request(op.method, op.path, query, (("Content-Type", JSON),), body=body), index)
+
+
+def test_a_query_parameter_is_held_to_its_bounds_from_the_spec(spec_v141):
+    """ContainerCreate's name== has a pattern in the spec: the loader keeps it and the check uses it."""
+    from explorer.http.request import build
+    from explorer.lang.commands import parse
+    from explorer.spec import load_index
+
+    index = load_index(str(spec_v141))
+    assert build(parse("POST /containers/create name==web-1 Image=x"), index, "1.41").query == (("name", "web-1"),)
+    with pytest.raises(UsageError, match="name"):
+        build(parse("POST /containers/create 'name==bad name!' Image=x"), index, "1.41")

@@ -1,9 +1,12 @@
 """Check a built Request against its Operation before anything is sent.
 
-Parameters first (unknown, missing, enum, type of query values), then a JSON body against the
-body schema (type, required fields, enum, nested objects and arrays, x-nullable,
-additionalProperties). Each problem is one UsageError; a leading `!` skips all of this (see
-request.build). The common case, no query and no body, costs two attribute reads.
+Parameters first (unknown, missing, enum, type and bounds of query values), then a JSON body
+against the body schema (type, required fields, enum, bounds, nested objects and arrays,
+x-nullable, additionalProperties). Each problem is one UsageError; a leading `!` skips all of
+this (see request.build). The common case, no query and no body, costs two attribute reads.
+
+Ours rather than jsonschema's, which cannot read what Docker's specs rely on: x-nullable, a
+StrSlice (`Cmd` sent as a plain string) and Go's field names matched ignoring case.
 """
 from __future__ import annotations
 
@@ -12,6 +15,8 @@ import re
 
 from explorer.core.errors import UsageError
 from explorer.lang import secrets
+from explorer.lang.jsonvalues import KINDS, same, unmet_bound
+from explorer.lang.jsonvalues import kind as json_kind
 
 SEND_ANYWAY = "prefix the line with ! to send anyway"
 MAX_DEPTH = 64  # deeper JSON is left unchecked rather than risk the recursion limit
@@ -76,6 +81,10 @@ def _query_value_problem(param, value: str) -> str:
         return "is not an integer"
     if kind == "number" and not _NUMBER.fullmatch(value):
         return "is not a number"
+    if isinstance(param.schema, dict) and param.type != "array":  # a loader may keep a query value's bounds
+        typed = int(value) if kind == "integer" else float(value) if kind == "number" else value
+        wants = unmet_bound(param.schema, typed)
+        return f"does not fit: the spec wants {wants}" if wants else ""
     return ""
 
 
@@ -170,6 +179,9 @@ class _Checker:
             if all(self.mismatch(alt, value, path, depth + 1) for alt in alternatives):
                 return f"{_where(path)} ({_show(value)}) fits none of the shapes the spec allows"
         found = _type_problem(schema, value, path) or _enum_problem(schema, value, path)
+        if not found:
+            wants = unmet_bound(schema, value)
+            found = f"{_where(path)} is {_show(value)}, the spec wants {wants}" if wants else ""
         if found and path and path[0] in self.hidden:  # the value of a secret, as we wrote it in: hidden
             return found.replace(_show(value), secrets.REDACTED).replace(f":={value} ", f":={secrets.REDACTED} ")
         if found:
@@ -230,27 +242,16 @@ def _nullable(schema: dict) -> bool:
                 or (isinstance(schema.get("enum"), list) and None in schema["enum"]))
 
 
-_CHECKS = {
-    "string": lambda v: isinstance(v, str),
-    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
-    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-    "boolean": lambda v: isinstance(v, bool),
-    "object": lambda v: isinstance(v, dict),
-    "array": lambda v: isinstance(v, list),
-    "null": lambda v: v is None,
-}
-
-
 def _type_problem(schema: dict, value, path: list) -> str:
     wanted = schema.get("type")
     wanted = [wanted] if isinstance(wanted, str) else wanted if isinstance(wanted, list) else []
-    known = [t for t in wanted if t in _CHECKS]
-    if not known or any(_CHECKS[t](value) for t in known):
+    known = [t for t in wanted if t in KINDS]
+    if not known or any(KINDS[t](value) for t in known):
         return ""
     if "array" in known and isinstance(value, str) and _STRING_OR_ARRAY in str(schema.get("description")):
         return ""
     wants = " or ".join(map(_a, known))
-    text = f"{_where(path)} is {_a(_kind(value))} ({_show(value)}), the spec wants {wants}"
+    text = f"{_where(path)} is {_a(json_kind(value))} ({_show(value)}), the spec wants {wants}"
     if isinstance(value, str) and path and _parses_as(value, known):
         text += f" (write {_field(path)}:={value} to send it as JSON)"
     return text
@@ -263,35 +264,15 @@ def _parses_as(text: str, types: list) -> bool:
         value = json.loads(text)
     except ValueError:
         return False
-    return any(_CHECKS[t](value) for t in types)
+    return any(KINDS[t](value) for t in types)
 
 
 def _enum_problem(schema: dict, value, path: list) -> str:
     enum = schema.get("enum")
-    if not isinstance(enum, list) or not enum or any(_same(value, e) for e in enum):
+    if not isinstance(enum, list) or not enum or any(same(value, e) for e in enum):
         return ""
     shown = ", ".join(_show(e) for e in enum[:8]) + (", …" if len(enum) > 8 else "")
     return f"{_where(path)} is {_show(value)}, not one of {shown}"
-
-
-def _same(a, b) -> bool:
-    """JSON equality: unlike ==, true is not 1."""
-    if isinstance(a, bool) or isinstance(b, bool):
-        return a is b
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(map(_same, a, b))
-    if isinstance(a, (dict, list)) or isinstance(b, (dict, list)):
-        return False
-    return a == b
-
-
-def _kind(value) -> str:
-    for name in ("null", "boolean", "integer", "number", "string", "array", "object"):
-        if _CHECKS[name](value):
-            return name
-    return type(value).__name__
 
 
 def _a(kind: str) -> str:

@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from explorer.core.errors import UsageError
 from explorer.lang import variables
+from explorer.lang.jsonvalues import same
 
 COMPARISONS = ("==", "!=", "<", ">", "<=", ">=", "contains", "matches")
 SHOWN = 200  # characters of the actual value a failure message shows
@@ -102,18 +103,7 @@ def equal(actual, word: str) -> bool:
         wanted = json.loads(word)
     except ValueError:
         return False
-    return _same(actual, wanted)
-
-
-def _same(a, b) -> bool:
-    """JSON equality: true is not 1, 1 is 1.0."""
-    if isinstance(a, bool) or isinstance(b, bool):
-        return type(a) is type(b) and a == b
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=False))
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    return a == b
+    return same(actual, wanted)
 
 
 def _number(value):

@@ -24,7 +24,7 @@ from explorer.core.files import cache_dir, write_atomic
 from explorer.spec.index import SpecIndex
 from explorer.spec.model import Operation, Param, SpecInfo
 
-FORMAT = 4  # bump when what is cached changes meaning; the model's field names are added below
+FORMAT = 5  # bump when what is cached changes meaning; the model's field names are added below
 
 
 def _fnv32(data: bytes) -> int:

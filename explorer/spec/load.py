@@ -14,6 +14,8 @@ from explorer.lang.commands import METHODS
 from explorer.spec.model import Operation, Param, SpecInfo
 
 _HTTP_METHODS = tuple(m.lower() for m in METHODS)  # the keys of a path item that are operations
+# A parameter's bounds, kept for the validator (a body's schema keeps its own).
+_BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "pattern")
 _loader_class = None  # built on first YAML parse; module-level so it is built once
 
 
@@ -227,8 +229,10 @@ def _param(doc: dict, raw: dict) -> Param:
     # Swagger 2 puts type/enum/default on the parameter, OpenAPI 3 in its schema
     shape = _deref(doc, raw["schema"]) if isinstance(raw.get("schema"), dict) else raw
     items = _deref(doc, shape.get("items")) if isinstance(shape.get("items"), dict) else {}
+    bounds = {key: shape[key] for key in _BOUNDS if key in shape}  # the validator holds values to them
     return Param(name, location, type=str(shape.get("type") or ""), required=required, description=description,
-                 enum=tuple(shape.get("enum") or ()), default=shape.get("default"), items=str(items.get("type") or ""))
+                 enum=tuple(shape.get("enum") or ()), default=shape.get("default"), items=str(items.get("type") or ""),
+                 schema=bounds or None)
 
 
 def _request_body(doc: dict, raw: object) -> tuple:

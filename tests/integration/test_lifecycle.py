@@ -38,7 +38,7 @@ def wait_for_logs(api, name: str, needle: bytes, timeout: float = 20.0) -> None:
         time.sleep(0.05)
 
 
-def test_container_lifecycle(engine_host, spec_dir, busybox_image, unique_name, docker_api):
+def test_container_lifecycle(engine_host, spec_dir, busybox_image, unique_name, docker_api, proven):
     session, out, err = verbose_session(engine_host, str(spec_dir))
     name = unique_name
     steps = [
@@ -63,6 +63,12 @@ def test_container_lifecycle(engine_host, spec_dir, busybox_image, unique_name, 
             assert state["Running"] is True
         if "/logs" in line:
             assert body == b"hello\n" and b"\noops\n" in err.getvalue()  # demultiplexed
+        found, raw = docker_api.call_json("GET", f"/containers/{name}/json")
+        if "/start" in line or "/stop" in line:
+            assert raw["State"]["Running"] is ("/start" in line)
+        assert found == (404 if line.startswith("DELETE") else 200)
+    proven("ContainerCreate", "ContainerStart", "ContainerInspect", "ContainerLogs", "ContainerStop",
+           "ContainerDelete")
     session.close()
     # The same life again, by the curl lines as printed.
     for curl_line, status in printed:
