@@ -76,11 +76,12 @@ class Typist:
         self.inp.send_text("\x03")
         self.ready()
 
-    def enter(self, line: str) -> None:
-        """Type `line`, press Enter, wait until it has run."""
+    def enter(self, line: str, answer: str | None = None) -> None:
+        """Type `line`, press Enter (then `answer` and Enter, for the question a destructive line
+        asks), wait until it has run."""
         self.ready()
         done = self.repl.lines_done
-        self.inp.send_text(line + "\r")
+        self.inp.send_text(line + "\r" + (answer + "\r" if answer is not None else ""))
         assert wait_for(lambda: self.repl.lines_done > done), f"line did not finish: {line!r}"
 
 

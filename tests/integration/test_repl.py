@@ -56,7 +56,7 @@ def test_a_container_created_in_the_session_becomes_a_live_value(engine_host, sp
         seen["after"] = t.tab("DELETE /containers/" + unique_name[:-3])
         t.cancel()
         t.enter(f"GET /containers/{unique_name}/json")
-        t.enter(f"DELETE /containers/{unique_name}")
+        t.enter(f"DELETE /containers/{unique_name}", answer="y")  # Remove container …? [y/N]
 
     try:
         code, out, err, repl = run_session(script, engine_host, str(spec_dir))

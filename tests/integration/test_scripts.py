@@ -129,7 +129,7 @@ def test_a_saved_repl_session_replays_with_f(engine_host, spec_dir, busybox_imag
 
     def session(t):
         for line in typed:
-            t.enter(line)
+            t.enter(line, answer="y" if line.startswith("DELETE") else None)  # Remove container …? [y/N]
 
     code, _, _, _ = run_session(session, engine_host, str(spec_dir))
     assert code == 0
