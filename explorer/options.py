@@ -27,7 +27,7 @@ OPTIONS = (
     (("--pretty",), "pretty", "flag", None, "indent JSON bodies"),
     (("--vi",), "vi", "flag", None, "Vi key bindings at the prompt (default: Emacs)"),
     (("--show-secrets",), "show_secrets", "flag", None,
-     "show credentials in curl lines, -v and messages (by default: $VARIABLE references)"),
+     "keep secrets as typed: in curl lines, -v, messages, history, save and export (hidden by default)"),
     (("--read-only",), "read_only", "flag", None,
      "refuse every operation that changes the engine's state, before sending it"),
     (("--no-confirm",), "no_confirm", "flag", None,

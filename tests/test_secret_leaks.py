@@ -171,3 +171,19 @@ def strip(raw: bytes) -> bytes:
     head, sep, body = raw.partition(b"\r\n\r\n")
     keep = [ln for ln in head.split(b"\r\n") if not ln.lower().startswith((b"user-agent:", b"accept:"))]
     return b"\r\n".join(keep) + sep + body
+
+
+def test_show_secrets_hides_nothing(tmp_path, spec_v141, server):
+    """--show-secrets is the one way to have them, everywhere the flag's session writes or shows a line."""
+    env = {"XDG_STATE_HOME": str(tmp_path / "state"), "HOME": str(tmp_path)}
+    out = io.BytesIO()
+    settings = Settings(host="unix://" + server.path, spec=str(spec_v141), api_version="1.41", interactive=True,
+                        show_secrets=True)
+    session = Session(settings, Console(stdout=out, stderr=io.BytesIO(), interactive=True), env=env,
+                      commands=dispatcher())
+    with create_pipe_input() as inp:
+        inp.send_text(f"{LINES[0]}\rsave {tmp_path / 's.ee'}\rexport {tmp_path / 's.sh'}\rexit\r")
+        assert Repl(session, input=inp, output=DummyOutput()).run() == 0
+    for written in (tmp_path / "state" / "engine-explorer" / "history", tmp_path / "s.ee", tmp_path / "s.sh"):
+        assert SECRETS["PASSWORD"] in written.read_text(), written
+    assert SECRETS["PASSWORD"] in out.getvalue().decode() and "$PASSWORD" not in out.getvalue().decode()

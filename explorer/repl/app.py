@@ -67,7 +67,7 @@ class Repl:
         """The history file; the variables the session knows to hold secrets are written as references."""
         names = getattr(self.session, "secret_names", None)
         return open_history(self.session.env, known=None if names is None else lambda: names,
-                            warn=self.console.error)
+                            warn=self.console.error, show=self.session.settings.show_secrets)
 
     def sources(self):
         """What completion draws on right now (read on each keystroke, never waits)."""
@@ -206,7 +206,8 @@ class Repl:
     def _edit(self, args) -> bool:
         for line in replcmds.edit_lines(self.console, self.session.env, self.last_request):
             self.prompt.history.append_string(line)
-            self.console.note("> " + redact_line(line, getattr(self.session, "secret_names", ())))
+            shown = line if self.session.settings.show_secrets else redact_line(line, self.session.secret_names)
+            self.console.note("> " + shown)
             if self.run_text(line):
                 return True
         return False

@@ -40,11 +40,12 @@ def history_file(env=os.environ) -> str:
     return path
 
 
-def open_history(env=os.environ, known=None, warn=None) -> History:
+def open_history(env=os.environ, known=None, warn=None, show: bool = False) -> History:
     """The file history, or one in memory when the state dir cannot be written (`warn` says why
-    when the file is refused). `known()` gives the secret variables the session knows of."""
+    when the file is refused). `known()` gives the secret variables the session knows of; `show`
+    (--show-secrets) writes lines as typed."""
     try:
-        return RedactingHistory(history_file(env), known=known, warn=warn)
+        return RedactingHistory(history_file(env), known=known, warn=warn, show=show)
     except HistoryRefused as err:
         if warn is not None:
             warn(str(err))
@@ -62,9 +63,10 @@ class RedactingHistory(History):
     told from any other. Only the file is redacted: this session's own up-arrow has the lines as typed.
     """
 
-    def __init__(self, filename: str, known=None, warn=None) -> None:
+    def __init__(self, filename: str, known=None, warn=None, show: bool = False) -> None:
         super().__init__()
         self.filename = filename
+        self._show = show  # --show-secrets: lines are written as typed
         self._secret_names: set = set()
         self._known = known
         self._warn = warn
@@ -91,10 +93,10 @@ class RedactingHistory(History):
     def store_string(self, string: str) -> None:
         """Append `string`, its secrets as references (and rewrite earlier `set`s of new secret variables)."""
         names = self._secret_names | (set(self._known()) if self._known is not None else set())
-        found = secret_variables([string], names) - names
+        found = set() if self._show else secret_variables([string], names) - names
         self._secret_names |= names | found
-        entry = f"\n# {datetime.datetime.now()}\n" + "".join(
-            f"+{line}\n" for line in stored_line(string, self._secret_names).split("\n"))
+        written = string if self._show else stored_line(string, self._secret_names)
+        entry = f"\n# {datetime.datetime.now()}\n" + "".join(f"+{line}\n" for line in written.split("\n"))
         try:
             fd = open_private(self.filename, 0o600, append=True, follow=False)
             with os.fdopen(fd, "wb") as fh:

@@ -91,8 +91,9 @@ def _same(req, line: str) -> bool:
                                        req.api_version, sorted(req.headers))
 
 
-def convert(lines) -> list:
-    """ScriptLines → our lines: curl commands translated, anything else kept as it is."""
+def convert(lines, show: bool = False) -> list:
+    """ScriptLines → our lines: curl commands translated, anything else kept as it is; secrets as
+    references (explorer.lang.secrets.stored_line) unless `show` (--show-secrets)."""
     out = []
     for line in lines:
         words = commands.split(line.text)
@@ -103,7 +104,7 @@ def convert(lines) -> list:
                 raise UsageError(f"{line.where}: {err}") from None
         else:
             text = line.text
-        out.append(stored_line(text))
+        out.append(text if show else stored_line(text))
     return out
 
 
@@ -111,7 +112,7 @@ def import_command(session, args):
     """`import FILE [TO]`: print the script (or write it to TO)."""
     if len(args) not in (1, 2):
         raise UsageError("import what? `import CURLFILE [SCRIPT]`")
-    lines = convert(replay.read_script(args[0]))
+    lines = convert(replay.read_script(args[0]), session.settings.show_secrets)
     if len(args) == 2:
         recording.write_script(args[1], lines)
         if session.console.interactive or session.console.verbose:

@@ -36,6 +36,7 @@ class Exporter:
         self.defined = set(self.given)
         self.required: list = []  # used before any `set`: the caller must provide them
         self.secrets: set = set()  # variables that fill a secret: never written, read from the environment
+        self.show = session.settings.show_secrets  # --show-secrets: secrets go into the script as typed
         self.body: list = []
 
     def script(self, lines, title: str) -> str:
@@ -59,7 +60,8 @@ class Exporter:
         """Append the shell form of each line."""
         if depth > replay.MAX_DEPTH:
             raise UsageError(f"scripts run each other more than {replay.MAX_DEPTH} deep: is there a `run` loop?")
-        self.secrets |= secrets.secret_variables([line.text for line in lines], self.secrets)
+        if not self.show:
+            self.secrets |= secrets.secret_variables([line.text for line in lines], self.secrets)
         for i, line in enumerate(lines):
             covered = i + 1 < len(lines) and expect.is_status_check(lines[i + 1].text)
             try:
@@ -71,10 +73,10 @@ class Exporter:
 
     def line(self, line, covered: bool, depth: int) -> None:
         """One ScriptLine; `covered`: an `expect status` follows, so an error status is not fatal."""
-        shown = secrets.redact_line(line.text, self.secrets)
+        shown = self._shown(line.text)
         self.body.append(comment(f"{line.where}: {shown}"))
         # a secret written in the line becomes a reference to the variable named for it ({{env.PASSWORD}})
-        text, redir = redirect.split(secrets.stored_line(line.text, self.secrets))
+        text, redir = redirect.split(line.text if self.show else secrets.stored_line(line.text, self.secrets))
         cmd = commands.parse(text)
         if isinstance(cmd, commands.CurlPaste):  # a curl line's own words: its secrets are hidden in request()
             cmd = commands.parse(redirect.split(line.text)[0])
@@ -94,6 +96,10 @@ class Exporter:
             getattr(self, _META[cmd.name])(line, args, depth)
         else:
             self.body.append("# (nothing to do in sh)")
+
+    def _shown(self, text: str) -> str:
+        """A line as the script's comments and messages show it: secrets as <redacted>."""
+        return text if self.show else secrets.redact_line(text, self.secrets)
 
     def _secret(self, name: str) -> bool:
         """Is `name` (a script variable, or `env.X`) one that holds a secret?"""
@@ -117,7 +123,7 @@ class Exporter:
         """curl with the body, headers and status kept for the captures and checks that follow."""
         ep = self.session.endpoint()
         argv = curlcmd.to_argv(req, _SOCKET if ep.socket else None, ep.base_url)
-        if not req.operation_id:  # a pasted curl line: its secrets are read from variables named for them
+        if not req.operation_id and not self.show:  # a pasted curl line: its secrets are read from variables
             for index, pieces in curlcmd.hidden(req, argv).items():
                 slot = slots.HEADER if argv[index - 1] == "-H" else slots.STRING
                 argv[index] = "".join(self.markers.marker("env." + p, slot) if k % 2 else p
@@ -169,7 +175,7 @@ class Exporter:
         name, rest = variables.split_assignment(args)
         self._no_marker(name, "set")
         shell = shell_name(name)
-        fail = shlex.quote(f"{line.where}: failed: {secrets.redact_line(line.text, self.secrets)}")
+        fail = shlex.quote(f"{line.where}: failed: {self._shown(line.text)}")
         if not variables.is_capture(rest):
             value = " ".join(rest)
             if self.markers.unmark(value) == "{{env." + name + "}}":  # a secret, checked at the top
@@ -245,7 +251,8 @@ def export_command(session, args):
     """`export FILE`: this session's script (what `save` would write) as a curl shell script."""
     if len(args) != 1:
         raise UsageError("export where? `export FILE`")
-    lines = replay.numbered("session", recording.saved_lines(session.recording, session.secret_names))
+    lines = replay.numbered("session", recording.saved_lines(session.recording, session.secret_names,
+                                                             session.settings.show_secrets))
     export_script(session, lines, args[0], "this session")
     if session.console.interactive or session.console.verbose:
         session.console.note(f"exported {len(lines)} commands to {args[0]}: run it with sh {args[0]}")

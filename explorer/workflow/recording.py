@@ -18,10 +18,11 @@ from explorer.lang.secrets import secret_variables, stored_line
 RECORDED_META = frozenset({"set", "unset", "expect", "run"})
 HEADER = "# engine-explorer script; replay it with: engine-explorer -f {name}"
 
-def saved_lines(recording, known=()) -> list:
+def saved_lines(recording, known=(), show: bool = False) -> list:
     """The lines a script of this session holds, in order, secrets as references to variables
     (`password={{env.PASSWORD}}`, `set AUTH = {{env.AUTH}}`): the script replays where they are set.
-    `known`: variables known to hold secrets besides those the lines show.
+    `known`: variables known to hold secrets besides those the lines show; `show` (--show-secrets):
+    the lines as typed, secrets and all.
 
     A request answered >= 400 is kept when the `expect status` right after it passed: the
     script then expects that error.
@@ -38,6 +39,8 @@ def saved_lines(recording, known=()) -> list:
         else:
             is_request = isinstance(cmd, (commands.RequestLine, commands.CurlPaste))
             pending = line if is_request and (outcome.status or 0) >= 400 else None
+    if show:
+        return kept
     secrets = secret_variables(kept, known)
     return [stored_line(line, secrets) for line in kept]
 
@@ -65,7 +68,7 @@ def save_command(session, args):
     """`save FILE`: this session's successful commands as a script that `-f FILE` replays."""
     if len(args) != 1:
         raise UsageError("save where? `save FILE`")
-    lines = saved_lines(session.recording, session.secret_names)
+    lines = saved_lines(session.recording, session.secret_names, session.settings.show_secrets)
     write_script(args[0], lines)
     if session.console.interactive or session.console.verbose:
         session.console.note(f"saved {len(lines)} line{'s' if len(lines) != 1 else ''} to {args[0]}")

@@ -125,7 +125,8 @@ def _step(session, lines: list, i: int, tally: _Tally) -> tuple:
     tally.failed += 1
     tally.refused = outcome.refused
     if not (outcome.exit_code == 1 and line.text.split(None, 1)[0] == "expect"):  # it said why
-        shown = _short(secrets.redact_line(line.text, session.secret_names))
+        text = line.text if session.settings.show_secrets else secrets.redact_line(line.text, session.secret_names)
+        shown = _short(text)
         _say(session, f"{line.where}: failed: {shown}{_http_detail(session, outcome)}")
     return i + 1, False
 
