@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import shlex
 from typing import NamedTuple
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from explorer.core import versions
 from explorer.core.errors import UsageError
@@ -71,8 +71,6 @@ def body_fields(target: str) -> dict:
         return _BY_ID.get(target.lower(), _NONE)
     path = target.partition("?")[0]
     if "%" in path:
-        from urllib.parse import unquote  # only an odd path pays for it
-
         path = unquote(path)
     return _BY_PATH.get(versions.split_prefix(path)[1].rstrip("/"), _NONE)
 
