@@ -104,19 +104,21 @@ def _batch_lines(args):
 
 def _settings(args, interactive: bool) -> Settings:
     """The command line over the environment over config.toml over docker's currentContext (core.precedence)."""
-    cfg = configfile.read(configfile.path(args.config), required=bool(args.config))
-    resolved = precedence.resolve(_command_line(args), os.environ, cfg)
-    for warning in resolved.warnings:
-        sys.stderr.write(f"warning: {warning}\n")
+    path = configfile.path(args.config)
+    file, file_warnings = configfile.read(path, required=bool(args.config))
     version = versions.parse(args.api_version, "--api-version") if args.api_version else None
     # no-color.org: NO_COLOR set and not empty turns colour off
     color = interactive and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    return Settings(spec=args.spec, api_version=version, verbose=args.verbose, interactive=interactive,
-                    color=color, show_secrets=args.show_secrets, timeout=args.timeout,
-                    origins=resolved.origins, config_file=cfg.path, **resolved.fields)
+    settings, warnings = precedence.settings(
+        _command_line(args), os.environ, file, file_warnings, config_file=path, spec=args.spec,
+        api_version=version, verbose=args.verbose, interactive=interactive, color=color,
+        show_secrets=args.show_secrets, timeout=args.timeout)
+    for warning in warnings:
+        sys.stderr.write(f"warning: {warning}\n")
+    return settings
 
 
-def _command_line(args) -> precedence.Layer:
+def _command_line(args) -> dict:
     """The settings the command line gives: -H/--unix-socket, --pretty, --vi and every -o KEY=VALUE."""
     given = []
     if args.host:

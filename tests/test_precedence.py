@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import json
+from typing import NamedTuple
 
 import pytest
 
-from explorer.core import configfile, precedence
+from explorer.core import configfile, configkeys, precedence
 from explorer.core.config import Settings, engine_address
 from explorer.core.errors import UsageError
 
@@ -14,7 +15,7 @@ def config(tmp_path, text=None):
     path = tmp_path / "config.toml"
     if text is not None:
         path.write_text(text)
-    return configfile.read(str(path))
+    return configfile.read(str(path))  # (layer, warnings)
 
 
 def docker_config(tmp_path, document):
@@ -24,15 +25,26 @@ def docker_config(tmp_path, document):
     return str(folder)
 
 
+class Resolved(NamedTuple):
+    settings: Settings
+    warnings: tuple
+
+    @property
+    def fields(self) -> dict:
+        """The Settings fields some source gave (the others are at their defaults)."""
+        return {configkeys.BY_NAME[name].field: getattr(self.settings, configkeys.BY_NAME[name].field)
+                for name, _ in self.settings.origins}
+
+
 def resolve(tmp_path, flags=(), options=(), env=None, text=None):
     env = {"DOCKER_CONFIG": str(tmp_path / "no-docker-config"), **(env or {})}
-    return precedence.resolve(precedence.command_line(list(flags), list(options)), env, config(tmp_path, text))
+    command = precedence.command_line(list(flags), list(options))
+    return Resolved(*precedence.settings(command, env, *config(tmp_path, text)))
 
 
 def winner(resolved, key):
-    origins = dict(resolved.origins)
-    field = {"history-size": "history_size"}.get(key, key)
-    return resolved.fields.get(field), origins.get(key, "default")
+    field = configkeys.BY_NAME[key].field
+    return getattr(resolved.settings, field), dict(resolved.settings.origins).get(key, "default")
 
 
 FILE_HOST = 'host = "unix:///file.sock"\n'
@@ -73,7 +85,7 @@ def test_a_flag_beats_the_file_and_o_can_say_false(tmp_path):
 def test_keys_no_source_gives_keep_their_defaults(tmp_path):
     resolved = resolve(tmp_path, text='view = "table"\n')
     assert resolved.fields == {"view": "table"}
-    settings = Settings(**resolved.fields)
+    settings = resolved.settings
     assert (settings.view, settings.history_size, settings.toolbar, settings.confirm_destructive) == (
         "table", Settings().history_size, True, True)
 
@@ -86,13 +98,14 @@ def test_the_engine_is_one_choice_made_by_the_highest_source(tmp_path):
     assert resolved.fields.get("context") is None and resolved.fields["host"] == "unix:///env.sock"
     resolved = resolve(tmp_path, env={"DOCKER_CONTEXT": "default"}, text=FILE_HOST)
     assert resolved.fields == {"context": "default"}
-    assert engine_address(Settings(**resolved.fields), {}) == ("/var/run/docker.sock", "http://localhost")
+    assert engine_address(resolved.settings, {}) == ("/var/run/docker.sock", "http://localhost")
 
 
 def test_docker_host_beats_docker_context_as_for_docker(tmp_path):
     resolved = resolve(tmp_path, env={"DOCKER_HOST": "unix:///env.sock", "DOCKER_CONTEXT": "remote"})
     assert resolved.fields == {"host": "unix:///env.sock"}
-    assert dict(resolved.origins)["host"] == "environment: DOCKER_HOST (it beats DOCKER_CONTEXT, as for docker)"
+    origin = dict(resolved.settings.origins)["host"]
+    assert origin == "environment: DOCKER_HOST (it beats DOCKER_CONTEXT, as for docker)"
 
 
 def test_docker_current_context_is_the_last_source_before_the_defaults(tmp_path):
@@ -113,8 +126,7 @@ def test_an_unreadable_docker_config_is_a_warning_like_dockers(tmp_path):
 
 
 def test_a_context_that_cannot_be_read_yet_is_one_line_naming_its_source(tmp_path):
-    resolved = resolve(tmp_path, text='context = "remote"\n')
-    settings = Settings(**resolved.fields, origins=resolved.origins)
+    settings = resolve(tmp_path, text='context = "remote"\n').settings
     with pytest.raises(UsageError, match=r"^docker context 'remote' \(config file, line 1\): engine-explorer "
                                          "cannot read docker contexts yet; give the engine with -H"):
         engine_address(settings, {})
@@ -139,10 +151,3 @@ def test_a_command_line_that_contradicts_itself_is_one_line(flags, options, mess
 def test_a_bad_environment_value_names_the_variable(tmp_path):
     with pytest.raises(UsageError, match="^DOCKER_HOST=tcp://: no host name"):
         resolve(tmp_path, env={"DOCKER_HOST": "tcp://"})
-
-
-def test_host_and_context_in_one_file_is_an_error_naming_both_lines(tmp_path):
-    with pytest.raises(UsageError) as caught:
-        resolve(tmp_path, text='host = "/a"\n\ncontext = "b"\n')
-    assert str(caught.value) == (f"{tmp_path}/config.toml:3: context: host (line 1) chooses the engine too: "
-                                 "keep one of them")

@@ -8,25 +8,16 @@ from __future__ import annotations
 import os
 import re
 import sys
-from typing import NamedTuple
 
 from explorer.core import configkeys
 from explorer.core.errors import UsageError
 from explorer.core.files import xdg_dir
 
 FILE_NAME = "config.toml"
-_AT = re.compile(r"\s*\((?:at line (\d+), column \d+|at end of document)\)\s*$")  # tomllib's position suffix
-_KEY_OF_LINE = re.compile(r"""\s*\[*\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)""")
-_BARE_VALUE = re.compile(r"[^=]*=\s*([A-Za-z][^#]*?)\s*(?:#.*)?$")  # `pager = less -R`: text without quotes
-
-
-class ConfigFile(NamedTuple):
-    """What one config.toml says: each known key's checked value and its line, and the warnings."""
-
-    path: str
-    found: bool = False
-    values: tuple = ()  # (key name, checked value, line number), in the file's order
-    warnings: tuple = ()  # one line each: unknown keys
+# Patterns as text: re compiles (and caches) them on first use, which only a start with a file makes.
+_AT = r"\s*\((?:at line (\d+), column \d+|at end of document)\)\s*$"  # tomllib's position suffix
+_KEY_OF_LINE = r"""\s*\[*\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)"""
+_BARE_VALUE = r"[^=]*=\s*([A-Za-z][^#]*?)\s*(?:#.*)?$"  # `pager = less -R`: text without quotes
 
 
 def path(override: str | None = None, env=None) -> str:
@@ -36,15 +27,17 @@ def path(override: str | None = None, env=None) -> str:
     return os.path.join(xdg_dir("config", env), FILE_NAME)
 
 
-def read(file: str, required: bool = False) -> ConfigFile:
-    """Read and check `file`; a missing one is no settings (an error when `required`, i.e. --config)."""
+def read(file: str, required: bool = False) -> tuple:
+    """(layer, warnings) of `file`: the layer maps each key it sets to (checked value, "config file,
+    line N") (explorer.core.precedence); warnings are one line each, for unknown keys. A missing file
+    says nothing (an error when `required`, i.e. --config FILE)."""
     try:
         with open(file, "rb") as fh:
             data = fh.read()
     except FileNotFoundError:
         if required:
             raise UsageError(f"{file}: no such config file") from None
-        return ConfigFile(file)
+        return {}, ()
     except OSError as err:
         raise UsageError(f"{file}: cannot read it ({err.strerror})") from None
     try:
@@ -52,10 +45,13 @@ def read(file: str, required: bool = False) -> ConfigFile:
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
         raise UsageError(f"{file}:{line}: not UTF-8 text") from None
-    document = _parse(file, text)
-    values, warnings = [], []
+    return _checked(file, text, _parse(file, text))
+
+
+def _checked(file: str, text: str, document: dict) -> tuple:
+    layer, lines, warnings = {}, {}, []
     for name, value in document.items():
-        line = line_of(text, name)
+        line = lines[name] = line_of(text, name)
         where = f"{file}:{line}" if line else file
         key = configkeys.BY_NAME.get(name)
         if key is None:
@@ -63,10 +59,13 @@ def read(file: str, required: bool = False) -> ConfigFile:
             warnings.append(f"{where}: unknown key `{name}` ignored{hint}")
             continue
         try:
-            values.append((name, configkeys.check(key, value), line))
+            layer[name] = (configkeys.check(key, value), f"config file, line {line}")
         except ValueError as err:
             raise UsageError(f"{where}: {name}: {err}") from None
-    return ConfigFile(file, True, tuple(values), tuple(warnings))
+    if "host" in layer and "context" in layer:
+        raise UsageError(f"{file}:{lines['context']}: context: host (line {lines['host']}) chooses the "
+                         "engine too: keep one of them")
+    return layer, tuple(warnings)
 
 
 def _parse(file: str, text: str) -> dict:
@@ -83,15 +82,15 @@ def _parse(file: str, text: str) -> dict:
 def syntax_error(file: str, text: str, err: ValueError) -> str:
     """One line for a TOML syntax error: file:line: key: what is wrong (and a hint for bare text)."""
     message = str(err)
-    at = _AT.search(message)
+    at = re.search(_AT, message)
     lines = text.splitlines()
     line = int(at.group(1)) if at and at.group(1) else max(len(lines), 1)
     message = message[:at.start()] if at else message
     message = message[:1].lower() + message[1:]
     source = lines[line - 1] if 0 < line <= len(lines) else ""
-    key = _KEY_OF_LINE.match(source)
+    key = re.match(_KEY_OF_LINE, source)
     name = key.group(1).strip("\"'") if key and "=" in source else ""
-    bare = _BARE_VALUE.match(source)
+    bare = re.match(_BARE_VALUE, source)
     if name and bare and message.startswith("invalid value"):
         message += _hint(name, bare.group(1))
     return f"{file}:{line}: {name + ': ' if name else ''}{message}"

@@ -57,7 +57,7 @@ BY_NAME = {key.name: key for key in KEYS}
 BY_FIELD = {key.field: key for key in KEYS}
 
 _TRUE, _FALSE = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
-_CONTEXT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+-]*")  # docker's rule for context names
+_CONTEXT_NAME = r"[A-Za-z0-9][A-Za-z0-9_.+-]*"  # docker's rule for context names (compiled on first use)
 
 
 def check(key: Key, value: object) -> object:
@@ -82,7 +82,7 @@ def _check_text(key: Key, value: str) -> object:
         raise ValueError(f"must be one of {', '.join(key.choices)}, not {describe(value)}")
     if kind == "host" and host_problem(value):
         raise ValueError(host_problem(value))
-    if kind == "context" and not _CONTEXT_NAME.fullmatch(value):
+    if kind == "context" and not re.fullmatch(_CONTEXT_NAME, value):
         raise ValueError(f"{describe(value)} is not a docker context name")
     if kind == "pager":
         return value.strip() or None  # "": never page
