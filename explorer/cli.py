@@ -24,6 +24,9 @@ def main(argv=None) -> int:
             args = options.parser().parse_args(argv)
         except SystemExit as stop:
             return stop.code if isinstance(stop.code, int) else USAGE_EXIT
+    if args.config_path:  # as --version: say it and leave
+        sys.stdout.write(configfile.path(args.config) + "\n")
+        return 0
     try:
         return _run(args)
     except ExplorerError as err:
@@ -35,9 +38,6 @@ def main(argv=None) -> int:
 
 
 def _run(args) -> int:
-    if args.config_path:
-        sys.stdout.write(configfile.path(args.config) + "\n")
-        return 0
     # A plain `-c LINE` needs no script: its lines run as they are.
     quick = bool(args.commands) and not (args.var or args.dry_run or args.export)
     lines = list(args.commands) if quick else _batch_lines(args)
