@@ -85,11 +85,12 @@ def test_text_that_is_not_utf8_is_named_by_its_line(tmp_path):
         configfile.read(path)
 
 
-def test_a_file_that_cannot_be_read_is_one_line(tmp_path):
+def test_a_file_that_cannot_be_read_is_a_warning_unless_named_with_config(tmp_path):
     folder = tmp_path / "config.toml"
     folder.mkdir()
+    assert configfile.read(str(folder)) == ({}, (f"{folder}: cannot read it (Is a directory); going on without it",))
     with pytest.raises(UsageError, match=f"^{folder}: cannot read it \\(Is a directory\\)$"):
-        configfile.read(str(folder))
+        configfile.read(str(folder), required=True)
 
 
 def test_unknown_keys_are_warnings_with_a_suggestion(tmp_path):

@@ -30,7 +30,7 @@ def path(override: str | None = None, env=None) -> str:
 def read(file: str, required: bool = False) -> tuple:
     """(layer, warnings) of `file`: the layer maps each key it sets to (checked value, "config file,
     line N") (explorer.core.precedence); warnings are one line each, for unknown keys. A missing file
-    says nothing (an error when `required`, i.e. --config FILE)."""
+    says nothing and an unreadable one is a warning, both an error when `required` (--config FILE)."""
     try:
         with open(file, "rb") as fh:
             data = fh.read()
@@ -39,7 +39,10 @@ def read(file: str, required: bool = False) -> tuple:
             raise UsageError(f"{file}: no such config file") from None
         return {}, ()
     except OSError as err:
-        raise UsageError(f"{file}: cannot read it ({err.strerror})") from None
+        if required:
+            raise UsageError(f"{file}: cannot read it ({err.strerror})") from None
+        # as git does with its XDG config: the default file out of reach (another user's folder) is a warning
+        return {}, (f"{file}: cannot read it ({err.strerror}); going on without it",)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
