@@ -21,7 +21,6 @@ class Key(NamedTuple):
     help: str  # one line or two for `config init`
     choices: tuple = ()
     env: str = ""  # the environment variable that beats the file, if any
-    flags: tuple = ()  # the command-line flags that set it, besides -o
     pending: str = ""  # said by `config` while the feature behind the key is not built yet
 
 
@@ -29,24 +28,22 @@ KEYS = (
     Key("host", "host", "host", "unix:///var/run/docker.sock",
         "The engine, as -H takes it: unix:///path, tcp://host:2375, https://host:2376. Give host or\n"
         "context, not both. Default: /var/run/docker.sock, else $XDG_RUNTIME_DIR/docker.sock.",
-        env="DOCKER_HOST", flags=("-H", "--unix-socket")),
+        env="DOCKER_HOST"),
     Key("context", "context", "context", "default",
         "A docker context by name (as `docker context use` sets it); \"default\" is the host above.",
         env="DOCKER_CONTEXT", pending="only \"default\" can be used until docker contexts are read"),
     Key("view", "view", "choice", "json", "How the shell shows a response: json, table or expanded.",
         choices=("json", "table", "expanded"), pending="not in effect yet: responses show as json"),
     Key("pager", "pager", "pager", "less -R",
-        "The shell command long output goes through in the shell (\"\" for none; default: $PAGER).",
+        "The command the shell pipes long output through (\"\" for none); $PAGER, when set, comes first.",
         env="PAGER"),
-    Key("pretty", "pretty", "bool", False, "Indent JSON bodies in -c, -f and piped runs too (as --pretty).",
-        flags=("--pretty",)),
+    Key("pretty", "pretty", "bool", False, "Indent JSON bodies in -c, -f and piped runs too (as --pretty)."),
     Key("style", "style", "style", "default",
         "Colours: \"default\", or a pygments style (monokai, friendly, solarized-dark, …) for the\n"
-        "highlighted line and JSON bodies in the shell.", ),
-    Key("vi", "vi", "bool", False, "Vi key bindings at the prompt (as --vi); Emacs ones otherwise.",
-        flags=("--vi",)),
+        "highlighted line and JSON bodies in the shell."),
+    Key("vi", "vi", "bool", False, "Vi key bindings at the prompt (as --vi); Emacs ones otherwise."),
     Key("history-size", "history_size", "size", 10000,
-        "How many lines the shell's history keeps (0: none is saved).", ),
+        "How many lines the shell's history keeps (0: none is saved)."),
     Key("toolbar", "toolbar", "bool", True, "The bottom toolbar that documents the operation being typed."),
     Key("read-only", "read_only", "bool", False, "Refuse every request that could change the engine.",
         pending="not in effect yet"),
@@ -54,7 +51,6 @@ KEYS = (
         "Ask before a request that deletes or kills.", pending="not in effect yet"),
 )
 BY_NAME = {key.name: key for key in KEYS}
-BY_FIELD = {key.field: key for key in KEYS}
 
 _TRUE, _FALSE = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
 _CONTEXT_NAME = r"[A-Za-z0-9][A-Za-z0-9_.+-]*"  # docker's rule for context names (compiled on first use)

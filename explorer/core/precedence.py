@@ -1,10 +1,10 @@
 """Which source decides each setting: command line > environment > config.toml > docker's
 currentContext > defaults (README.md, "Settings and config.toml").
 
-Each source is a layer: a dict of the keys it gives (explorer.core.configkeys names) → (value,
-already checked; where it came from). The engine is one choice made by `host` or `context` together: the highest
-layer that names either decides it, so DOCKER_HOST beats a `context` in the file, and DOCKER_HOST
-beats DOCKER_CONTEXT as it does for the docker CLI.
+Each source is a layer: a dict of the keys it gives (explorer.core.configkeys names) → (the value,
+already checked; where it came from). The engine is one choice made by `host` or `context`
+together: the highest layer that names either decides it, so DOCKER_HOST beats a `context` in the
+file, and DOCKER_HOST beats DOCKER_CONTEXT as it does for the docker CLI.
 """
 from __future__ import annotations
 
