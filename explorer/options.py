@@ -28,6 +28,11 @@ OPTIONS = (
     (("--vi",), "vi", "flag", None, "Vi key bindings at the prompt (default: Emacs)"),
     (("--show-secrets",), "show_secrets", "flag", None,
      "print X-Registry-Auth/-Config values in curl lines (redacted by default)"),
+    (("-o", "--option"), "option", "append", "KEY=VALUE",
+     "a config.toml setting for this run, over the environment and the file (repeatable): -o pager='less -S'"),
+    (("--config",), "config", "value", "FILE",
+     "read settings from FILE (default: $XDG_CONFIG_HOME/engine-explorer/config.toml)"),
+    (("--config-path",), "config_path", "flag", None, "print where the config file is read from, and exit"),
 )
 DEFAULTS = {"append": None, "value": None, "float": 0.0, "flag": False}
 EPILOG = ("Exit codes: 0 all responses 2xx/3xx, 1 a response >= 400, 2 usage, connection or spec error; "
