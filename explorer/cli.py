@@ -5,7 +5,7 @@ import os
 import sys
 
 from explorer import options, repl, workflow
-from explorer.core import versions
+from explorer.core import configfile, precedence, versions
 from explorer.core.config import Settings
 from explorer.core.console import Console
 from explorer.core.errors import ExplorerError
@@ -24,6 +24,9 @@ def main(argv=None) -> int:
             args = options.parser().parse_args(argv)
         except SystemExit as stop:
             return stop.code if isinstance(stop.code, int) else USAGE_EXIT
+    if args.config_path:  # as --version: say it and leave
+        sys.stdout.write(configfile.path(args.config) + "\n")
+        return 0
     try:
         return _run(args)
     except ExplorerError as err:
@@ -49,8 +52,8 @@ def _run(args) -> int:
         import _signal  # `signal` builds its enums at import: a millisecond of every start
 
         _signal.signal(_signal.SIGINT, _signal.SIG_DFL)
-    console = Console(interactive=interactive, color=settings.color, pretty=args.pretty,
-                      verbose=args.verbose, tty=sys.stdout.isatty())
+    console = Console(interactive=interactive, color=settings.color, pretty=settings.pretty,
+                      verbose=args.verbose, tty=sys.stdout.isatty(), style=settings.style)
     session = Session(settings, console, commands=dispatcher())
     try:
         if quick:
@@ -73,7 +76,7 @@ def _run(args) -> int:
             from explorer.repl.app import run_repl
 
             hooks.install(console)
-            return run_repl(session, vi=args.vi)
+            return run_repl(session)
         if args.commands:
             return run_lines(session, [line.text for line in lines], keep_going=args.keep_going)
         return replay.replay(session, lines, keep_going=args.keep_going, summary=args.keep_going)
@@ -100,15 +103,35 @@ def _batch_lines(args):
 
 
 def _settings(args, interactive: bool) -> Settings:
-    host = args.host
-    if args.unix_socket:
-        host = "unix://" + os.path.abspath(args.unix_socket)
+    """The command line over the environment over config.toml over docker's currentContext (core.precedence)."""
+    path = configfile.path(args.config)
+    file, file_warnings = configfile.read(path, required=bool(args.config))
     version = versions.parse(args.api_version, "--api-version") if args.api_version else None
-    color = interactive and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    return Settings(host=host, spec=args.spec, api_version=version, verbose=args.verbose,
-                    pretty=args.pretty, interactive=interactive, color=color,
-                    show_secrets=args.show_secrets, timeout=args.timeout, read_only=args.read_only,
-                    confirm_destructive=not args.no_confirm)
+    # no-color.org: NO_COLOR set and not empty turns colour off
+    color = interactive and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    settings, warnings = precedence.settings(
+        _command_line(args), os.environ, file, file_warnings, config_file=path, spec=args.spec,
+        api_version=version, verbose=args.verbose, interactive=interactive, color=color,
+        show_secrets=args.show_secrets, timeout=args.timeout)
+    for warning in warnings:
+        sys.stderr.write(f"warning: {warning}\n")
+    return settings
+
+
+def _command_line(args) -> dict:
+    """The settings the command line gives: -H/--unix-socket, --pretty, --vi, --read-only, --no-confirm
+    and every -o KEY=VALUE."""
+    given = []
+    if args.host:
+        given.append(("host", args.host, "-H"))
+    if args.unix_socket:
+        given.append(("host", "unix://" + os.path.abspath(args.unix_socket), "--unix-socket"))
+    given += [(name, True, flag) for name, flag in (("pretty", "--pretty"), ("vi", "--vi")) if getattr(args, name)]
+    if args.read_only:
+        given.append(("read-only", True, "--read-only"))
+    if args.no_confirm:
+        given.append(("destructive-warning", False, "--no-confirm"))
+    return precedence.command_line(given, args.option or [])
 
 
 def run_lines(session, lines, keep_going: bool = False) -> int:

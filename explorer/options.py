@@ -32,6 +32,11 @@ OPTIONS = (
      "refuse every operation that changes the engine's state, before sending it"),
     (("--no-confirm",), "no_confirm", "flag", None,
      "at the prompt, do not ask before removals, prunes, kills and other destructive operations"),
+    (("-o", "--option"), "option", "append", "KEY=VALUE",
+     "a config.toml setting for this run, over the environment and the file (repeatable): -o pager='less -S'"),
+    (("--config",), "config", "value", "FILE",
+     "read settings from FILE (default: $XDG_CONFIG_HOME/engine-explorer/config.toml)"),
+    (("--config-path",), "config_path", "flag", None, "print where the config file is read from, and exit"),
 )
 DEFAULTS = {"append": None, "value": None, "float": 0.0, "flag": False}
 EPILOG = ("Exit codes: 0 all responses 2xx/3xx, 1 a response >= 400, 2 usage, connection or spec error; "

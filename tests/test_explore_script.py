@@ -19,12 +19,13 @@ OFFLINE_LINE = ("explore: offline, from the spec: DOCKER_HOST is unset, no engin
                 "and the sandbox engine needs root; help and curl previews work, requests do not")
 
 
-def explore(spec_dir: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+def explore(spec_dir: Path, tmp_path: Path, *args: str, **extra: str) -> subprocess.CompletedProcess:
     if DEFAULT_SOCKET.is_socket():
         pytest.skip(f"an engine may answer at {DEFAULT_SOCKET}")
     env = {name: value for name, value in os.environ.items()
-           if name not in ("DOCKER_HOST", "XDG_RUNTIME_DIR", "DOCKER_API_VERSION")}
-    env.update(HOME=str(tmp_path), ENGINE_EXPLORER_SPEC_DIR=str(spec_dir))
+           if name not in ("DOCKER_HOST", "DOCKER_CONTEXT", "XDG_RUNTIME_DIR", "DOCKER_API_VERSION")}
+    env.update(HOME=str(tmp_path), ENGINE_EXPLORER_SPEC_DIR=str(spec_dir), XDG_CONFIG_HOME=str(tmp_path / "config"),
+               DOCKER_CONFIG=str(tmp_path / "docker"), **extra)
     argv = as_normal_user([str(REPO / "scripts/explore"), *args])
     return subprocess.run(argv, capture_output=True, text=True, env=env, timeout=TIMEOUT_S, stdin=subprocess.DEVNULL)
 
@@ -41,3 +42,21 @@ def test_a_request_offline_is_one_more_line_and_exit_2(spec_dir, tmp_path):
     offline, error = done.stderr.splitlines()  # the request's own error is one line too
     assert offline == OFFLINE_LINE
     assert error.startswith("error: ") and "/var/run/docker.sock" in error
+
+
+@pytest.mark.parametrize("where", ["config.toml", "docker", "-o"])
+def test_an_engine_chosen_in_config_toml_or_by_docker_is_used_not_replaced(spec_dir, tmp_path, where):
+    """The script's fallbacks (rootless, sandbox, offline) come after every source engine-explorer reads."""
+    args = ["-c", "GET /version"]
+    if where == "config.toml":
+        (tmp_path / "config" / "engine-explorer").mkdir(parents=True)
+        (tmp_path / "config" / "engine-explorer" / "config.toml").write_text(f'host = "{tmp_path}/chosen.sock"\n')
+    elif where == "docker":
+        (tmp_path / "docker").mkdir()
+        (tmp_path / "docker" / "config.json").write_text('{"currentContext": "remote"}')
+    else:
+        args = ["-o", f"host={tmp_path}/chosen.sock", *args]
+    done = explore(spec_dir, tmp_path, *args)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert "offline" not in done.stderr and len(done.stderr.splitlines()) == 1
+    assert "chosen.sock" in done.stderr or "docker context 'remote'" in done.stderr

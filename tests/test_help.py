@@ -1,4 +1,4 @@
-"""`help [TARGET]`: from the spec alone, with no engine; long text through $PAGER in the REPL."""
+"""`help [TARGET]`: from the spec alone, with no engine; long text through the pager in the REPL."""
 from __future__ import annotations
 
 import io
@@ -17,11 +17,11 @@ from explorer.spec.model import Operation, Param, SpecInfo
 NO_ENGINE = "unix:///nonexistent"
 
 
-def run(spec, line, interactive=False, env=None):
+def run(spec, line, interactive=False, env=None, pager=None):
     """(exit code, stdout, stderr) of one line in a session whose engine does not exist."""
     out, err = io.BytesIO(), io.BytesIO()
-    session = Session(Settings(host=NO_ENGINE, spec=str(spec)), Console(out, err, interactive=interactive),
-                      env=env or {})
+    session = Session(Settings(host=NO_ENGINE, spec=str(spec), pager=pager),
+                      Console(out, err, interactive=interactive), env=env or {})
     code = session.execute(line).exit_code
     return code, out.getvalue().decode(), err.getvalue().decode()
 
@@ -169,10 +169,10 @@ def test_deep_schemas_are_cut_at_the_depth_limit():
 def test_long_help_goes_through_the_pager_in_the_repl(spec, tmp_path, monkeypatch):
     monkeypatch.setenv("LINES", "40")
     paged = tmp_path / "paged.txt"
-    code, out, _ = run(spec, "help ContainerCreate", interactive=True, env={"PAGER": f"cat > {paged}"})
+    code, out, _ = run(spec, "help ContainerCreate", interactive=True, pager=f"cat > {paged}")
     assert code == 0 and "HostConfig" not in out
     assert "NetworkMode" in paged.read_text()
-    code, out, _ = run(spec, "help SystemPing", interactive=True, env={"PAGER": f"cat > {paged}.short"})
+    code, out, _ = run(spec, "help SystemPing", interactive=True, pager=f"cat > {paged}.short")
     assert "SystemPing" in out and not (tmp_path / "paged.txt.short").exists()  # fits: printed
 
 

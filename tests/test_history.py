@@ -42,7 +42,7 @@ def test_an_existing_loose_history_file_is_tightened(tmp_path):
 def test_unwritable_state_dir_falls_back_to_memory(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("")
-    history = open_history({"XDG_STATE_HOME": str(blocker)})
+    history = open_history({"XDG_STATE_HOME": str(blocker)}, 100)
     assert not isinstance(history, RedactingHistory)
 
 

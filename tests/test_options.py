@@ -20,6 +20,8 @@ def argparse_view(argv):
     ["--host=tcp://h:2375", "--timeout", "2.5", "-f", "script.txt", "--var", "a=b", "--var=c=d"],
     ["--unix-socket", "/s", "--spec", "/x.yaml", "--keep-going", "--dry-run", "--show-secrets", "--vi"],
     ["--export", "out.sh", "-f", "-"],
+    ["-o", "pager=less -S", "--option=vi=true", "--config", "my.toml", "-c", "config"],
+    ["--config-path"],
     ["--read-only", "--no-confirm", "-c", "/_ping"],
 ])
 def test_quick_parse_matches_argparse(argv):
@@ -36,7 +38,8 @@ def test_anything_unusual_goes_to_argparse(argv):
     assert options.quick_parse(argv) is None
 
 
-words = st.sampled_from(["-c", "-f", "-H", "--host", "--spec", "--timeout", "--var", "-v", "--pretty",
+words = st.sampled_from(["-c", "-f", "-H", "--host", "--spec", "--timeout", "--var", "-v", "--pretty", "-o",
+                         "--config", "--config-path", "vi=true",
                          "--keep-going", "x", "1", "--vi", "--dry-run", "-", "--api-version",
                          "--read-only", "--no-confirm"])
 

@@ -3,14 +3,9 @@ from __future__ import annotations
 
 import io
 
-from prompt_toolkit.enums import EditingMode
-from prompt_toolkit.input import create_pipe_input
-from prompt_toolkit.output import DummyOutput
-
 from explorer.cli import dispatcher
 from explorer.core.config import Settings
 from explorer.core.console import Console
-from explorer.repl.app import Repl
 from explorer.shell.session import Session
 from tests.replsession import run_session, wait_for
 
@@ -114,10 +109,3 @@ def test_edit_and_refresh_outside_the_repl_say_so(tmp_path, spec_dir):
     assert session.execute("edit").exit_code == 2
     assert session.execute("refresh").exit_code == 2
     assert err.getvalue().decode().count("interactive prompt only") == 2
-
-
-def test_vi_mode(tmp_path):
-    session = Session(Settings(host=offline(tmp_path)), Console(stdout=io.BytesIO(), stderr=io.BytesIO()))
-    with create_pipe_input() as inp:
-        assert Repl(session, vi=True, input=inp, output=DummyOutput()).prompt.app.editing_mode == EditingMode.VI
-        assert Repl(session, input=inp, output=DummyOutput()).prompt.app.editing_mode == EditingMode.EMACS

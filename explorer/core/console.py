@@ -14,7 +14,7 @@ class Console:
 
     def __init__(self, stdout=None, stderr=None, interactive: bool = False, color: bool = False,
                  pretty: bool = False, verbose: bool = False, tty: bool = False, headers: bool = False,
-                 ask=None, progress=None, confirm=None):
+                 ask=None, progress=None, style: str = "default", confirm=None):
         self.stdout = stdout if stdout is not None else sys.stdout.buffer
         self.stderr = stderr if stderr is not None else sys.stderr.buffer
         self.interactive = interactive
@@ -25,6 +25,7 @@ class Console:
         self.headers = headers  # `headers on`: show response headers
         self.ask = ask  # REPL: ask(prompt) -> str, e.g. for a file name (set by explorer.repl.hooks)
         self.progress = progress  # REPL: progress(console) -> a progress-bar view for JSON streams
+        self.style = style  # the colours of JSON bodies when `color`: "default" or a pygments style
         self.confirm = confirm  # REPL: confirm(question) -> bool, a yes/no question (set by explorer.repl)
 
     def note(self, text: str) -> None:
@@ -66,7 +67,7 @@ class Console:
         if not data:
             return b""
         if (self.interactive or self.pretty) and "json" in (resp.header("Content-Type") or "").lower():
-            data = pretty_json(data, self.color)
+            data = pretty_json(data, self.color, self.style)
         if (self.interactive or self.tty) and not data.endswith(b"\n"):
             data += b"\n"
         return data
@@ -96,7 +97,7 @@ def human_size(n: int) -> str:
     return f"{size:.1f} TB"
 
 
-def pretty_json(data: bytes, color: bool) -> bytes:
+def pretty_json(data: bytes, color: bool, style: str = "default") -> bytes:
     """Indent JSON (each line of a JSON-lines stream too); colour it for a terminal."""
     import json  # not at import: a piped /_ping never formats JSON
 
@@ -104,14 +105,18 @@ def pretty_json(data: bytes, color: bool) -> bytes:
         text = json.dumps(json.loads(data), indent=2, ensure_ascii=False) + "\n"
     except ValueError:
         return data
-    if color:
-        # pygments: only colour on a terminal needs it
-        from pygments import highlight
-        from pygments.formatters import TerminalFormatter
-        from pygments.lexers import JsonLexer
+    return (colour_json(text, style) if color else text).encode()
 
-        text = highlight(text, JsonLexer(), TerminalFormatter())
-    return text.encode()
+
+def colour_json(text: str, style: str = "default") -> str:
+    """JSON text coloured for a terminal: in its own 16 colours ("default"), or a pygments style's."""
+    # pygments: only colour on a terminal needs it
+    from pygments import highlight
+    from pygments.formatters import Terminal256Formatter, TerminalFormatter
+    from pygments.lexers import JsonLexer
+
+    formatter = TerminalFormatter() if style == "default" else Terminal256Formatter(style=style)
+    return highlight(text, JsonLexer(), formatter)
 
 
 def page(console, text: str, pager: str | None = None, height: int | None = None) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from explorer.core.config import Settings
 from explorer.core.console import Console
 
 
@@ -14,6 +15,7 @@ class Sender(Protocol):
 
     console: Console
     env: Any  # a Mapping of the environment
+    settings: Settings
     last_response: Any  # the last explorer.http.transport.Response, set by delivery
 
     def transport(self) -> Any:
@@ -29,7 +31,6 @@ class Sender(Protocol):
 class Shell(Sender, Protocol):
     """What a meta command (explorer.shell.dispatch) may use of the session running it."""
 
-    settings: Any  # explorer.core.config.Settings
     variables: dict
     recording: list
     script_stack: list

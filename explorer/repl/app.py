@@ -25,7 +25,7 @@ from explorer.repl import keys, replcmds
 from explorer.repl.completer import ReplCompleter
 from explorer.repl.history import open_history
 from explorer.repl.lexer import RequestLexer
-from explorer.repl.style import STYLE
+from explorer.repl.style import style
 from explorer.repl.toolbar import toolbar_text
 from explorer.spec import effects
 
@@ -36,15 +36,19 @@ SENDING_COMMANDS = ("run", "import")  # meta commands that send requests of any 
 DEBUG_ENV = "ENGINE_EXPLORER_DEBUG"
 
 
-def run_repl(session, vi: bool = False, **options) -> int:
+def run_repl(session, **options) -> int:
     """Read and execute lines until exit/quit or Ctrl-D; a bad line never ends the loop."""
-    return Repl(session, vi=vi, **options).run()
+    return Repl(session, **options).run()
 
 
 class Repl:
-    """One interactive session: the prompt, its helpers, and the loop."""
+    """One interactive session: the prompt, its helpers, and the loop.
 
-    def __init__(self, session, *, vi: bool = False, input=None, output=None, live=None, history=None):
+    The session's settings choose the keys (vi), the toolbar, the colours (style) and how much
+    history is kept (history_size).
+    """
+
+    def __init__(self, session, *, input=None, output=None, live=None, history=None):
         self.session = session
         self.console = session.console
         self.console.confirm = self._confirm  # the guard's yes/no question, on this prompt's terminal
@@ -56,18 +60,21 @@ class Repl:
         self.warm = threading.Event()  # set once the first prompt has loaded the spec and started live values
         self.last_request = ""
         self._commands = {"edit": self._edit, "refresh": self._refresh}
+        settings = session.settings
         self.prompt: PromptSession = PromptSession(
             message=self._message, completer=ReplCompleter(self.sources),
-            lexer=RequestLexer(lambda: self._view, self.meta_words), bottom_toolbar=self._toolbar,
-            key_bindings=keys.bindings(), vi_mode=vi, history=history or self._history(),
-            auto_suggest=AutoSuggestFromHistory(), complete_while_typing=True, style=STYLE,
+            lexer=RequestLexer(lambda: self._view, self.meta_words),
+            bottom_toolbar=self._toolbar if settings.toolbar else None, key_bindings=keys.bindings(),
+            vi_mode=settings.vi, history=history or self._history(),
+            auto_suggest=AutoSuggestFromHistory(), complete_while_typing=True, style=style(settings.style),
             include_default_pygments_style=False, input=input, output=output)
 
     def _history(self):
         """The history file; the variables the session knows to hold secrets are written as references."""
         names = getattr(self.session, "secret_names", None)
-        return open_history(self.session.env, known=None if names is None else lambda: names,
-                            warn=self.console.error, show=self.session.settings.show_secrets)
+        settings = self.session.settings
+        return open_history(self.session.env, settings.history_size, known=None if names is None else lambda: names,
+                            warn=self.console.error, show=settings.show_secrets)
 
     def sources(self):
         """What completion draws on right now (read on each keystroke, never waits)."""

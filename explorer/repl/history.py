@@ -1,4 +1,5 @@
-"""Persistent history: $XDG_STATE_HOME/engine-explorer/history, 0600 in a 0700 folder, secrets never written.
+"""Persistent history: $XDG_STATE_HOME/engine-explorer/history, 0600 in a 0700 folder, secrets never
+written, the newest `history-size` entries kept (config.toml; 0 saves none).
 
 Each line is written as explorer.lang.secrets.stored_line makes it: a secret becomes a reference
 to the variable named for it (`password={{env.PASSWORD}}`), so a recalled line runs again where
@@ -40,12 +41,15 @@ def history_file(env=os.environ) -> str:
     return path
 
 
-def open_history(env=os.environ, known=None, warn=None, show: bool = False) -> History:
-    """The file history, or one in memory when the state dir cannot be written (`warn` says why
-    when the file is refused). `known()` gives the secret variables the session knows of; `show`
-    (--show-secrets) writes lines as typed."""
+def open_history(env, size: int, known=None, warn=None, show: bool = False) -> History:
+    """The file history keeping the newest `size` entries; one in memory for this session only when
+    `size` is 0 (the file is then neither read nor written) or the state dir cannot be written
+    (`warn` says why when the file is refused). `known()` gives the secret variables the session
+    knows of; `show` (--show-secrets) writes lines as typed."""
+    if size <= 0:
+        return InMemoryHistory()
     try:
-        return RedactingHistory(history_file(env), known=known, warn=warn, show=show)
+        return RedactingHistory(history_file(env), size, known=known, warn=warn, show=show)
     except HistoryRefused as err:
         if warn is not None:
             warn(str(err))
@@ -63,32 +67,32 @@ class RedactingHistory(History):
     told from any other. Only the file is redacted: this session's own up-arrow has the lines as typed.
     """
 
-    def __init__(self, filename: str, known=None, warn=None, show: bool = False) -> None:
+    def __init__(self, filename: str, size: int | None = None, known=None, warn=None, show: bool = False) -> None:
         super().__init__()
         self.filename = filename
+        self.size = size  # entries kept; None: all
         self._show = show  # --show-secrets: lines are written as typed
         self._secret_names: set = set()
         self._known = known
         self._warn = warn
 
-    def load_history_strings(self):
-        """The file's entries, newest first; nothing when it cannot be read (or is a link now)."""
-        try:
-            fd = os.open(self.filename, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-        except OSError:
-            return []
-        with os.fdopen(fd, "rb") as fh:
-            data = fh.read().decode("utf-8", "replace")
-        strings, lines = [], []
-        for line in data.splitlines(keepends=True):
+    def load_history_strings(self) -> list:
+        """The newest `size` entries, newest first; a longer file is cut to them (as bash's HISTFILESIZE)."""
+        lines = self._lines()
+        strings, entry = [], []
+        for line in lines:
             if line.startswith("+"):
-                lines.append(line[1:])
-            elif lines:
-                strings.append("".join(lines)[:-1])
-                lines = []
-        if lines:
-            strings.append("".join(lines)[:-1])
-        return reversed(strings)
+                entry.append(line[1:])
+            elif entry:
+                strings.append("\n".join(entry))
+                entry = []
+        if entry:
+            strings.append("\n".join(entry))
+        strings.reverse()
+        if self.size is not None and len(strings) > self.size:
+            self._keep_newest(lines, self.size)
+            del strings[self.size:]
+        return strings
 
     def store_string(self, string: str) -> None:
         """Append `string`, its secrets as references (and rewrite earlier `set`s of new secret variables)."""
@@ -114,13 +118,8 @@ class RedactingHistory(History):
             self._warn = None  # once is enough
 
     def _redact_earlier(self) -> None:
-        """Rewrite the file with earlier `set`/`run` lines of secret variables as references (0600, atomically)."""
-        try:
-            fd = os.open(self.filename, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-            with os.fdopen(fd, "rb") as fh:
-                lines = fh.read().decode("utf-8", "replace").split("\n")
-        except OSError:
-            return
+        """Rewrite the file with earlier `set`/`run` lines of secret variables as references."""
+        lines = self._lines()
         changed = False
         for i, text in enumerate(lines):
             if text.startswith("+") and text[1:].lstrip().startswith(("set", "run")):
@@ -128,14 +127,31 @@ class RedactingHistory(History):
                 if redacted != text[1:]:
                     lines[i], changed = "+" + redacted, True
         if changed:
-            self._replace("\n".join(lines).encode("utf-8"))
+            self._rewrite(lines)
 
-    def _replace(self, data: bytes) -> None:
+    def _keep_newest(self, lines: list, size: int) -> None:
+        """Cut the file to its newest `size` entries, each with the timestamp line before it."""
+        ends = [i + 1 for i, text in enumerate(lines)
+                if text.startswith("+") and not (i + 1 < len(lines) and lines[i + 1].startswith("+"))]
+        if len(ends) > size:
+            self._rewrite(lines[ends[-size - 1]:])
+
+    def _lines(self) -> list:
+        """The file's lines; none when it cannot be read (or is a symbolic link now)."""
+        try:
+            fd = os.open(self.filename, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+            with os.fdopen(fd, "rb") as fh:
+                return fh.read().decode("utf-8", "replace").split("\n")
+        except OSError:
+            return []
+
+    def _rewrite(self, lines: list) -> None:
+        """Replace the file by `lines` (0600, atomically); a failure leaves it as it was."""
         tmp = f"{self.filename}.{os.getpid()}.tmp"
         try:
             fd = open_private(tmp, 0o600, follow=False)
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+                fh.write("\n".join(lines).encode("utf-8"))
             if not os.path.islink(self.filename):  # a link put there meanwhile is not replaced either
                 os.replace(tmp, self.filename)
         except OSError:

@@ -1,4 +1,9 @@
-"""Colours of the prompt, the highlighted line, the completion menu and the toolbar."""
+"""Colours of the prompt, the highlighted line, the completion menu and the toolbar.
+
+`style = "default"` in config.toml gives STYLE; a pygments style's name colours the highlighted
+line with that style's colours for the tokens each part resembles (the JSON bodies follow it too,
+explorer.core.console.colour_json), over the same prompt, menu and toolbar.
+"""
 from __future__ import annotations
 
 from prompt_toolkit.styles import Style
@@ -28,3 +33,44 @@ STYLE = Style.from_dict({
     "completion-menu.meta.completion": "bg:#262626 #a8a8a8",
     "completion-menu.meta.completion.current": "bg:#5f87af #ffffff",
 })
+
+# Each part of a highlighted line → the pygments token whose colours it takes in a named style.
+# Body fields take Name.Tag, as the keys of a JSON body do in pygments' JSON lexer.
+TOKENS = {
+    "method": "Keyword",
+    "path": "Name.Namespace",
+    "operation": "Name.Function",
+    "meta": "Keyword.Reserved",
+    "force": "Name.Exception",
+    "query": "Name.Attribute",
+    "header": "Name.Builtin",
+    "field": "Name.Tag",
+    "separator": "Operator",
+    "value": "String",
+    "variable": "Name.Variable",
+    "comment": "Comment",
+}
+
+
+def style(name: str = "default") -> Style:
+    """STYLE, or STYLE with the highlighted line in pygments style `name`'s colours."""
+    if name == "default":
+        return STYLE
+    # pygments' styles: only a config that names one loads them
+    from pygments.styles import get_style_by_name
+    from pygments.token import string_to_tokentype
+
+    source = get_style_by_name(name)
+    rules = [(part, _rule(source.style_for_token(string_to_tokentype(token)))) for part, token in TOKENS.items()]
+    rules.append(("path.value", _rule(source.style_for_token(string_to_tokentype(TOKENS["path"]))) +
+                  " bold underline"))
+    kept = [(part, rule) for part, rule in STYLE.style_rules if part not in TOKENS and part != "path.value"]
+    return Style(kept + rules)
+
+
+def _rule(token_style: dict) -> str:
+    """A pygments token style → a prompt_toolkit style string (foreground and attributes only:
+    the terminal keeps its background)."""
+    parts = ["#" + token_style["color"]] if token_style.get("color") else []
+    parts += [attr for attr in ("bold", "italic", "underline") if token_style.get(attr)]
+    return " ".join(parts)

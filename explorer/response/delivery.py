@@ -27,7 +27,7 @@ def deliver(session, req, redirect=None):
         target = Target(redirect, console)
     else:
         target = _binary_guard(console, req, kind)
-    reception = Reception(console, ex, target, session.env.get("PAGER") if console.interactive else None)
+    reception = Reception(console, ex, target, session.settings.pager if console.interactive else None)
     try:
         resp = _send(session, req, reception, kind)
         try:
@@ -129,7 +129,7 @@ class Reception:
         self.console = console
         self.ex = ex
         self.target = target
-        self.pager = pager  # $PAGER: long JSON or text in the REPL goes through it
+        self.pager = pager  # the `pager` setting ($PAGER, config.toml): long JSON or text in the REPL
         self.sink: Any = None  # the sink for the body's kind (explorer.response.sinks), made at the headers
         self.status = 0
         self.response = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 
-from explorer.core.console import live
+from explorer.core.console import colour_json, live
 from explorer.response.streams import (
     STDERR,
     Demuxer,
@@ -41,7 +41,7 @@ def json_stream(console, target):
     if target is not None or not (console.interactive or console.tty):
         return JsonRaw(target if target is not None else console.stdout, console.pretty)
     view = console.progress(console) if console.interactive and console.progress else PlainView(console.stdout)
-    return JsonShown(view, console.color, console.pretty)
+    return JsonShown(view, console.color, console.pretty, console.style)
 
 
 class Demultiplexed:
@@ -159,10 +159,11 @@ class JsonShown:
 
     streaming = True
 
-    def __init__(self, view, color: bool, pretty: bool) -> None:
+    def __init__(self, view, color: bool, pretty: bool, style: str = "default") -> None:
         self.view = view
         self.color = color
         self.pretty = pretty
+        self.style = style
         self.lines = JsonLines()
         self.error: str | None = None
 
@@ -191,7 +192,7 @@ class JsonShown:
         elif isinstance(message, Text):
             self.view.write(message.text if self.color else _SGR.sub("", message.text))
         else:
-            self.view.write(json_text(value, self.color, self.pretty) + "\n")
+            self.view.write(json_text(value, self.color, self.pretty, self.style) + "\n")
 
 
 class PlainView:
@@ -221,16 +222,10 @@ class PlainView:
             self.write("\n")
 
 
-def json_text(value, color: bool, pretty: bool) -> str:
+def json_text(value, color: bool, pretty: bool, style: str = "default") -> str:
     """One JSON value: compact on one line, or indented with --pretty; coloured for a terminal."""
     if pretty:
         text = json.dumps(value, ensure_ascii=False, indent=2)
     else:
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    if not color:
-        return text
-    from pygments import highlight  # these: colour on a terminal only
-    from pygments.formatters import TerminalFormatter
-    from pygments.lexers import JsonLexer
-
-    return highlight(text, JsonLexer(), TerminalFormatter()).rstrip("\n")
+    return colour_json(text, style).rstrip("\n") if color else text

@@ -22,6 +22,7 @@ SHELL = {
     "unset": "explorer.shell.builtins:unset_command",
     "vars": "explorer.shell.builtins:vars_command",
     "expect": "explorer.shell.builtins:expect_command",
+    "config": "explorer.shell.configcmd:command",
 }
 
 

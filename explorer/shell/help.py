@@ -27,7 +27,7 @@ def command(session, args):
                         "pass --spec FILE or set ENGINE_EXPLORER_SPEC_DIR")
     version = session.api_version(False)
     text = render(index, " ".join(args), curl=lambda req: session.curl_line(req._replace(api_version=version)))
-    page(session.console, text, session.env.get("PAGER"))
+    page(session.console, text, session.settings.pager)
     return Outcome()
 
 

@@ -5,7 +5,7 @@ import os
 import time
 
 from explorer.core import versions
-from explorer.core.config import Endpoint, endpoint_address
+from explorer.core.config import Endpoint, engine_address
 from explorer.core.errors import EngineError, ExplorerError, Refused, SpecError, UsageError
 from explorer.core.outcome import Outcome
 from explorer.http import curlcmd, request
@@ -159,9 +159,9 @@ class Session:
     # -- lazily resolved state ----------------------------------------------------------
 
     def endpoint(self):
-        """Where requests go (-H/--unix-socket, DOCKER_HOST, default sockets)."""
+        """Where requests go (-H/--unix-socket, DOCKER_HOST, config.toml, a context, default sockets)."""
         if self._endpoint is None:
-            socket, base = endpoint_address(self.settings.host, self.env)
+            socket, base = engine_address(self.settings, self.env)
             self._endpoint = Endpoint(socket, base)
         return self._endpoint
 

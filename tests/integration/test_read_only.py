@@ -123,3 +123,22 @@ def test_the_prompt_says_read_only_and_the_shell_goes_on(engine_host, spec_dir, 
     assert err.getvalue().decode().count("error: read-only: ") == 2
     assert "OK" in out.getvalue().decode()
     assert state(docker_api, sleeper) == "running"
+
+
+def test_config_toml_turns_it_on_and_a_flag_beats_the_file(engine_host, spec_dir, docker_api, sleeper, tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text("read-only = true\n")
+    env = dict(os.environ, ENGINE_EXPLORER_SPEC_DIR=str(spec_dir))
+
+    def explorer(*args):
+        return subprocess.run([sys.executable, "-m", "explorer", "-H", engine_host, "--config", str(config), *args],
+                              capture_output=True, timeout=60, env=env)
+
+    refused = explorer("-c", f"POST /containers/{sleeper}/pause")
+    assert refused.returncode == 2 and refused.stderr.startswith(b"error: read-only: ContainerPause")
+    listed = explorer("-c", "config")
+    assert b"read-only = true" in listed.stdout and b"config file, line 1" in listed.stdout
+    allowed = explorer("-o", "read-only=false", "-c", f"POST /containers/{sleeper}/pause",
+                       "-c", f"POST /containers/{sleeper}/unpause")
+    assert allowed.returncode == 0, allowed.stderr
+    assert state(docker_api, sleeper) == "running"

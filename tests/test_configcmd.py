@@ -1,0 +1,65 @@
+"""`config` in the shell: the settings in effect and their sources; `config init`; `config path`."""
+from __future__ import annotations
+
+import io
+
+from explorer.cli import dispatcher
+from explorer.core import configfile, configkeys
+from explorer.core.config import Settings
+from explorer.core.console import Console
+from explorer.shell.session import Session
+
+
+def session_of(tmp_path, **settings):
+    out, err = io.BytesIO(), io.BytesIO()
+    settings.setdefault("config_file", str(tmp_path / "engine-explorer" / "config.toml"))
+    session = Session(Settings(**settings), Console(out, err), env={}, commands=dispatcher())
+    return session, out, err
+
+
+def test_config_lists_every_key_with_its_value_and_source(tmp_path):
+    session, out, err = session_of(
+        tmp_path, host="unix:///tmp/d.sock", pager="less -S", vi=True, history_size=10,
+        origins=(("host", "command line: -H"), ("pager", "environment: PAGER"), ("vi", "config file, line 3"),
+                 ("history-size", "command line: -o")))
+    assert session.execute("config").exit_code == 0 and err.getvalue() == b""
+    lines = out.getvalue().decode().splitlines()
+    names = [line.removeprefix("# ").split()[0].rstrip(":") for line in lines[:-1]]
+    assert names == [key.name for key in configkeys.KEYS]
+    assert lines[0].startswith('host = "unix:///tmp/d.sock"') and lines[0].endswith("# command line: -H")
+    assert lines[1].startswith("# context: not set")
+    assert lines[3].startswith('pager = "less -S"') and lines[3].endswith("# environment: PAGER")
+    assert lines[6].startswith("vi = true") and lines[6].endswith("# config file, line 3")
+    assert lines[7].startswith("history-size = 10") and lines[7].endswith("# command line: -o")
+    assert lines[9].startswith("read-only = false") and lines[9].endswith("# default")  # in effect (issue 13)
+    assert lines[-1] == f"# config file: {tmp_path}/engine-explorer/config.toml (there is none: `config init` " \
+                        "writes one)"
+
+
+def test_the_default_host_is_shown_as_the_address_used(tmp_path):
+    session, out, _ = session_of(tmp_path)
+    session.execute("config")
+    assert out.getvalue().decode().splitlines()[0].startswith('host = "unix:///var/run/docker.sock"')
+    session, out, _ = session_of(tmp_path, context="remote", origins=(("context", "environment: DOCKER_CONTEXT"),))
+    session.execute("config")
+    first, second = out.getvalue().decode().splitlines()[:2]
+    assert first.startswith("# host: not set") and first.endswith("# the context decides")
+    assert second.startswith('context = "remote"') and "# environment: DOCKER_CONTEXT" in second
+
+
+def test_config_init_and_config_path(tmp_path):
+    session, out, err = session_of(tmp_path)
+    path = tmp_path / "engine-explorer" / "config.toml"
+    assert session.execute("config path").exit_code == 0 and out.getvalue().decode() == f"{path}\n"
+    assert session.execute("config init").exit_code == 0
+    assert path.read_text() == configfile.example()
+    assert err.getvalue().decode().startswith(f"wrote {path}: uncomment a line")
+    assert session.execute("config init").exit_code == 2
+    assert path.read_text() == configfile.example()
+
+
+def test_config_with_other_words_is_one_line(tmp_path):
+    session, _, err = session_of(tmp_path)
+    assert session.execute("config set vi true").exit_code == 2
+    assert err.getvalue().decode() == ("error: write `config` (the settings in effect), `config init` or "
+                                       "`config path`\n")
