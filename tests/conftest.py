@@ -237,8 +237,9 @@ def _remove_named(api: EngineAPI, prefix: str) -> None:
     for volume in (volumes or {}).get("Volumes") or ():
         if volume["Name"].startswith(prefix):
             api.call("DELETE", f"/volumes/{volume['Name']}?force=1")
-    _, plugins = api.call_json("GET", "/plugins")
-    for plugin in plugins or ():  # named `prefix…:tag`, or `registry/prefix…:tag` when made for a push
+    status, plugins = api.call_json("GET", "/plugins")  # Podman has no plugins: 404
+    for plugin in plugins if status == 200 and isinstance(plugins, list) else ():
+        # named `prefix…:tag`, or `registry/prefix…:tag` when made for a push
         if plugin["Name"].rpartition("/")[2].startswith(prefix):
             api.call("DELETE", f"/plugins/{plugin['Name']}?force=1")
     _, networks = api.call_json("GET", f"/networks?filters={name_filter}")
