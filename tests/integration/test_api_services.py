@@ -12,6 +12,7 @@ import base64
 import json
 import shlex
 import urllib.parse
+from typing import NamedTuple
 
 import pytest
 
@@ -99,7 +100,34 @@ def framed_logs(engine, path: str, *parts: bytes) -> bytes:
     return wait_for(f"{parts} in {path}", complete, timeout=60)
 
 
-def test_a_service_reads_its_secret_and_config_and_logs_them(ee, swarm_manager, unique_name, tmp_path, proven):
+class Service(NamedTuple):
+    """A service of this test's, its one task running and its output logged."""
+
+    id: str
+    name: str
+    task: str
+
+
+def started(engine, service_id: str, name: str, *output: bytes) -> Service:
+    """Once the service's task runs and its logs hold each of `output`."""
+    task = running_task(engine, service_id)
+    framed_logs(engine, f"/services/{service_id}/logs", *output)
+    return Service(service_id, name, task["ID"])
+
+
+@pytest.fixture
+def service(swarm_manager, unique_name):
+    """A service made by the raw client whose task writes a line to stdout and one to stderr."""
+    script = f"echo {unique_name}; echo to-stderr >&2; exec sleep 600"
+    status, created = swarm_manager.api.call_json("POST", "/services/create", {
+        "Name": unique_name, "Labels": {LABEL: unique_name},
+        "TaskTemplate": {"ContainerSpec": {"Image": "busybox:local", "Command": ["sh", "-c", script]}}})
+    assert status == 201, created
+    yield started(swarm_manager, created["ID"], unique_name, unique_name.encode(), b"to-stderr")
+    swarm_manager.api.call("DELETE", f"/services/{created['ID']}")
+
+
+def test_a_service_reads_its_secret_and_config_and_logs_them(ee, swarm_manager, unique_name, proven):
     name = unique_name
     secret = ee.send(f"POST /secrets/create Name={name} Data={b64('the secret')}", 201).json()["ID"]
     config = ee.send(f"POST /configs/create Name={name} Data={b64('the config')}", 201).json()["ID"]
@@ -111,51 +139,55 @@ def test_a_service_reads_its_secret_and_config_and_logs_them(ee, swarm_manager, 
         "Configs": [{"ConfigID": config, "ConfigName": name, "File": {"Name": "/ee-config", **files}}]}}
     created = ee.send(f"POST /services/create Name={name} Labels[{LABEL}]={name} "
                       f"TaskTemplate:={shlex.quote(json.dumps(spec))}", 201)
-    service_id = created.json()["ID"]
-    task = running_task(swarm_manager, service_id)
-    framed_logs(swarm_manager, f"/services/{service_id}/logs", b"the config", b"to-stderr")
+    service_id = started(swarm_manager, created.json()["ID"], name, b"the config", b"to-stderr").id
     logs = ee.send(f"GET /services/{service_id}/logs stdout==1 stderr==1", 200)
     assert logs.body == b"the secret\nthe config\n"  # stdout alone, its frames taken off
     assert b"to-stderr\n" in logs.err
     proven("ServiceCreate", "ServiceLogs", "SecretCreate", "ConfigCreate")
-
-    listed = ee.send(f"GET /services filters=={filters(label=f'{LABEL}={name}')}", 200)
-    assert [each["ID"] for each in listed.json()] == [service_id]
-    inspected = ee.send(f"GET /services/{service_id}", 200)
-    found = raw(swarm_manager, f"/services/{service_id}")
-    assert inspected.json()["Spec"] == found["Spec"] and found["Spec"]["Name"] == name
-    proven("ServiceList", "ServiceInspect")
-
-    tasks = ee.send(f"GET /tasks filters=={filters(service=service_id)}", 200)
-    assert [each["ID"] for each in tasks.json()] == [task["ID"]]
-    inspected_task = ee.send(f"GET /tasks/{task['ID']}", 200)
-    assert (inspected_task.json()["ServiceID"], inspected_task.json()["Status"]["State"]) == (service_id, "running")
-    task_logs = ee.send(f"GET /tasks/{task['ID']}/logs stdout==1 stderr==1", 200)
-    assert task_logs.body == b"the secret\nthe config\n" and b"to-stderr\n" in task_logs.err
-    proven("TaskList", "TaskInspect", "TaskLogs")
-
-    # The whole spec goes back (what is left out is dropped), with one label more: no new task.
-    found["Spec"]["Labels"]["state"] = "updated"
-    (tmp_path / "service.json").write_text(json.dumps(found["Spec"]))
-    updated = ee.send(f"POST /services/{service_id}/update version=={found['Version']['Index']} "
-                      f"@{tmp_path / 'service.json'}", 200)
-    after = raw(swarm_manager, f"/services/{service_id}")
-    assert after["Spec"] == found["Spec"] and after["Version"]["Index"] > found["Version"]["Index"]
-    assert running_task(swarm_manager, service_id)["ID"] == task["ID"]
-    proven("ServiceUpdate")
-
-    for sent in (listed, tasks):
-        assert [each["ID"] for each in json.loads(rerun(sent))] == [service_id if sent is listed else task["ID"]]
-    assert json.loads(rerun(inspected))["Spec"]["Labels"]["state"] == "updated"
-    assert json.loads(rerun(inspected_task))["ID"] == task["ID"]
-    for sent in (logs, task_logs):
-        assert b"the config\n" in rerun(sent)  # framed, as curl writes them
-    assert b"update out of sequence" in rerun(updated, 500)
+    assert b"the secret\n" in rerun(logs)  # framed, as curl writes them
 
     deleted = ee.send(f"DELETE /services/{name}", 200)
     assert raw(swarm_manager, f"/services/{service_id}") is None
     proven("ServiceDelete")
+
     again = json.loads(rerun(created))["ID"]
-    assert raw(swarm_manager, f"/services/{again}")["Spec"]["Name"] == name
+    assert raw(swarm_manager, f"/services/{again}")["Spec"]["TaskTemplate"]["ContainerSpec"]["Secrets"]
     rerun(deleted)
     assert raw(swarm_manager, f"/services/{again}") is None
+
+
+def test_list_inspect_and_update_a_service(ee, swarm_manager, service, tmp_path, proven):
+    listed = ee.send(f"GET /services filters=={filters(label=f'{LABEL}={service.name}')}", 200)
+    assert [each["ID"] for each in listed.json()] == [service.id]
+    inspected = ee.send(f"GET /services/{service.id}", 200)
+    found = raw(swarm_manager, f"/services/{service.id}")
+    assert inspected.json()["Spec"] == found["Spec"] and found["Spec"]["Name"] == service.name
+    proven("ServiceList", "ServiceInspect")
+
+    # The whole spec goes back (what is left out is dropped), with one label more: no new task.
+    found["Spec"]["Labels"]["state"] = "updated"
+    (tmp_path / "service.json").write_text(json.dumps(found["Spec"]))
+    updated = ee.send(f"POST /services/{service.id}/update version=={found['Version']['Index']} "
+                      f"@{tmp_path / 'service.json'}", 200)
+    after = raw(swarm_manager, f"/services/{service.id}")
+    assert after["Spec"] == found["Spec"] and after["Version"]["Index"] > found["Version"]["Index"]
+    assert running_task(swarm_manager, service.id)["ID"] == service.task
+    proven("ServiceUpdate")
+
+    assert [each["ID"] for each in json.loads(rerun(listed))] == [service.id]
+    assert json.loads(rerun(inspected))["Spec"]["Labels"]["state"] == "updated"
+    assert b"update out of sequence" in rerun(updated, 500)
+
+
+def test_list_inspect_and_log_its_task(ee, service, proven):
+    tasks = ee.send(f"GET /tasks filters=={filters(service=service.id)}", 200)
+    assert [each["ID"] for each in tasks.json()] == [service.task]
+    inspected = ee.send(f"GET /tasks/{service.task}", 200)
+    assert (inspected.json()["ServiceID"], inspected.json()["Status"]["State"]) == (service.id, "running")
+    logs = ee.send(f"GET /tasks/{service.task}/logs stdout==1 stderr==1", 200)
+    assert logs.body == f"{service.name}\n".encode() and b"to-stderr\n" in logs.err
+    proven("TaskList", "TaskInspect", "TaskLogs")
+
+    assert [each["ID"] for each in json.loads(rerun(tasks))] == [service.task]
+    assert json.loads(rerun(inspected))["ID"] == service.task
+    assert service.name.encode() in rerun(logs)  # framed, as curl writes them
