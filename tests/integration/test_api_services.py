@@ -21,6 +21,10 @@ from tests.integration.apidriver import Explorer, rerun, wait_for
 pytestmark = pytest.mark.engine
 
 LABEL = "ee-test"
+# What a task does after its output: wait, and end at once on SIGTERM. A task's process is its
+# container's PID 1, which the kernel shields from signals it has no handler for: a bare `sleep` would
+# make each removal (and the swarm's leave at the module's end) wait out the 10 s grace period.
+IDLE = "trap 'exit 0' TERM; sleep 600 & wait"
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +122,7 @@ def started(engine, service_id: str, name: str, *output: bytes) -> Service:
 @pytest.fixture
 def service(swarm_manager, unique_name):
     """A service made by the raw client whose task writes a line to stdout and one to stderr."""
-    script = f"echo {unique_name}; echo to-stderr >&2; exec sleep 600"
+    script = f"echo {unique_name}; echo to-stderr >&2; {IDLE}"
     status, created = swarm_manager.api.call_json("POST", "/services/create", {
         "Name": unique_name, "Labels": {LABEL: unique_name},
         "TaskTemplate": {"ContainerSpec": {"Image": "busybox:local", "Command": ["sh", "-c", script]}}})
@@ -131,7 +135,7 @@ def test_a_service_reads_its_secret_and_config_and_logs_them(ee, swarm_manager, 
     name = unique_name
     secret = ee.send(f"POST /secrets/create Name={name} Data={b64('the secret')}", 201).json()["ID"]
     config = ee.send(f"POST /configs/create Name={name} Data={b64('the config')}", 201).json()["ID"]
-    script = "cat /run/secrets/s; echo; cat /ee-config; echo; echo to-stderr >&2; exec sleep 600"
+    script = f"cat /run/secrets/s; echo; cat /ee-config; echo; echo to-stderr >&2; {IDLE}"
     files = {"UID": "0", "GID": "0", "Mode": 0o444}
     spec = {"ContainerSpec": {
         "Image": "busybox:local", "Command": ["sh", "-c", script],
