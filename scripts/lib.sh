@@ -39,6 +39,7 @@ declare -gA EE_PACKAGE_USE=(
     [podman]="the Podman sandbox"
     [golang-github-docker-docker-dev]="Debian's v1.41 spec, for the tests"
     [jq]="the tests of exported scripts"
+    [libc6-dev]="the test volume plugin, a static binary (gcc -static)"
 )
 
 ee_log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }

@@ -227,7 +227,7 @@ def spec_v141() -> Path:
 
 
 def _remove_named(api: EngineAPI, prefix: str) -> None:
-    """Force-remove containers, then volumes and networks, whose names start with `prefix`."""
+    """Force-remove containers, then volumes, plugins and networks, whose names start with `prefix`."""
     name_filter = urllib.parse.quote(json.dumps({"name": [prefix]}))
     _, containers = api.call_json("GET", f"/containers/json?all=1&filters={name_filter}")
     for container in containers or ():
@@ -237,6 +237,11 @@ def _remove_named(api: EngineAPI, prefix: str) -> None:
     for volume in (volumes or {}).get("Volumes") or ():
         if volume["Name"].startswith(prefix):
             api.call("DELETE", f"/volumes/{volume['Name']}?force=1")
+    status, plugins = api.call_json("GET", "/plugins")  # Podman has no plugins: 404
+    for plugin in plugins if status == 200 and isinstance(plugins, list) else ():
+        # named `prefix…:tag`, or `registry/prefix…:tag` when made for a push
+        if plugin["Name"].rpartition("/")[2].startswith(prefix):
+            api.call("DELETE", f"/plugins/{plugin['Name']}?force=1")
     _, networks = api.call_json("GET", f"/networks?filters={name_filter}")
     for network in networks or ():
         if network["Name"].startswith(prefix):
@@ -258,5 +263,5 @@ def _unique_name_cleanup():
 
 @pytest.fixture
 def unique_name(_unique_name_cleanup: str) -> str:
-    """A fresh `ee-test-<session>-<random>` name for a container, volume or network."""
+    """A fresh `ee-test-<session>-<random>` name for a container, volume, plugin or network."""
     return f"{_unique_name_cleanup}{secrets.token_hex(4)}"

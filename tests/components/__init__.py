@@ -1,6 +1,6 @@
 """Real components for tests that need more than an engine: a registry, TLS and plain TCP endpoints,
-docker contexts, sshd, a second engine for a swarm, a credential helper. See DEVELOPERS.md, "Test
-components".
+docker contexts, sshd, a second engine for a swarm and a third to join it, a credential helper, a
+volume-driver plugin. See DEVELOPERS.md, "Test components".
 
 A pytest plugin that tests/conftest.py loads. Like conftest: stdlib only, nothing from `explorer`.
 Each component is a session fixture started the first time a test asks for it and stopped at the end
@@ -25,6 +25,8 @@ pytest_plugins = (
     "components.tcp",
     "components.sshd",
     "components.swarm",
+    "components.swarmpeer",
+    "components.plugin",
     "components.credhelper",
 )
 

@@ -1,5 +1,9 @@
 """A second engine, of the test session's own, for swarm tests: `POST /swarm/init` and `leave` on it.
 
+`swarm_engine` hands it over swarm-free to each test; `swarm_manager` gives a module one single-node
+swarm on it (init at the module's start, leave at its end). Do not use both in one module: the first
+would leave the second's swarm.
+
 It is scripts/sandbox-engine in a folder of the session (`ENGINE_EXPLORER_SANDBOX=<folder>`), started
 inside a network namespace of its own (`unshare --net`, loopback up). A swarm makes host network
 devices — `swarm init` creates the `docker_gwbridge` bridge (172.17.0.1/16 here, as `--bridge=none`
@@ -13,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -21,10 +26,11 @@ import pytest
 from conftest import EngineAPI
 
 from components import started
-from components.daemons import ComponentError, need_tool
+from components.daemons import POLL_S, ComponentError, need_tool
 from components.session import SANDBOX_ENGINE, SessionFolder, clean_engine
 
 START_TIMEOUT_S = 120
+INGRESS_TIMEOUT_S = 20
 LONGEST_SOCKET = "exec/containerd/containerd.sock.ttrpc"  # sandbox-engine's check: paths of ≤ 107 bytes
 
 
@@ -43,9 +49,41 @@ class SwarmEngine(NamedTuple):
         return {"ListenAddr": self.listen_addr, "AdvertiseAddr": self.advertise_addr, **extra}
 
     def swarm_state(self) -> str:
-        """Swarm.LocalNodeState from GET /info: "inactive" when swarm-free."""
-        _, info = self.api.call_json("GET", "/info")
-        return info["Swarm"]["LocalNodeState"]  # type: ignore[index]
+        """Swarm.LocalNodeState from GET /info: "inactive" when swarm-free, "locked" when autolocked."""
+        return self.swarm_info()["LocalNodeState"]
+
+    def swarm_info(self) -> dict:
+        """The Swarm part of GET /info: LocalNodeState, NodeID, NodeAddr, Error …"""
+        status, info = self.api.call_json("GET", "/info")
+        assert status == 200 and isinstance(info, dict), (status, info)
+        return info["Swarm"]
+
+    def dockerd_pid(self) -> int:
+        """The pid of its dockerd now (a restart changes it, and its network namespace)."""
+        return int((self.folder / "dockerd.pid").read_text())
+
+    def restart(self) -> None:
+        """Stop its dockerd and start it again, in a new network namespace; the socket and the data stay.
+
+        What an autolocked swarm needs to lock: the manager's keys are sealed again when dockerd starts.
+        In an active swarm it first waits for the ingress network's sandbox: dockerd stopped while it
+        still makes it waits 5 s for its removal ("timeout while waiting for ingress network removal").
+        """
+        if self.swarm_state() == "active":
+            self._wait_for_ingress()
+        stop_engine(self.folder)
+        start_engine(self.folder)
+
+    def _wait_for_ingress(self) -> None:
+        deadline = time.monotonic() + INGRESS_TIMEOUT_S
+        while True:
+            status, network = self.api.call_json("GET", "/networks/ingress")
+            if status == 200 and isinstance(network, dict) and "ingress-sbox" in (network.get("Containers") or {}):
+                return
+            if time.monotonic() > deadline:
+                raise ComponentError(f"the ingress network has no sandbox after {INGRESS_TIMEOUT_S} s: "
+                                     f"{status} {network}")
+            time.sleep(POLL_S)
 
 
 def start_engine(folder: Path) -> SwarmEngine:
@@ -64,6 +102,15 @@ def start_engine(folder: Path) -> SwarmEngine:
     host = line.removeprefix("DOCKER_HOST=")
     socket = host.removeprefix("unix://")
     return SwarmEngine(host, socket, EngineAPI(socket), folder)
+
+
+def stop_engine(folder: Path) -> None:
+    """scripts/sandbox-engine stop for the engine in `folder` (its data stays)."""
+    env = dict(os.environ, ENGINE_EXPLORER_SANDBOX=str(folder))
+    done = subprocess.run([str(SANDBOX_ENGINE), "stop"], env=env, stdin=subprocess.DEVNULL, capture_output=True,
+                          text=True, timeout=START_TIMEOUT_S, check=False)
+    if done.returncode != 0:
+        raise ComponentError(f"scripts/sandbox-engine stop in {folder} failed: {done.stderr.strip()}")
 
 
 def make_swarm_free(engine: SwarmEngine) -> None:
@@ -90,3 +137,17 @@ def swarm_engine(_second_engine: SwarmEngine) -> SwarmEngine:
     """A second engine, swarm-free when handed over: `host`, `socket`, `api`, `init_body()`, `swarm_state()`."""
     make_swarm_free(_second_engine)
     return _second_engine
+
+
+@pytest.fixture(scope="module")
+def swarm_manager(_second_engine: SwarmEngine) -> Iterator[SwarmEngine]:
+    """The second engine as the one manager of a swarm of its own, shared by a module's tests.
+
+    Initialised with `init_body()` as the module starts (by the raw client), left with force at its end.
+    """
+    make_swarm_free(_second_engine)
+    status, body = _second_engine.api.call("POST", "/swarm/init", _second_engine.init_body())
+    if status != 200:
+        pytest.fail(f"POST /swarm/init on the second engine: {status} {body[-500:]!r}")
+    yield _second_engine
+    make_swarm_free(_second_engine)

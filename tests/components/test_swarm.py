@@ -1,4 +1,5 @@
-"""The second engine starts swarm-free, takes a swarm on loopback, and leaves it again."""
+"""The second engine starts swarm-free, takes a swarm on loopback, leaves it again, keeps it across a
+restart; the third engine joins it through the bridge."""
 
 from __future__ import annotations
 
@@ -63,3 +64,27 @@ def test_a_service_task_runs_without_networks(swarm_engine, busybox_image):
         states = [task["Status"]["State"] for task in tasks]
         time.sleep(0.1)
     assert "running" in states, states
+
+
+def test_a_restart_keeps_the_swarm_and_a_namespace_of_its_own(swarm_engine):
+    assert swarm_engine.api.call("POST", "/swarm/init", swarm_engine.init_body())[0] == 200
+    node_id, pid = swarm_engine.swarm_info()["NodeID"], swarm_engine.dockerd_pid()
+    swarm_engine.restart()
+    assert swarm_engine.dockerd_pid() != pid
+    assert swarm_engine.swarm_info()["NodeID"] == node_id and swarm_engine.swarm_state() == "active"
+    assert os.readlink(f"/proc/{swarm_engine.dockerd_pid()}/ns/net") != os.readlink("/proc/self/ns/net")
+
+
+def test_a_third_engine_joins_through_the_bridge(swarm_engine, swarm_peer, docker_cli):
+    assert swarm_engine.api.call("POST", "/swarm/init", swarm_engine.init_body())[0] == 200
+    token = docker_cli.run("-H", swarm_engine.host, "swarm", "join-token", "--quiet", "worker").stdout.strip()
+    joined = docker_cli.run("-H", swarm_peer.host, "swarm", "join", "--token", token, "--listen-addr",
+                            swarm_peer.listen_addr, "--advertise-addr", "127.0.0.1", swarm_peer.remote_addr)
+    assert joined.returncode == 0, joined.stderr
+    deadline = time.monotonic() + 60
+    nodes: list[list[str]] = []
+    while time.monotonic() < deadline and sorted(nodes) != [["false", "Ready"], ["true", "Ready"]]:
+        listed = docker_cli.run("-H", swarm_engine.host, "node", "ls", "--format", "{{.Self}} {{.Status}}")
+        nodes = [line.split() for line in listed.stdout.splitlines()]
+        time.sleep(0.1)
+    assert sorted(nodes) == [["false", "Ready"], ["true", "Ready"]], nodes

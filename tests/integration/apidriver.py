@@ -25,12 +25,14 @@ CURL_TIMEOUT = 60
 
 
 class Sent(NamedTuple):
-    """What one line did: the HTTP status, the body as written, the curl line printed for it."""
+    """What one line did: the HTTP status, the body as written, the curl line printed for it, and what
+    went to stderr (the verbose lines, and a demultiplexed stream's stderr)."""
 
     line: str
     status: int | None
     body: bytes
     curl: str
+    err: bytes = b""
 
     def json(self) -> Any:
         """The body, decoded from JSON."""
@@ -75,7 +77,7 @@ class Explorer:
         out, err = self.console.stdout, self.console.stderr
         out.seek(0), out.truncate(), err.seek(0), err.truncate()
         outcome = self.session.execute(line)
-        sent = Sent(line, outcome.status, out.getvalue(), _curl_line(err.getvalue()))
+        sent = Sent(line, outcome.status, out.getvalue(), _curl_line(err.getvalue()), err.getvalue())
         if status is not None:
             assert outcome.status == status, (line, outcome, sent.body[-2000:], err.getvalue()[-2000:])
         return sent
