@@ -107,19 +107,25 @@ def _curl_line(stderr: bytes) -> str:
     return lines[-1] if lines else ""
 
 
-def curl(sent: Sent, *extra: str, input: bytes | None = None) -> tuple[int, bytes]:
-    """Run the curl line `sent` printed, as pasted into a shell: (HTTP status, body)."""
+def curl(sent: Sent, *extra: str, input: bytes | None = None, env: dict | None = None) -> tuple[int, bytes]:
+    """Run the curl line `sent` printed, as pasted into a shell: (HTTP status, body).
+
+    `env` gives the shell variables a printed line names for its secrets ("$UNLOCK_KEY"), as a
+    user sets them before pasting it.
+    """
     assert sent.curl.startswith("curl "), f"no curl line was printed for {sent.line!r}"
     done = subprocess.run(["bash", "-c", f"{sent.curl} -sS {' '.join(extra)} -w '\\n%{{http_code}}'"],
-                          input=input, capture_output=True, timeout=CURL_TIMEOUT)
+                          input=input, capture_output=True, timeout=CURL_TIMEOUT,
+                          env={**os.environ, **(env or {})})
     body, _, code = done.stdout.rpartition(b"\n")
     assert code.isdigit(), (sent.curl, done.returncode, done.stderr)
     return int(code), body
 
 
-def rerun(sent: Sent, status: int | None = None) -> bytes:
+def rerun(sent: Sent, status: int | None = None, env: dict | None = None) -> bytes:
     """Re-run `sent`'s curl line; assert curl gets `status` (by default what engine-explorer got)."""
-    got, body = curl(sent)
+    assert '"$' not in sent.curl or env, f"the line names secret variables; give their values: {sent.curl}"
+    got, body = curl(sent, env=env)
     assert got == (status or sent.status), (sent.curl, got, body[-2000:])
     return body
 

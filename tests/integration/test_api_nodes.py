@@ -90,7 +90,8 @@ def test_a_third_engine_joins_then_its_node_is_deleted(ee, swarm_manager, swarm_
     assert node(swarm_manager, node_id) is None
     proven("NodeDelete")
 
-    rerun(joined)
+    assert '"$JOIN_TOKEN"' in joined.curl and token not in joined.curl  # the token stays a secret
+    rerun(joined, env={"JOIN_TOKEN": token})
     again = joined_node(swarm_manager, swarm_peer)
     assert again != node_id
     leave(swarm_peer)

@@ -80,7 +80,9 @@ def test_create_inspect_list_update_delete(ee, swarm_manager, unique_name, kind,
     deleted = ee.send(f"DELETE /{kind}/{name}", 204)
     assert raw(swarm_manager, f"/{kind}/{object_id}") is None
     proven(f"{op}Delete")
-    again = json.loads(rerun(created))["ID"]
+    secret = {"SECRET_DATA": data} if kind == "secrets" else None  # a secret's data is "$SECRET_DATA" there
+    assert (secret is None) == (data in created.curl)
+    again = json.loads(rerun(created, env=secret))["ID"]
     assert raw(swarm_manager, f"/{kind}/{again}")["Spec"]["Name"] == name
     rerun(deleted)
     assert raw(swarm_manager, f"/{kind}/{again}") is None

@@ -96,6 +96,7 @@ def test_autolock_then_unlock_after_a_restart(ee, swarm_engine, tmp_path, proven
     assert json.loads(rerun(unlock_key))["UnlockKey"] == key
     swarm_engine.restart()
     assert swarm_engine.swarm_state() == "locked"
-    rerun(unlocked)
+    assert '"$UNLOCK_KEY"' in unlocked.curl and key not in unlocked.curl  # the key stays a secret
+    rerun(unlocked, env={"UNLOCK_KEY": key})
     assert swarm_engine.swarm_state() == "active"
     assert swarm_engine.api.call("POST", "/swarm/leave?force=1")[0] == 200
