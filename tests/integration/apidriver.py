@@ -11,6 +11,7 @@ import io
 import json
 import os
 import select
+import shlex
 import signal
 import subprocess
 import time
@@ -22,6 +23,12 @@ from explorer.core.console import Console
 from explorer.shell.session import Session
 
 CURL_TIMEOUT = 60
+LABEL = "ee-test"  # label key of what the API tests make; its value is the test's unique name
+
+
+def label_filter(value: str) -> str:
+    """A `filters==` value, quoted for our grammar, matching objects labelled LABEL=value."""
+    return shlex.quote(json.dumps({"label": [f"{LABEL}={value}"]}))
 
 
 class Sent(NamedTuple):

@@ -6,23 +6,14 @@ from __future__ import annotations
 import io
 import json
 import secrets
-import shlex
 import tarfile
 
 import pytest
 
-from tests.integration.apidriver import Explorer, exec_in, inspect, rerun, rerun_stream, wait_for
+from tests.integration.apidriver import LABEL, exec_in, inspect, label_filter, rerun, rerun_stream, wait_for
 
 pytestmark = pytest.mark.engine
 
-LABEL = "ee-test"  # label key of what these tests make; its value is the test's unique name
-
-
-@pytest.fixture(scope="module")
-def ee(engine_host, spec_dir):
-    explorer = Explorer(engine_host, spec_dir)
-    yield explorer
-    explorer.close()
 
 
 def create(docker_api, name: str, cmd: list, start: bool = True, label: str | None = None, **extra) -> str:
@@ -47,10 +38,6 @@ def sleeper(docker_api, busybox_image, _unique_name_cleanup):
 
 def state(docker_api, cid: str) -> dict:
     return inspect(docker_api, "containers", cid)["State"]
-
-
-def label_filter(value: str) -> str:
-    return shlex.quote(json.dumps({"label": [f"{LABEL}={value}"]}))
 
 
 def test_list_finds_the_container_by_its_label(ee, docker_api, sleeper, proven):

@@ -7,16 +7,9 @@ import secrets
 
 import pytest
 
-from tests.integration.apidriver import Explorer, exec_in, rerun, wait_for
+from tests.integration.apidriver import exec_in, rerun, wait_for
 
 pytestmark = pytest.mark.engine
-
-
-@pytest.fixture(scope="module")
-def ee(engine_host, spec_dir):
-    explorer = Explorer(engine_host, spec_dir)
-    yield explorer
-    explorer.close()
 
 
 @pytest.fixture(scope="module")

@@ -14,18 +14,10 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.integration.apidriver import Explorer, inspect, rerun
+from tests.integration.apidriver import LABEL, inspect, rerun
 
 pytestmark = pytest.mark.engine
 
-LABEL = "ee-test"
-
-
-@pytest.fixture(scope="module")
-def ee(engine_host, spec_dir):
-    explorer = Explorer(engine_host, spec_dir)
-    yield explorer
-    explorer.close()
 
 
 @pytest.fixture

@@ -11,27 +11,14 @@ but it can leave `none` and then join ours; it is never started, so no veth is m
 from __future__ import annotations
 
 import json
-import shlex
 
 import pytest
 
-from tests.integration.apidriver import Explorer, inspect, rerun
+from tests.integration.apidriver import LABEL, inspect, label_filter, rerun
 
 pytestmark = pytest.mark.engine
 
-LABEL = "ee-test"
 QUIET = "Driver=bridge Internal:=true Options[com.docker.network.bridge.inhibit_ipv4]=true"
-
-
-@pytest.fixture(scope="module")
-def ee(engine_host, spec_dir):
-    explorer = Explorer(engine_host, spec_dir)
-    yield explorer
-    explorer.close()
-
-
-def label_filter(value: str) -> str:
-    return shlex.quote(json.dumps({"label": [f"{LABEL}={value}"]}))
 
 
 def networks_of(docker_api, container: str) -> list:

@@ -18,19 +18,12 @@ from typing import NamedTuple
 
 import pytest
 
-from tests.integration.apidriver import Explorer, rerun
+from tests.integration.apidriver import rerun
 
 pytestmark = pytest.mark.engine
 
 MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
 PLUGIN_CONFIG = "application/vnd.docker.plugin.v1+json"
-
-
-@pytest.fixture(scope="module")
-def ee(engine_host, spec_dir):
-    explorer = Explorer(engine_host, spec_dir)
-    yield explorer
-    explorer.close()
 
 
 def plugin(docker_api, name: str) -> dict | None:

@@ -16,11 +16,10 @@ from typing import NamedTuple
 
 import pytest
 
-from tests.integration.apidriver import Explorer, rerun, wait_for
+from tests.integration.apidriver import LABEL, Explorer, rerun, wait_for
 
 pytestmark = pytest.mark.engine
 
-LABEL = "ee-test"
 # What a task does after its output: wait, and end at once on SIGTERM. A task's process is its
 # container's PID 1, which the kernel shields from signals it has no handler for: a bare `sleep` would
 # make each removal (and the swarm's leave at the module's end) wait out the 10 s grace period.

@@ -8,16 +8,9 @@ import time
 
 import pytest
 
-from tests.integration.apidriver import Explorer, curl, rerun
+from tests.integration.apidriver import curl, rerun
 
 pytestmark = pytest.mark.engine
-
-
-@pytest.fixture(scope="module")
-def ee(engine_host, spec_dir):
-    explorer = Explorer(engine_host, spec_dir)
-    yield explorer
-    explorer.close()
 
 
 def test_ping_and_its_head_variant(ee, docker_api, proven):

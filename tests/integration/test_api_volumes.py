@@ -3,26 +3,13 @@ Effects checked with the raw client, curl lines re-run by curl; prunes filter on
 from __future__ import annotations
 
 import json
-import shlex
 
 import pytest
 
-from tests.integration.apidriver import Explorer, inspect, rerun
+from tests.integration.apidriver import LABEL, inspect, label_filter, rerun
 
 pytestmark = pytest.mark.engine
 
-LABEL = "ee-test"
-
-
-@pytest.fixture(scope="module")
-def ee(engine_host, spec_dir):
-    explorer = Explorer(engine_host, spec_dir)
-    yield explorer
-    explorer.close()
-
-
-def label_filter(value: str) -> str:
-    return shlex.quote(json.dumps({"label": [f"{LABEL}={value}"]}))
 
 
 def test_create_inspect_list_delete(ee, docker_api, unique_name, proven):
