@@ -13,3 +13,14 @@ def ee(engine_host, spec_dir):
     explorer = Explorer(engine_host, spec_dir)
     yield explorer
     explorer.close()
+
+
+@pytest.fixture
+def sleeper(docker_api, busybox_image, unique_name):
+    """A running container named after the test, removed afterwards; its name."""
+    status, body = docker_api.call_json("POST", f"/containers/create?name={unique_name}", {
+        "Image": busybox_image, "Cmd": ["sleep", "60"], "HostConfig": {"NetworkMode": "none"}})
+    assert status == 201, body
+    assert docker_api.call("POST", f"/containers/{unique_name}/start")[0] == 204
+    yield unique_name
+    docker_api.call("DELETE", f"/containers/{unique_name}?force=1")

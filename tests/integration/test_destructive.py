@@ -41,16 +41,6 @@ def shell(host, spec_dir, keys: str, **settings):
     return asked, out.getvalue().decode(), err.getvalue().decode()
 
 
-@pytest.fixture
-def sleeper(docker_api, busybox_image, unique_name):
-    status, body = docker_api.call_json("POST", f"/containers/create?name={unique_name}", {
-        "Image": busybox_image, "Cmd": ["sleep", "60"], "HostConfig": {"NetworkMode": "none"}})
-    assert status == 201, body
-    assert docker_api.call("POST", f"/containers/{unique_name}/start")[0] == 204
-    yield unique_name
-    docker_api.call("DELETE", f"/containers/{unique_name}?force=1")
-
-
 def exists(docker_api, name) -> bool:
     return docker_api.call("GET", f"/containers/{name}/json")[0] == 200
 

@@ -26,17 +26,6 @@ def run(host, spec_dir, *args, env_extra=None):
                           capture_output=True, timeout=60, env=env)
 
 
-@pytest.fixture
-def sleeper(docker_api, busybox_image, unique_name):
-    """A running container, removed afterwards."""
-    status, body = docker_api.call_json("POST", f"/containers/create?name={unique_name}", {
-        "Image": busybox_image, "Cmd": ["sleep", "60"], "HostConfig": {"NetworkMode": "none"}})
-    assert status == 201, body
-    assert docker_api.call("POST", f"/containers/{unique_name}/start")[0] == 204
-    yield unique_name
-    docker_api.call("DELETE", f"/containers/{unique_name}?force=1")
-
-
 def state(docker_api, name):
     status, body = docker_api.call_json("GET", f"/containers/{name}/json")
     return body["State"]["Status"] if status == 200 else status
