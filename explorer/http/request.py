@@ -149,16 +149,17 @@ def _resolve_path(index, method, path):
     if index is None:
         return method or "GET", None
     templates = index.match_templates(path)
-    if not templates:
-        near = ", ".join(index.closest_paths(path)) or "none"
-        raise UsageError(f"unknown path {path}; closest: {near}")
+    if not templates or index.spans_a_typo(path, templates[0]):
+        near = index.closest_request(method, path) or "closest: none"
+        raise UsageError(f"unknown path {path}; {near}")
     if method:
         for template in templates:
             op = index.get(method, template)
             if op:
                 return method, op
-        have = ", ".join(index.methods(templates[0]))
-        raise UsageError(f"{method} is not an operation of {path}; it has {have}")
+        have = [m for m in index.methods(templates[0]) if not index.destroys(m, templates[0])]
+        near = f"it has {', '.join(have)}" if have else index.closest_request(method, path) or "it has DELETE"
+        raise UsageError(f"{method} is not an operation of {path}; {near}")
     template = templates[0]
     op = index.get("GET", template)
     if op is not None:
@@ -167,7 +168,10 @@ def _resolve_path(index, method, path):
     # Never imply a DELETE: losing a container to a forgotten method word is too costly.
     if len(methods) == 1 and methods[0] != "DELETE":
         return methods[0], index.get(methods[0], template)
-    raise UsageError(f"{path} has {', '.join(methods)}: say which, e.g. `{methods[0]} {path}`")
+    near = index.closest_request(None, path)
+    if methods == ["DELETE"]:
+        raise UsageError(f"{path} is DELETE only, which is never implied" + (f"; {near}" if near else ""))
+    raise UsageError(f"{path} has {', '.join(methods)}: say which" + (f"; {near}" if near else ""))
 
 
 def _resolve_id(index, name, method):
