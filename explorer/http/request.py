@@ -91,8 +91,10 @@ def split_target(target: str, references: bool = False) -> tuple:
     return path, tuple(parse_qsl(query, keep_blank_values=True)) if query else (), version
 
 
-def build(line: RequestLine, index, api_version: str | None, values=slots.NO_VALUES) -> Request:
+def build(line: RequestLine, index, api_version: str | None, values=slots.NO_VALUES, warn=None) -> Request:
     """Turn a parsed request line into a Request, resolved and checked against the spec.
+
+    `warn(text)` hears what is sent all the same: a body field the spec does not name.
 
     `{{NAME}}` references take their `values` only now, each in its slot (explorer.lang.slots): the
     operation, the path's shape, query keys and header names are settled before any value is seen.
@@ -120,7 +122,9 @@ def build(line: RequestLine, index, api_version: str | None, values=slots.NO_VAL
     if items:
         req = _with_body(req, line, op, values)
     if op is not None and not line.force:
-        validate.check(op, req, index)
+        for text in validate.check(op, req, index):
+            if warn is not None:
+                warn(text)
     return req
 
 

@@ -105,7 +105,7 @@ class Session:
             _, _, pinned = request.split_target(line.target)
             if pinned and pinned != version:
                 index = self._index_for(pinned)
-        return request.build(line, index, version, self.values() if values is None else values)
+        return request.build(line, index, version, self.values() if values is None else values, self.console.note)
 
     def send(self, req) -> Outcome:
         """Print the curl line (REPL, -v), send; the body is shown or written as it arrives.

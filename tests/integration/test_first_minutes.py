@@ -1,0 +1,32 @@
+"""A new user's first minutes against the real engine: errors that point the right way, shell habits."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.engine
+
+
+def run(host, spec_dir, *args, stdin=None):
+    env = dict(os.environ, ENGINE_EXPLORER_SPEC_DIR=str(spec_dir))
+    env.pop("DOCKER_HOST", None)
+    return subprocess.run([sys.executable, "-m", "explorer", "-H", host, *args], input=stdin,
+                          capture_output=True, timeout=60, env=env)
+
+
+def test_an_unknown_body_field_is_sent_with_a_warning(engine_host, spec_dir, busybox_image, unique_name,
+                                                      docker_api):
+    line = (f"POST /containers/create name=={unique_name} Image={busybox_image} HostConfig[NetworkMode]=none "
+            "Lables[a]=b")
+    try:
+        done = run(engine_host, spec_dir, "-c", line)
+        assert done.returncode == 0, done.stderr
+        assert done.stderr.decode() == ("warning: ContainerCreate body: field Lables is not in the spec "
+                                        "(did you mean Labels?); sent as written\n")
+        status, _ = docker_api.call("GET", f"/containers/{unique_name}/json")
+        assert status == 200
+    finally:
+        docker_api.call("DELETE", f"/containers/{unique_name}?force=1")
