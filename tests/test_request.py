@@ -144,3 +144,13 @@ def test_path_errors_point_at_the_closest_request_that_fits(index, line, message
 
 def test_image_names_still_span_segments(index):
     assert req(index, "DELETE /images/docker.io/library/busybox").operation_id == "ImageDelete"
+
+
+def test_an_object_body_with_no_required_fields_given_none_is_an_empty_object(index):
+    r = req(index, "POST /exec/abc/start")
+    assert (r.body, r.header("Content-Type")) == (b"{}", "application/json")
+    assert req(index, "POST /volumes/create").body == b"{}"
+    assert req(index, "POST /containers/web/start").body is None  # no body in the spec: none sent
+    # a versioned update replaces the whole spec: {} would empty it, so it is not made up
+    with pytest.raises(UsageError, match="ServiceUpdate needs a body"):
+        req(index, "POST /services/s/update version==1")

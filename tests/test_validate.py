@@ -89,7 +89,7 @@ BAD = [
      "condition==sometimes is not one of not-running, next-exit, removed"),
     ("GET /images/search", "ImageSearch needs query parameter term (add term==VALUE)"),
     ("POST /images/x/push", "ImagePush needs header X-Registry-Auth (add X-Registry-Auth:VALUE)"),
-    ("POST /containers/create", "ContainerCreate needs a body: add body fields"),
+    ("POST /services/s/update version==1", "ServiceUpdate needs a body: add body fields"),
     ("PUT /containers/x/archive path==/", "PutContainerArchive needs a body: add @file"),
     ("POST /containers/create Image=x HostConfig[Memory]=512",
      'field HostConfig[Memory] is a string ("512"), the spec wants an integer '

@@ -107,7 +107,7 @@ def build(line: RequestLine, index, api_version: str | None, values=slots.NO_VAL
         path, query, version = split_target(line.target, references=True)
         if query:
             query = tuple(_filled_query(query, values))
-        method, op = _resolve_path(index, line.method, path)
+        method, op = _resolve_path(index, line.method, path, line.force)
         if "{{" in path:
             path = _fill_path(index, op, path, values)
         if query_items:
@@ -121,6 +121,8 @@ def build(line: RequestLine, index, api_version: str | None, values=slots.NO_VAL
                   version or api_version, op.operation_id if op else "")
     if items:
         req = _with_body(req, line, op, values)
+    if req.body is None and req.body_file is None and op is not None and op.body is not None:
+        req = _empty_object(req, op, index)
     if op is not None and not line.force:
         for text in validate.check(op, req, index):
             if warn is not None:
@@ -149,11 +151,12 @@ def _fill_path(index, op, path: str, values) -> str:
 _TEMPLATE_PARAM = re.compile(r"\{([^{}/]+)\}")
 
 
-def _resolve_path(index, method, path):
+def _resolve_path(index, method, path, force=False):
     if index is None:
         return method or "GET", None
     templates = index.match_templates(path)
-    if not templates or index.spans_a_typo(path, templates[0]):
+    # a one-segment parameter holding a `/` is a typo (`/containers/web/strat`), unless `!` says send it
+    if not templates or (not force and index.spans_a_typo(path, templates[0])):
         near = index.closest_request(method, path) or "closest: none"
         raise UsageError(f"unknown path {path}; {near}")
     if method:
@@ -239,6 +242,24 @@ def _with_body(req: Request, line: RequestLine, op, values) -> Request:
         doc = body.build(fields, lambda key: slots.fill(key, slots.STRING, values))
         return _typed(req._replace(body=body.dumps(doc)), JSON)
     return req
+
+
+def _empty_object(req: Request, op, index) -> Request:
+    """`{}` for a JSON object body with no required fields, given none: the engine answers a missing
+    body with 400 "EOF" (exec start) or "Config cannot be empty", where docker's CLI sends `{}`.
+
+    Not for an update of a versioned object (a `version` query parameter is required): there `{}`
+    would replace the whole spec with an empty one, so nothing is sent and the engine says why.
+    """
+    if (op.consumes and JSON not in op.consumes) or index is None or not isinstance(op.body.schema, dict):
+        return req
+    if any(p.name == "version" and p.required and p.location == "query" for p in op.params):
+        return req
+    schema = index.resolve(op.body.schema)
+    if not isinstance(schema, dict) or schema.get("required") or not (
+            schema.get("type") == "object" or isinstance(schema.get("properties"), dict)):
+        return req
+    return _typed(req._replace(body=b"{}"), JSON)
 
 
 def _file_content_type(op, path: str) -> str:

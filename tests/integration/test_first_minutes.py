@@ -30,3 +30,20 @@ def test_an_unknown_body_field_is_sent_with_a_warning(engine_host, spec_dir, bus
         assert status == 200
     finally:
         docker_api.call("DELETE", f"/containers/{unique_name}?force=1")
+
+
+def test_exec_start_with_no_body_sends_an_empty_object(engine_host, spec_dir, busybox_image, unique_name,
+                                                       docker_api):
+    status, _ = docker_api.call("POST", f"/containers/create?name={unique_name}",
+                                {"Image": busybox_image, "Cmd": ["sleep", "60"], "HostConfig": {"NetworkMode": "none"}})
+    assert status == 201
+    try:
+        assert docker_api.call("POST", f"/containers/{unique_name}/start")[0] == 204
+        status, made = docker_api.call_json("POST", f"/containers/{unique_name}/exec",
+                                            {"Cmd": ["echo", "hi"], "AttachStdout": True})
+        assert status == 201
+        done = run(engine_host, spec_dir, "-v", "-c", f"POST /exec/{made['Id']}/start")
+        assert done.returncode == 0, done.stderr
+        assert b"--data-binary '{}'" in done.stderr and done.stdout == b"hi\n"
+    finally:
+        docker_api.call("DELETE", f"/containers/{unique_name}?force=1")
