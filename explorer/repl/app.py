@@ -200,7 +200,8 @@ class Repl:
 
     def _toolbar(self):
         try:
-            return toolbar_text(self._view, self.prompt.default_buffer.text, self.live.snapshot)
+            buffer = self.prompt.default_buffer
+            return toolbar_text(self._view, buffer.text, self.live.snapshot, buffer.cursor_position)
         except Exception:  # the toolbar must never break the prompt
             return ""
 
