@@ -47,3 +47,26 @@ def test_exec_start_with_no_body_sends_an_empty_object(engine_host, spec_dir, bu
         assert b"--data-binary '{}'" in done.stderr and done.stdout == b"hi\n"
     finally:
         docker_api.call("DELETE", f"/containers/{unique_name}?force=1")
+
+
+@pytest.fixture
+def chatty(docker_api, busybox_image, unique_name):
+    """A stopped container that wrote `out` to its stdout and `err` to its stderr."""
+    status, _ = docker_api.call("POST", f"/containers/create?name={unique_name}",
+                                {"Image": busybox_image, "Cmd": ["sh", "-c", "echo out; echo err >&2"],
+                                 "HostConfig": {"NetworkMode": "none"}})
+    assert status == 201
+    assert docker_api.call("POST", f"/containers/{unique_name}/start")[0] == 204
+    assert docker_api.call("POST", f"/containers/{unique_name}/wait")[0] == 200
+    yield unique_name
+    docker_api.call("DELETE", f"/containers/{unique_name}?force=1")
+
+
+@pytest.mark.parametrize("pipe, piped, left", [
+    ("| sort", b"out\n", b"err\n"),  # a plain pipe keeps stderr on the terminal, as a shell does
+    ("2>&1 | sort", b"err\nout\n", b""),
+    ("|& sort", b"err\nout\n", b""),
+])
+def test_stderr_goes_into_the_pipe_only_when_asked(engine_host, spec_dir, chatty, pipe, piped, left):
+    done = run(engine_host, spec_dir, "-c", f"GET /containers/{chatty}/logs stdout==1 stderr==1 {pipe}")
+    assert (done.returncode, done.stdout, done.stderr) == (0, piped, left)
