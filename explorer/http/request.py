@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import parse_qsl
@@ -10,7 +11,7 @@ from urllib.parse import parse_qsl
 from explorer.core import versions
 from explorer.core.errors import UsageError
 from explorer.http import validate
-from explorer.lang import body, slots
+from explorer.lang import body, slots, times
 from explorer.lang.commands import RequestLine
 
 JSON = "application/json"
@@ -117,6 +118,8 @@ def build(line: RequestLine, index, api_version: str | None, values=slots.NO_VAL
         method, version = op.method, None
         path, query_items = _fill_template(op, query_items)
         query = tuple(query_items)
+    if query and op is not None:
+        query = _absolute_times(op, query)
     req = Request(method, path, query, _headers(line, values) if items else (), None, None,
                   version or api_version, op.operation_id if op else "")
     if items:
@@ -128,6 +131,19 @@ def build(line: RequestLine, index, api_version: str | None, values=slots.NO_VAL
             if warn is not None:
                 warn(text)
     return req
+
+
+def _absolute_times(op, query: tuple) -> tuple:
+    """`since==5m`, `until==2024-01-02` → Unix timestamps, for the engine's timestamp parameters
+    (a query `since` or `until` its spec calls a timestamp), as docker's CLI sends them."""
+    out = list(query)
+    for i, (name, value) in enumerate(query):
+        if name in ("since", "until") and value and not value.isdigit():
+            param = op.param(name, "query")
+            if param is not None and "timestamp" in (param.description or "").lower():
+                now = time.time()
+                out[i] = (name, times.timestamp(value, now, f"{name}=={value}") or value)
+    return tuple(out)
 
 
 def _filled_query(pairs, values) -> list:

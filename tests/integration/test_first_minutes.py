@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -70,3 +72,14 @@ def chatty(docker_api, busybox_image, unique_name):
 def test_stderr_goes_into_the_pipe_only_when_asked(engine_host, spec_dir, chatty, pipe, piped, left):
     done = run(engine_host, spec_dir, "-c", f"GET /containers/{chatty}/logs stdout==1 stderr==1 {pipe}")
     assert (done.returncode, done.stdout, done.stderr) == (0, piped, left)
+
+
+def test_relative_times_become_unix_timestamps_in_the_curl_line(engine_host, spec_dir, chatty):
+    before = int(time.time())
+    done = run(engine_host, spec_dir, "-v", "-c", f"GET /containers/{chatty}/logs stdout==1 since==1h")
+    after = int(time.time())
+    assert (done.returncode, done.stdout) == (0, b"out\n"), done.stderr
+    since = int(re.search(rb"since=(\d+)", done.stderr).group(1))
+    assert before - 3600 <= since <= after - 3600
+    done = run(engine_host, spec_dir, "-c", f"GET /containers/{chatty}/logs stdout==1 until==1h30m")
+    assert (done.returncode, done.stdout) == (0, b"")  # it wrote its line just now, not before then
