@@ -1,6 +1,7 @@
 """A new user's first minutes against the real engine: errors that point the right way, shell habits."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -83,3 +84,30 @@ def test_relative_times_become_unix_timestamps_in_the_curl_line(engine_host, spe
     assert before - 3600 <= since <= after - 3600
     done = run(engine_host, spec_dir, "-c", f"GET /containers/{chatty}/logs stdout==1 until==1h30m")
     assert (done.returncode, done.stdout) == (0, b"")  # it wrote its line just now, not before then
+
+
+def test_dry_run_lines_run_in_sh_with_their_pipes_and_files(engine_host, spec_dir, busybox_image, unique_name,
+                                                             docker_api, tmp_path):
+    script = tmp_path / "start.ee"
+    script.write_text("POST /containers/create Image=busybox:local\nset cid = .Id\n"
+                      "curl POST /containers/{{cid}}/start\n"
+                      "GET /containers/{{cid}}/json | grep -o '\"Running\":true' > running.txt\n"
+                      "GET /containers/{{cid}}/json > 'inspect out.json'\n")
+    done = run(engine_host, spec_dir, "--dry-run", "-f", str(script))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.decode().splitlines()
+    assert len(lines) == 4 and "'\"$cid\"'/start'" in lines[1]
+    assert lines[2].endswith(" | grep -o '\"Running\":true' > running.txt")
+    assert lines[3].endswith(" > 'inspect out.json'")
+    status, made = docker_api.call_json("POST", f"/containers/create?name={unique_name}",
+                                        {"Image": busybox_image, "Cmd": ["sleep", "60"],
+                                         "HostConfig": {"NetworkMode": "none"}})
+    assert status == 201
+    try:  # the printed lines, but the create, run by sh where cid is set: they do what the script says
+        ran = subprocess.run(["sh", "-c", "\n".join(lines[1:])], cwd=tmp_path, capture_output=True, timeout=60,
+                             env=dict(os.environ, cid=made["Id"]))
+        assert ran.returncode == 0, ran.stderr
+        assert (tmp_path / "running.txt").read_text() == '"Running":true\n'
+        assert json.loads((tmp_path / "inspect out.json").read_text())["Id"] == made["Id"]
+    finally:
+        docker_api.call("DELETE", f"/containers/{unique_name}?force=1")
