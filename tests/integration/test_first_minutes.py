@@ -10,6 +10,8 @@ import time
 
 import pytest
 
+from tests.replsession import run_session
+
 pytestmark = pytest.mark.engine
 
 
@@ -111,3 +113,19 @@ def test_dry_run_lines_run_in_sh_with_their_pipes_and_files(engine_host, spec_di
         assert json.loads((tmp_path / "inspect out.json").read_text())["Id"] == made["Id"]
     finally:
         docker_api.call("DELETE", f"/containers/{unique_name}?force=1")
+
+
+def test_at_the_prompt_2_to_1_pipes_stderr_unmarked_and_warnings_show(engine_host, spec_dir, chatty):
+    def script(t):
+        t.settle()
+        t.enter(f"GET /containers/{chatty}/logs stdout==1 stderr==1 2>&1 | sort")
+        t.enter(f"GET /containers/{chatty}/logs stdout==1 stderr==1 | sort")
+        t.enter("POST /containers/create Imag=busybox:local")
+
+    code, out, err, _ = run_session(script, engine_host, str(spec_dir))
+    assert code == 0
+    shown = out + err
+    first, second = [block.split("\n", 1)[1].split("200 OK")[0] for block in shown.split("curl --unix-socket")[1:3]]
+    assert first == "err\nout\n"  # the pipe got both streams, as bytes
+    assert second.replace("\x1b[31m", "").replace("\x1b[0m", "") == "err| err\nout\n"  # stderr stayed, marked
+    assert "warning: ContainerCreate body: field Imag is not in the spec (did you mean Image?)" in shown
