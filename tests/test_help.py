@@ -132,6 +132,7 @@ def test_help_on_a_path_prefix_lists_its_operations(spec):
     ("help /contaners/json", "no path /contaners/json (closest: /containers/json"),
     ("help PATCH /containers/json", "/containers/json has no PATCH operation: it has DELETE, GET"),
     ("help one two three", "help takes one target"),
+    ("help POST /containers/web/strat", "no path /containers/web/strat (closest: POST /containers/{id}/start)"),
 ])
 def test_unknown_targets_are_one_error_line(spec, line, message):
     code, out, err = run(spec, line)

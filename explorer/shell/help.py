@@ -89,6 +89,9 @@ def _find(index, words: list) -> list:
         raise UsageError(f"no operation {target} (closest: {near}); `help` lists them all")
     path = split_target(target)[0]
     matches = index.match(path)
+    if matches and index.spans_a_typo(path, matches[0][0]):  # /containers/web/strat is no container "web/strat"
+        near = index.closest_request(method, path) or "closest: none"
+        raise UsageError(f"no path {path} ({near}); `help` lists them all")
     if matches and method:  # as request.build does: the best template that has this method
         for template, _ in matches:
             if index.get(method, template):
