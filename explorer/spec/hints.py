@@ -17,8 +17,8 @@ _READS = ("GET", "HEAD")  # what may be suggested when no method was typed: neve
 MIN_RATIO = 0.6
 
 
-def spans_a_typo(index, path: str, template: str) -> bool:  # noqa: ARG001 (the index's signature)
-    """Does `path` match its best `template` only by a parameter swallowing a `/` where the engine
+def spans_a_typo(index, path: str) -> bool:
+    """Does `path` match its best template only by a parameter swallowing a `/` where the engine
     takes one segment (a container id, not an image reference)? Then the path is a typo."""
     matches = index.match(path)
     if not matches:

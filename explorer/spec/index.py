@@ -233,7 +233,7 @@ class SpecIndex:
             return False  # the common case, on the hot path: one segment per parameter
         from explorer.spec import hints  # effects: only for a path that spans segments
 
-        return hints.spans_a_typo(self, path, template)
+        return hints.spans_a_typo(self, path)
 
     def closest_ids(self, name: str, n: int = 3) -> list[str]:
         """Up to `n` operationIds most like `name`, ignoring case."""
