@@ -119,7 +119,11 @@ def build(line: RequestLine, index, api_version: str | None, values=slots.NO_VAL
         path, query_items = _fill_template(op, query_items)
         query = tuple(query_items)
     if query and op is not None:
-        query = _absolute_times(op, query)
+        timed = _absolute_times(op, query)
+        if timed != query and not values.checked and warn is not None:  # an export: the script runs later
+            warn("note: " + ", ".join(f"{k}=={v}" for (k, v), (_, t) in zip(query, timed, strict=True) if v != t)
+                 + " goes into the script as the timestamp it stands for now, not recomputed when it runs")
+        query = timed
     req = Request(method, path, query, _headers(line, values) if items else (), None, None,
                   version or api_version, op.operation_id if op else "")
     if items:
