@@ -119,11 +119,7 @@ def build(line: RequestLine, index, api_version: str | None, values=slots.NO_VAL
         path, query_items = _fill_template(op, query_items)
         query = tuple(query_items)
     if query and op is not None:
-        timed = _absolute_times(op, query)
-        if timed != query and not values.checked and warn is not None:  # an export: the script runs later
-            warn("note: " + ", ".join(f"{k}=={v}" for (k, v), (_, t) in zip(query, timed, strict=True) if v != t)
-                 + " goes into the script as the timestamp it stands for now, not recomputed when it runs")
-        query = timed
+        query = _absolute_times(op, query, values, warn)
     req = Request(method, path, query, _headers(line, values) if items else (), None, None,
                   version or api_version, op.operation_id if op else "")
     if items:
@@ -137,16 +133,20 @@ def build(line: RequestLine, index, api_version: str | None, values=slots.NO_VAL
     return req
 
 
-def _absolute_times(op, query: tuple) -> tuple:
+def _absolute_times(op, query: tuple, values, warn) -> tuple:
     """`since==5m`, `until==2024-01-02` → Unix timestamps, for the engine's timestamp parameters
-    (a query `since` or `until` its spec calls a timestamp), as docker's CLI sends them."""
-    out = list(query)
+    (a query `since` or `until` its spec calls a timestamp), as docker's CLI sends them. An export
+    (values not `checked`: its script runs later) gets a note that the time is fixed now."""
+    out, changed = list(query), []
     for i, (name, value) in enumerate(query):
         if name in ("since", "until") and value and not value.isdigit():
             param = op.param(name, "query")
             if param is not None and "timestamp" in (param.description or "").lower():
-                now = time.time()
-                out[i] = (name, times.timestamp(value, now, f"{name}=={value}") or value)
+                out[i] = (name, times.timestamp(value, time.time(), f"{name}=={value}") or value)
+                changed += [f"{name}=={value}"] if out[i][1] != value else []
+    if changed and not values.checked and warn is not None:
+        warn(f"note: {', '.join(changed)} goes into the script as the timestamp it stands for now, "
+             "not recomputed when it runs")
     return tuple(out)
 
 
