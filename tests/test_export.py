@@ -240,3 +240,11 @@ def test_an_export_is_created_0700_and_an_existing_one_becomes_runnable(spec_v14
     os.chmod(old, 0o640)
     export_script(session, lines, str(old), "t.ee")
     assert stat.S_IMODE(old.stat().st_mode) == 0o740 and old.read_text().startswith("#!/bin/sh")
+
+
+def test_a_relative_time_is_exported_as_a_timestamp_with_a_note(spec_v141):
+    session, _, _, err = canned_session(spec_v141)
+    text = export_text(session, "GET /containers/web/logs stdout==1 since==5m\n")
+    assert "since=1" in text and "since=5m" not in text
+    assert err.getvalue().decode() == ("note: since==5m goes into the script as the timestamp it stands for now, "
+                                       "not recomputed when it runs\n")

@@ -9,9 +9,13 @@ import pytest
 
 from explorer.core.config import Settings
 from explorer.core.console import Console, page
+from explorer.http.request import build
+from explorer.lang import slots
+from explorer.lang.commands import META_WORDS, parse
+from explorer.shell import example
 from explorer.shell import help as helptext
 from explorer.shell.session import Session
-from explorer.spec import SpecIndex
+from explorer.spec import SpecIndex, load_index
 from explorer.spec.model import Operation, Param, SpecInfo
 
 NO_ENGINE = "unix:///nonexistent"
@@ -64,7 +68,8 @@ def test_create_help_shows_parameters_responses_and_curl(create_help):
     (curl,) = [ln.strip() for ln in create_help.splitlines() if ln.strip().startswith("curl ")]
     argv = shlex.split(curl)
     assert argv[:5] == ["curl", "--unix-socket", "/nonexistent", "-X", "POST"]
-    assert argv[-1].endswith("/containers/create") and "Content-Type: application/json" in argv
+    assert argv[-1].endswith("/containers/create?name={name}&platform={platform}")
+    assert "Content-Type: application/json" in argv
 
 
 def test_required_markers_and_placeholders(spec):
@@ -73,9 +78,9 @@ def test_required_markers_and_placeholders(spec):
     assert """--data-binary '{"Name": "{Name}"}'""" in out
     _, out, _ = run(spec, "help ImageSearch")
     assert re.search(r"^  term +query +string +required$", out, re.M)
-    assert "/images/search?term={term}'" in out
+    assert "/images/search?term={term}&limit={limit}&filters={filters}'" in out
     _, out, _ = run(spec, "help ContainerInspect")
-    curl = r"curl --unix-socket /nonexistent http://localhost/v1\.\d+/containers/\{id\}/json$"
+    curl = r"curl --unix-socket /nonexistent 'http://localhost/v1\.\d+/containers/\{id\}/json\?size=\{size\}'$"
     assert re.search(curl, out, re.M)
 
 
@@ -123,10 +128,11 @@ def test_help_on_a_path_prefix_lists_its_operations(spec):
 
 
 @pytest.mark.parametrize("line, message", [
-    ("help ContainerLis", "no operation ContainerLis (closest: ContainerList"),
+    ("help ContainerLsit", "no operation ContainerLsit (closest: ContainerList"),
     ("help /contaners/json", "no path /contaners/json (closest: /containers/json"),
     ("help PATCH /containers/json", "/containers/json has no PATCH operation: it has DELETE, GET"),
     ("help one two three", "help takes one target"),
+    ("help POST /containers/web/strat", "no path /containers/web/strat (closest: POST /containers/{id}/start)"),
 ])
 def test_unknown_targets_are_one_error_line(spec, line, message):
     code, out, err = run(spec, line)
@@ -183,3 +189,60 @@ def test_page_prints_when_there_is_no_pager_to_use(tmp_path, interactive, pager)
     console = Console(out, io.BytesIO(), interactive=interactive)
     page(console, "a\nb\nc", pager and pager.format(f=target), height=1)
     assert out.getvalue() == b"a\nb\nc\n" and not target.exists()
+
+
+@pytest.mark.parametrize("word", sorted(META_WORDS))
+def test_every_meta_command_is_documented(spec, word):
+    code, out, err = run(spec, f"help {word}")
+    assert (code, err) == (0, "")
+    assert out.startswith("Usage:\n  " + word) and "\nExample:\n  " in out
+
+
+@pytest.mark.parametrize("word, ids", [
+    ("logs", ["ContainerLogs", "ServiceLogs", "TaskLogs"]),  # by operationId, Container first
+    ("prune", ["ContainerPrune", "BuildPrune", "ImagePrune", "NetworkPrune", "VolumePrune"]),  # by path
+    ("Unpause", ["ContainerUnpause"]),
+])
+def test_help_word_searches_ids_paths_and_summaries(spec, word, ids):
+    code, out, _ = run(spec, f"help {word}")
+    assert code == 0
+    found = [ln.split()[0] for ln in out.splitlines() if ln and not ln.startswith(" ")]
+    if len(ids) == 1:  # one operation: its whole help
+        assert found[0] == f"{ids[0]}:"
+    else:
+        assert sorted(found) == sorted(ids) and found[0] == ids[0]
+
+
+def test_help_word_finds_a_summary(spec):
+    _, out, _ = run(spec, "help unused")  # "Delete unused images", …: only their summaries say it
+    assert {ln.split()[0] for ln in out.splitlines()} >= {"ImagePrune", "NetworkPrune", "VolumePrune"}
+    assert "ContainerPrune" not in out  # "Delete stopped containers"
+
+
+def test_operation_help_ends_with_an_example_line_then_the_curl_template(spec):
+    _, out, _ = run(spec, "help ContainerStart")
+    tail = out.rstrip().split("\n")[-5:]
+    assert tail[0].startswith("Example (`set NAME = VALUE` first")
+    assert tail[1:3] == ["  POST /containers/{{id}}/start", ""]
+    assert tail[3:] == ["Curl:", "  curl --unix-socket /nonexistent -X POST "
+                        f"'http://localhost/v1.{tail[4].split('/v1.')[1].split('/')[0]}/containers/{{id}}/start"
+                        "?detachKeys={detachKeys}'"]
+    _, out, _ = run(spec, "help ImagePush")
+    assert "\n  POST /images/{{name}}/push X-Registry-Auth:{{env.REGISTRY_AUTH}}\n" in out
+    _, out, _ = run(spec, "help NetworkCreate")
+    assert "\n  POST /networks/create Name={{Name}}\n" in out
+
+
+def test_every_example_line_builds_once_its_values_are_set(spec, tmp_path):
+    index = load_index(str(spec))
+    tar = tmp_path / "body.tar"
+    tar.write_bytes(b"")
+    spec_json = tmp_path / "spec.json"
+    spec_json.write_text("{}")
+    names = {"file": str(tar), "spec": str(spec_json)}
+    values = slots.Values(names, {"REGISTRY_AUTH": "e30=", "REGISTRY_CONFIG": "e30="})
+    for op in index.operations:
+        text = example.line(op, index)
+        names.update({name: "1" for name in slots.REFERENCE.findall(text) if name not in names})
+        built = build(parse(text), index, "1.41", values)
+        assert built.operation_id == op.operation_id, text

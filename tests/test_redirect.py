@@ -26,6 +26,11 @@ from explorer.response.destination import Target
     ('GET /x "a|b" c\\>d', 'GET /x "a|b" c\\>d', None),
     ("GET /x # | not a pipe", "GET /x ", None),
     ("help | less", "help | less", None),  # meta commands keep their arguments
+    # a container's stderr into the pipe (or file) too, as a shell's 2>&1 and |& do
+    ("GET /x/logs 2>&1 | grep a", "GET /x/logs ", Redirect(PIPE, "grep a", True)),
+    ("GET /x/logs |& grep a", "GET /x/logs ", Redirect(PIPE, "grep a", True)),
+    ("GET /x/logs > out.txt 2>&1", "GET /x/logs ", Redirect(WRITE, "out.txt", True)),
+    ("GET /x/logs 2>&1", "GET /x/logs ", None),  # both go to the terminal already
     ("", "", None),
 ])
 def test_split(line, head, redirect):
@@ -38,6 +43,7 @@ def test_split(line, head, redirect):
     ("GET /x > a b", "one file name"),
     ("GET /x > 'open", "close the quote"),
     ("GET /x >>> y", "one file name"),
+    ("GET /x 2>&1 > out", "`2>&1` goes before a `| command`"),
 ])
 def test_split_errors(line, message):
     with pytest.raises(UsageError, match=message):

@@ -90,7 +90,7 @@ def test_explicit_content_type_is_kept(index, tmp_path):
 
 
 @pytest.mark.parametrize("line, message", [
-    ("GET /contaners/json", "closest: /containers/json"),
+    ("GET /contaners/json", "closest: GET /containers/json"),
     ("POST /containers/json", "it has GET"),
     ("ContainerLis", "closest: ContainerList"),
     ("ContainerInspect", "needs path parameter id"),
@@ -123,3 +123,34 @@ def test_without_a_spec_paths_still_work():
 ])
 def test_split_target(target, expected):
     assert split_target(target) == expected
+
+
+@pytest.mark.parametrize("line, message", [
+    # a typo in the last segment is not a container named "web/strat", and DELETE is never the fix
+    ("POST /containers/web/strat", "unknown path /containers/web/strat; closest: POST /containers/{id}/start"),
+    ("/containers/web/strat", "unknown path /containers/web/strat; closest: GET /containers/{id}/stats"),
+    # the `docker inspect` habit: the path one segment short of an operation
+    ("GET /containers/web", "GET is not an operation of /containers/web; closest: GET /containers/web/json"),
+    ("/containers/web", "/containers/web is DELETE only, which is never implied; closest: GET /containers/web/json"),
+    ("GET /container/json", "unknown path /container/json; closest: GET /containers/json"),
+    # a destructive operation is never offered, even for the method typed: kill is left out
+    ("POST /containers/web/kil", "unknown path /containers/web/kil; closest: POST /containers/{id}/wait"),
+])
+def test_path_errors_point_at_the_closest_request_that_fits(index, line, message):
+    with pytest.raises(UsageError) as err:
+        req(index, line)
+    assert str(err.value) == message
+
+
+def test_image_names_still_span_segments(index):
+    assert req(index, "DELETE /images/docker.io/library/busybox").operation_id == "ImageDelete"
+
+
+def test_an_object_body_with_no_required_fields_given_none_is_an_empty_object(index):
+    r = req(index, "POST /exec/abc/start")
+    assert (r.body, r.header("Content-Type")) == (b"{}", "application/json")
+    assert req(index, "POST /volumes/create").body == b"{}"
+    assert req(index, "POST /containers/web/start").body is None  # no body in the spec: none sent
+    # a versioned update replaces the whole spec: {} would empty it, so it is not made up
+    with pytest.raises(UsageError, match="ServiceUpdate needs a body"):
+        req(index, "POST /services/s/update version==1")

@@ -134,6 +134,17 @@ def test_dry_run_prints_curl_lines_and_sends_nothing(spec_v141):
     assert lines[2].endswith("-X DELETE http://localhost/v1.41/containers/x")
 
 
+def test_dry_run_keeps_pipes_and_files_and_previews(spec_v141):
+    text = ("POST /containers/create Image=busybox:local\nset cid = .Id\ncurl POST /containers/{{cid}}/start\n"
+            "GET /containers/{{cid}}/logs stdout==1 stderr==1 |& grep x\nGET /version > 'my file'\n")
+    code, fake, out, err = replay(spec_v141, text, dry_run=True)
+    assert (code, err, fake.sent) == (0, "", [])
+    lines = out.splitlines()
+    assert lines[1].endswith("'http://localhost/v1.41/containers/'\"$cid\"'/start'")  # not '…/$cid/start'
+    assert lines[2].endswith("/logs?stdout=1&stderr=1' 2>&1 | grep x")
+    assert lines[3].endswith("http://localhost/v1.41/version > 'my file'")
+
+
 # -- run ------------------------------------------------------------------------------------------
 
 def test_run_replays_a_file_with_variables_and_saves_as_one_line(spec_v141, tmp_path):

@@ -39,3 +39,44 @@ def test_body_type_names():
     assert body_type({"$ref": "#/definitions/NetworkCreateRequest"}) == "NetworkCreateRequest"
     assert body_type({"type": "string", "format": "binary"}) == "string"
     assert body_type(None) == "raw data"
+
+
+@pytest.fixture(scope="module")
+def view156(spec_dir):
+    return SpecView(load_index(str(spec_dir / "v1.56.yaml")))
+
+
+def at(view, text, marker="^"):
+    """The toolbar with the cursor where `marker` is (removed from the line)."""
+    cursor = text.index(marker)
+    return toolbar_text(view, text.replace(marker, "", 1), None, cursor)
+
+
+@pytest.mark.parametrize("line, expected", [
+    # a query parameter: its type, first sentence and default, under the cursor anywhere in the word
+    ("GET /containers/web/logs si^nce==5m tail==1",
+     "since (query, integer) · Only return logs since this time, as a UNIX timestamp · default: 0"),
+    ("GET /containers/json all==1^", "all (query, boolean) · Return all containers · default: false"),
+    # a body field, nested, with its enum
+    ("POST /containers/create HostConfig[CgroupnsMode]=^",
+     "HostConfig[CgroupnsMode] (body, string) · cgroup namespace mode for the container · one of: private, host"),
+    ("POST /containers/create HostConfig[Memory]:=1^", "HostConfig[Memory] (body, integer) · Memory limit in bytes · "
+                                                       "default: 0"),
+    # a header and an operationId's path parameter
+    ("POST /images/x/push X-Registry-Auth:^", "X-Registry-Auth (header, string) · A base64url-encoded auth "
+                                              "configuration"),
+    ("ContainerInspect id==^", "id (path, string) · ID or name of the container"),
+    # "e.g." does not end the sentence; the API version that added it, from the older specs
+    ("POST /containers/web/stop signal==^", "signal (query, string) · Signal to send to the container as an "
+                                            "integer or string (e.g. `SIGINT`) · added in API v1.42"),
+    ("POST /containers/create HostConfig[Annotations]^", "HostConfig[Annotations] (body, map of string) · Arbitrary "
+     "non-identifying metadata attached to container and provided to the runtime when the conta… · "
+     "added in API v1.43"),
+])
+def test_the_parameter_or_field_under_the_cursor(view156, line, expected):
+    assert at(view156, line) == expected
+
+
+def test_the_operation_when_the_cursor_is_on_no_item(view156):
+    assert at(view156, "GET /containers/web/lo^gs since==1").startswith("ContainerLogs: Get container logs")
+    assert at(view156, "GET /containers/web/json siz^").startswith("ContainerInspect: ")  # not a parameter yet

@@ -89,7 +89,7 @@ BAD = [
      "condition==sometimes is not one of not-running, next-exit, removed"),
     ("GET /images/search", "ImageSearch needs query parameter term (add term==VALUE)"),
     ("POST /images/x/push", "ImagePush needs header X-Registry-Auth (add X-Registry-Auth:VALUE)"),
-    ("POST /containers/create", "ContainerCreate needs a body: add body fields"),
+    ("POST /services/s/update version==1", "ServiceUpdate needs a body: add body fields"),
     ("PUT /containers/x/archive path==/", "PutContainerArchive needs a body: add @file"),
     ("POST /containers/create Image=x HostConfig[Memory]=512",
      'field HostConfig[Memory] is a string ("512"), the spec wants an integer '
@@ -434,3 +434,24 @@ def test_a_query_parameter_is_held_to_its_bounds_from_the_spec(spec_v141):
     assert build(parse("POST /containers/create name==web-1 Image=x"), index, "1.41").query == (("name", "web-1"),)
     with pytest.raises(UsageError, match="name"):
         build(parse("POST /containers/create 'name==bad name!' Image=x"), index, "1.41")
+
+
+def test_a_type_hint_names_colon_equals(v141):
+    with pytest.raises(UsageError) as err:
+        req(v141, "POST /containers/create Image=x HostConfig[Memory]=abc")
+    assert "the spec wants an integer (write it as JSON with :=, e.g. HostConfig[Memory]:=1)" in str(err.value)
+
+
+def test_an_unknown_body_field_is_a_warning_where_the_schema_allows_any(v141):
+    heard = []
+    r = build(parse("POST /containers/create Imag=busybox:local"), v141, "1.41", warn=heard.append)
+    assert json.loads(r.body) == {"Imag": "busybox:local"}  # still sent: the schema allows extra fields
+    assert heard == ["warning: ContainerCreate body: field Imag is not in the spec (did you mean Image?); "
+                     "sent as written"]
+    heard.clear()
+    build(parse("POST /containers/create Image=x HostConfig[Memry]:=1"), v141, "1.41", warn=heard.append)
+    assert heard == ["warning: ContainerCreate body: field HostConfig[Memry] is not in the spec "
+                     "(did you mean Memory?); sent as written"]
+    heard.clear()
+    build(parse("POST /containers/create Image=x Labels[anything]=1"), v141, "1.41", warn=heard.append)
+    assert heard == []  # a map's keys are the user's

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import parse_qsl
@@ -10,7 +11,7 @@ from urllib.parse import parse_qsl
 from explorer.core import versions
 from explorer.core.errors import UsageError
 from explorer.http import validate
-from explorer.lang import body, slots
+from explorer.lang import body, slots, times
 from explorer.lang.commands import RequestLine
 
 JSON = "application/json"
@@ -91,8 +92,10 @@ def split_target(target: str, references: bool = False) -> tuple:
     return path, tuple(parse_qsl(query, keep_blank_values=True)) if query else (), version
 
 
-def build(line: RequestLine, index, api_version: str | None, values=slots.NO_VALUES) -> Request:
+def build(line: RequestLine, index, api_version: str | None, values=slots.NO_VALUES, warn=None) -> Request:
     """Turn a parsed request line into a Request, resolved and checked against the spec.
+
+    `warn(text)` hears what is sent all the same: a body field the spec does not name.
 
     `{{NAME}}` references take their `values` only now, each in its slot (explorer.lang.slots): the
     operation, the path's shape, query keys and header names are settled before any value is seen.
@@ -105,7 +108,7 @@ def build(line: RequestLine, index, api_version: str | None, values=slots.NO_VAL
         path, query, version = split_target(line.target, references=True)
         if query:
             query = tuple(_filled_query(query, values))
-        method, op = _resolve_path(index, line.method, path)
+        method, op = _resolve_path(index, line.method, path, line.force)
         if "{{" in path:
             path = _fill_path(index, op, path, values)
         if query_items:
@@ -115,13 +118,36 @@ def build(line: RequestLine, index, api_version: str | None, values=slots.NO_VAL
         method, version = op.method, None
         path, query_items = _fill_template(op, query_items)
         query = tuple(query_items)
+    if query and op is not None:
+        query = _absolute_times(op, query, values, warn)
     req = Request(method, path, query, _headers(line, values) if items else (), None, None,
                   version or api_version, op.operation_id if op else "")
     if items:
         req = _with_body(req, line, op, values)
+    if req.body is None and req.body_file is None and op is not None and op.body is not None:
+        req = _empty_object(req, op, index)
     if op is not None and not line.force:
-        validate.check(op, req, index)
+        for text in validate.check(op, req, index):
+            if warn is not None:
+                warn(text)
     return req
+
+
+def _absolute_times(op, query: tuple, values, warn) -> tuple:
+    """`since==5m`, `until==2024-01-02` → Unix timestamps, for the engine's timestamp parameters
+    (a query `since` or `until` its spec calls a timestamp), as docker's CLI sends them. An export
+    (values not `checked`: its script runs later) gets a note that the time is fixed now."""
+    out, changed = list(query), []
+    for i, (name, value) in enumerate(query):
+        if name in ("since", "until") and value and not value.isdigit():
+            param = op.param(name, "query")
+            if param is not None and "timestamp" in (param.description or "").lower():
+                out[i] = (name, times.timestamp(value, time.time(), f"{name}=={value}") or value)
+                changed += [f"{name}=={value}"] if out[i][1] != value else []
+    if changed and not values.checked and warn is not None:
+        warn(f"note: {', '.join(changed)} goes into the script as the timestamp it stands for now, "
+             "not recomputed when it runs")
+    return tuple(out)
 
 
 def _filled_query(pairs, values) -> list:
@@ -145,20 +171,22 @@ def _fill_path(index, op, path: str, values) -> str:
 _TEMPLATE_PARAM = re.compile(r"\{([^{}/]+)\}")
 
 
-def _resolve_path(index, method, path):
+def _resolve_path(index, method, path, force=False):
     if index is None:
         return method or "GET", None
     templates = index.match_templates(path)
-    if not templates:
-        near = ", ".join(index.closest_paths(path)) or "none"
-        raise UsageError(f"unknown path {path}; closest: {near}")
+    # a one-segment parameter holding a `/` is a typo (`/containers/web/strat`), unless `!` says send it
+    if not templates or (not force and index.spans_a_typo(path, templates[0])):
+        near = index.closest_request(method, path) or "closest: none"
+        raise UsageError(f"unknown path {path}; {near}")
     if method:
         for template in templates:
             op = index.get(method, template)
             if op:
                 return method, op
-        have = ", ".join(index.methods(templates[0]))
-        raise UsageError(f"{method} is not an operation of {path}; it has {have}")
+        have = [m for m in index.methods(templates[0]) if not index.destroys(m, templates[0])]
+        near = f"it has {', '.join(have)}" if have else index.closest_request(method, path) or "it has DELETE"
+        raise UsageError(f"{method} is not an operation of {path}; {near}")
     template = templates[0]
     op = index.get("GET", template)
     if op is not None:
@@ -167,7 +195,10 @@ def _resolve_path(index, method, path):
     # Never imply a DELETE: losing a container to a forgotten method word is too costly.
     if len(methods) == 1 and methods[0] != "DELETE":
         return methods[0], index.get(methods[0], template)
-    raise UsageError(f"{path} has {', '.join(methods)}: say which, e.g. `{methods[0]} {path}`")
+    near = index.closest_request(None, path)
+    if methods == ["DELETE"]:
+        raise UsageError(f"{path} is DELETE only, which is never implied" + (f"; {near}" if near else ""))
+    raise UsageError(f"{path} has {', '.join(methods)}: say which" + (f"; {near}" if near else ""))
 
 
 def _resolve_id(index, name, method):
@@ -231,6 +262,24 @@ def _with_body(req: Request, line: RequestLine, op, values) -> Request:
         doc = body.build(fields, lambda key: slots.fill(key, slots.STRING, values))
         return _typed(req._replace(body=body.dumps(doc)), JSON)
     return req
+
+
+def _empty_object(req: Request, op, index) -> Request:
+    """`{}` for a JSON object body with no required fields, given none: the engine answers a missing
+    body with 400 "EOF" (exec start) or "Config cannot be empty", where docker's CLI sends `{}`.
+
+    Not for an update of a versioned object (a `version` query parameter is required): there `{}`
+    would replace the whole spec with an empty one, so nothing is sent and the engine says why.
+    """
+    if (op.consumes and JSON not in op.consumes) or index is None or not isinstance(op.body.schema, dict):
+        return req
+    if any(p.name == "version" and p.required and p.location == "query" for p in op.params):
+        return req
+    schema = index.resolve(op.body.schema)
+    if not isinstance(schema, dict) or schema.get("required") or not (
+            schema.get("type") == "object" or isinstance(schema.get("properties"), dict)):
+        return req
+    return _typed(req._replace(body=b"{}"), JSON)
 
 
 def _file_content_type(op, path: str) -> str:

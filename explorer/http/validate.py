@@ -35,13 +35,16 @@ def problem(text: str) -> UsageError:
     return UsageError(f"{text}; {SEND_ANYWAY}")
 
 
-def check(op, req, index) -> None:
-    """Raise a UsageError for the first way `req` does not fit `op` (nothing to check without an op)."""
+def check(op, req, index) -> tuple:
+    """Raise a UsageError for the first way `req` does not fit `op` (nothing to check without an op).
+
+    Returns warnings: body fields the spec does not name where its schema allows any (sent as written).
+    """
     if op is None or not (op.params or req.query):  # GET /_ping: nothing to check, nothing to pay
-        return
+        return ()
     _check_query(op, req.query)
     _check_headers(op, req)
-    _check_body(op, req, index)
+    return _check_body(op, req, index)
 
 
 # -- parameters ---------------------------------------------------------------------------
@@ -105,24 +108,26 @@ def _check_headers(op, req) -> None:
 
 # -- the body -----------------------------------------------------------------------------
 
-def _check_body(op, req, index) -> None:
+def _check_body(op, req, index) -> tuple:
     param = op.body
     if param is None:
-        return
+        return ()
     if req.body is None and not req.body_file:
         if param.required:
             json_ok = _is_json(_first(op.consumes))
             how = "body fields (field=value, field:=json) or @file" if json_ok else "@file"
             raise problem(f"{op.operation_id} needs a body: add {how}")
-        return
+        return ()
     if param.schema is None or index is None or not _is_json(req.header("Content-Type")):
-        return
+        return ()
     doc = _load_json(req, op)
-    if doc is not _UNCHECKED:
-        checker = _Checker(index, secrets.body_fields(op.operation_id or op.path))
-        found = checker.mismatch(index.resolve(param.schema), doc, [], 0)
-        if found:
-            raise problem(f"{op.operation_id} body: {found}")
+    if doc is _UNCHECKED:
+        return ()
+    checker = _Checker(index, secrets.body_fields(op.operation_id or op.path))
+    found = checker.mismatch(index.resolve(param.schema), doc, [], 0)
+    if found:
+        raise problem(f"{op.operation_id} body: {found}")
+    return tuple(f"warning: {op.operation_id} body: {text}; sent as written" for text in checker.unknown)
 
 
 def _first(items: tuple) -> str:
@@ -163,6 +168,7 @@ class _Checker:
     def __init__(self, index, hidden=()) -> None:
         self.index = index
         self.hidden = hidden  # the operation's secret fields: a problem with one never shows its value
+        self.unknown: list = []  # fields the spec does not name, where it allows any: warned about
 
     def mismatch(self, schema, value, path: list, depth: int) -> str:
         """Why `value` (at `path`) does not fit `schema`, or "" when it does."""
@@ -213,6 +219,8 @@ class _Checker:
             if sub is None:
                 if extra is False:
                     return f"{_where(path + [key])} is not a field the spec allows{_closest_field(key, props)}"
+                if extra is None and props:  # allowed, but most likely a typo: Imag=busybox
+                    self.unknown.append(f"{_where(path + [key])} is not in the spec{_closest_field(key, props)}")
                 sub = extra
             found = self.mismatch(sub, item, path + [key], depth + 1)
             if found:
@@ -254,7 +262,13 @@ def _type_problem(schema: dict, value, path: list) -> str:
     text = f"{_where(path)} is {_a(json_kind(value))} ({_show(value)}), the spec wants {wants}"
     if isinstance(value, str) and path and _parses_as(value, known):
         text += f" (write {_field(path)}:={value} to send it as JSON)"
+    elif isinstance(value, str) and path:  # `=` always sends a string: say how the others are written
+        text += f" (write it as JSON with :=, e.g. {_field(path)}:={_EXAMPLE.get(known[0], 'null')})"
     return text
+
+
+# what `field:=…` looks like for each JSON type, quoted for the shell's words
+_EXAMPLE = {"integer": "1", "number": "1.5", "boolean": "true", "array": "'[\"a\"]'", "object": "'{\"k\":\"v\"}'"}
 
 
 def _parses_as(text: str, types: list) -> bool:

@@ -23,6 +23,7 @@ from explorer.lang import commands
 from explorer.lang.secrets import redact_line
 from explorer.repl import keys, replcmds
 from explorer.repl.completer import ReplCompleter
+from explorer.repl.freshline import fresh_line
 from explorer.repl.history import open_history
 from explorer.repl.lexer import RequestLexer
 from explorer.repl.style import style
@@ -98,6 +99,7 @@ class Repl:
                     return 0
                 if self.run_text(text):
                     return 0
+                fresh_line(self.console.stdout)
         finally:
             self.live.close()
 
@@ -200,7 +202,8 @@ class Repl:
 
     def _toolbar(self):
         try:
-            return toolbar_text(self._view, self.prompt.default_buffer.text, self.live.snapshot)
+            buffer = self.prompt.default_buffer
+            return toolbar_text(self._view, buffer.text, self.live.snapshot, buffer.cursor_position)
         except Exception:  # the toolbar must never break the prompt
             return ""
 

@@ -6,7 +6,9 @@ explorer.core.console.colour_json), over the same prompt, menu and toolbar.
 """
 from __future__ import annotations
 
-from prompt_toolkit.styles import Style
+import os
+
+from prompt_toolkit.styles import BaseStyle, Style, merge_styles
 
 STYLE = Style.from_dict({
     "prompt": "bold",
@@ -33,6 +35,9 @@ STYLE = Style.from_dict({
     "completion-menu.meta.completion": "bg:#262626 #a8a8a8",
     "completion-menu.meta.completion.current": "bg:#5f87af #ffffff",
 })
+# no-color.org: NO_COLOR turns colour off (prompt_toolkit then drops every colour), so a suggestion
+# from history would look typed; these attributes are no colour, and keep it apart.
+NO_COLOR_SUGGESTION = "dim italic underline"
 
 # Each part of a highlighted line → the pygments token whose colours it takes in a named style.
 # Body fields take Name.Tag, as the keys of a JSON body do in pygments' JSON lexer.
@@ -52,8 +57,15 @@ TOKENS = {
 }
 
 
-def style(name: str = "default") -> Style:
-    """STYLE, or STYLE with the highlighted line in pygments style `name`'s colours."""
+def style(name: str = "default", env=os.environ) -> BaseStyle:
+    """STYLE, or STYLE with the highlighted line in pygments style `name`'s colours; under
+    NO_COLOR, history suggestions dim, italic and underlined."""
+    if env.get("NO_COLOR"):
+        return merge_styles([_named(name), Style.from_dict({"auto-suggestion": NO_COLOR_SUGGESTION})])
+    return _named(name)
+
+
+def _named(name: str) -> Style:
     if name == "default":
         return STYLE
     # pygments' styles: only a config that names one loads them

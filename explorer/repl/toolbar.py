@@ -1,14 +1,20 @@
 """The bottom toolbar: the operation the line is about (id, summary, required parameters, body type)."""
 from __future__ import annotations
 
+from explorer.completion import itemdoc
 from explorer.lang.commands import METHODS
 from explorer.lang.words import before_cursor
 
 HINT = "Tab completes · help TARGET documents · Alt-Enter or a trailing \\ continues the line · Ctrl-R searches history"
 
 
-def toolbar_text(view, text: str, live=None) -> str:
-    """One line describing the operation of `text`; a hint when the line names none."""
+def toolbar_text(view, text: str, live=None, cursor: int | None = None) -> str:
+    """One line describing the parameter or body field under the `cursor` (explorer.completion.itemdoc),
+    else the operation of `text`; a hint when the line names none."""
+    if view is not None and cursor is not None:
+        item = itemdoc.describe(view, text[:itemdoc.word_end(text, cursor)])
+        if item:
+            return item
     op = operation_of(view, text) if view is not None else None
     if op is None:
         if live is not None and live.reachable is False:

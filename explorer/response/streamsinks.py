@@ -27,13 +27,14 @@ _SGR = re.compile(r"\x1b\[[0-9;]*m")  # the engine colours a build's stderr; NO_
 
 def demultiplexed(console, target, raw: bool):
     """Framed (or TTY) output: to stdout/stderr as bytes, or to the REPL with stderr marked."""
+    merged = target is not None and target.redirect.stderr  # `2>&1 | cmd`, `|& cmd`: stderr goes there too
     if console.interactive:
         screen = Screen(console.stdout, console.color)
         out = target.write if target is not None else screen.stdout
         streams = (console.stdout,) if target is None else (target, console.stdout)
-        return Demultiplexed(out, screen.stderr, streams, raw, screen.end)
+        return Demultiplexed(out, target.write if merged else screen.stderr, streams, raw, screen.end)
     out = target if target is not None else console.stdout
-    return Demultiplexed(out.write, console.stderr.write, (out, console.stderr), raw)
+    return Demultiplexed(out.write, out.write if merged else console.stderr.write, (out, console.stderr), raw)
 
 
 def json_stream(console, target):

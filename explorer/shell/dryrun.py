@@ -1,9 +1,11 @@
 """--dry-run: each request prints its curl line and is not sent."""
 from __future__ import annotations
 
+import shlex
+
 from explorer.core.outcome import Outcome
 from explorer.http import curlcmd
-from explorer.lang import commands, slots
+from explorer.lang import commands, redirect, slots
 from explorer.lang.shellvars import Markers
 
 
@@ -11,22 +13,34 @@ def dry_run(session, cmd):
     """A request under --dry-run: print its curl line, send nothing.
 
     A value captured from a response is not known without one: it shows as "$NAME", so that the
-    line runs in a shell where NAME is set.
+    line runs in a shell where NAME is set. A `| cmd`, `> file` or `>> file` stays on the line.
     """
+    suffix = _redirect_text(session.redirect)
+    if isinstance(cmd, commands.CurlPreview):  # `curl REQUEST`: under --dry-run, the same line
+        cmd = cmd.request
     if isinstance(cmd, commands.CurlPaste):
         req = curlcmd.parse(cmd.argv).request
         if req.api_version is None:
             req = req._replace(api_version=session.api_version(False))
-        session.show_curl(req, raw=True)
+        session.show_curl(req, raw=True, suffix=suffix)
         return Outcome()
     unknown = {name for name, value in session.variables.items() if value == "$" + name}
     if not unknown:
-        session.show_curl(session.build(cmd, need_engine=False), raw=True)
+        session.show_curl(session.build(cmd, need_engine=False), raw=True, suffix=suffix)
         return Outcome()
-    text = _with_unknowns(session, cmd, unknown)
+    text = _with_unknowns(session, cmd, unknown) + suffix
     session.console.stdout.write(text.encode("utf-8", "surrogateescape") + b"\n")
     session.console.stdout.flush()
     return Outcome()
+
+
+def _redirect_text(redir) -> str:
+    """` | cmd`, ` > 'a file'`, ` 2>&1 | cmd`: where the line sends the body, as sh writes it."""
+    if redir is None:
+        return ""
+    if redir.op == redirect.PIPE:
+        return f" {'2>&1 ' if redir.stderr else ''}| {redir.target}"  # the command is shell code as typed
+    return f" {redir.op} {shlex.quote(redir.target)}" + (" 2>&1" if redir.stderr else "")
 
 
 class _DryRunValues:

@@ -10,6 +10,7 @@ from explorer.core.errors import SpecError, UsageError
 from explorer.core.outcome import Outcome
 from explorer.http.request import JSON, Request, encode_path, split_target
 from explorer.lang.commands import META_WORDS, METHODS
+from explorer.shell import example, metahelp
 
 TREE_DEPTH = 6  # body fields nested deeper are summarised, not listed
 WIDTH = 110  # tree lines are cut to this many columns
@@ -38,6 +39,9 @@ def render(index, target: str | None, curl=None) -> str:
     """
     if not target or not target.strip():
         return _overview(index)
+    topic = metahelp.find(target.strip())
+    if topic is not None:
+        return metahelp.render(target.strip(), topic)
     ops = _find(index, target.split())
     if len(ops) > 1 and not _same_path(ops):
         return "\n".join(_op_line(op) for op in ops)
@@ -48,7 +52,9 @@ def _overview(index) -> str:
     lines = ["Requests: [METHOD] PATH|OperationId [name==query Name:header field=value field:=json @file]",
              "          !REQUEST sends it without checking it against the spec",
              "          curl REQUEST prints the curl line only; a pasted curl line is sent",
-             "Commands: " + ", ".join(sorted(META_WORDS)) + "; help [METHOD] PATH|OperationId for one operation",
+             "Commands: " + ", ".join(sorted(META_WORDS)) + "; help COMMAND for one",
+             "          help [METHOD] PATH|OperationId for one operation; help WORD finds operations by id, "
+             "path or summary",
              ""]
     for tag, ops in index.tags():
         lines.append(tag)
@@ -74,12 +80,18 @@ def _find(index, words: list) -> list:
     target = rest[0]
     if not target.startswith("/"):
         op = index.by_id(target) or index.by_id_ci(target)
-        if op is None:
-            near = ", ".join(index.closest_ids(target)) or "none"
-            raise UsageError(f"no operation {target} (closest: {near}); `help` lists them all")
-        return [op]
+        if op is not None:
+            return [op]
+        found = search(index, target)
+        if found:
+            return found
+        near = ", ".join(index.closest_ids(target)) or "none"
+        raise UsageError(f"no operation {target} (closest: {near}); `help` lists them all")
     path = split_target(target)[0]
     matches = index.match(path)
+    if matches and index.spans_a_typo(path, matches[0][0]):  # /containers/web/strat is no container "web/strat"
+        near = index.closest_request(method, path) or "closest: none"
+        raise UsageError(f"no path {path} ({near}); `help` lists them all")
     if matches and method:  # as request.build does: the best template that has this method
         for template, _ in matches:
             if index.get(method, template):
@@ -95,6 +107,13 @@ def _find(index, words: list) -> list:
         return under
     near = ", ".join(index.closest_paths(path)) or "none"
     raise UsageError(f"no path {path} (closest: {near}); `help` lists them all")
+
+
+def search(index, word: str) -> list:
+    """The operations whose operationId, path or summary hold `word` (ignoring case), in tag order."""
+    low = word.lower()
+    return [op for op in index.operations
+            if low in op.operation_id.lower() or low in op.path.lower() or low in (op.summary or "").lower()]
 
 
 # -- one operation ------------------------------------------------------------------------
@@ -116,6 +135,7 @@ def _operation(index, op, curl) -> str:
     if op.responses:
         lines += ["", "Responses:"]
         lines += [f"  {code}  {_first_line(desc)}".rstrip() for code, desc in op.responses]
+    lines += ["", example.heading(op), "  " + example.line(op, index)]
     if curl is not None:
         lines += ["", "Curl:", "  " + _unbrace(curl(template_request(op, index)))]
     return "\n".join(lines)
@@ -241,8 +261,9 @@ def _json(value) -> str:
 # -- the curl template ------------------------------------------------------------------------
 
 def template_request(op, index=None):
-    """A Request for `op` with placeholders: `{id}` in the path, `{term}` for required parameters."""
-    query = tuple((p.name, f"{{{p.name}}}") for p in op.params if p.location == "query" and p.required)
+    """A Request for `op` with placeholders: `{id}` in the path, `{term}` for each query parameter
+    (all of them, required or not: the template shows what there is), `{Name}` for required headers."""
+    query = tuple((p.name, f"{{{p.name}}}") for p in op.params if p.location == "query")
     headers = tuple((p.name, f"{{{p.name}}}") for p in op.params if p.location == "header" and p.required)
     req = Request(op.method, encode_path(op.path), query, headers, operation_id=op.operation_id)
     if op.body is None:

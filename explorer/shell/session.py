@@ -83,7 +83,7 @@ class Session:
         return redir._replace(target=slots.fill(redir.target, slots.WORD, self.values()))
 
     def _dispatch(self, cmd) -> Outcome:
-        if self.dry_run and isinstance(cmd, (commands.RequestLine, commands.CurlPaste)):
+        if self.dry_run and isinstance(cmd, (commands.RequestLine, commands.CurlPaste, commands.CurlPreview)):
             from explorer.shell import dryrun  # shlex and the markers: --dry-run only
 
             return dryrun.dry_run(self, cmd)
@@ -105,7 +105,7 @@ class Session:
             _, _, pinned = request.split_target(line.target)
             if pinned and pinned != version:
                 index = self._index_for(pinned)
-        return request.build(line, index, version, self.values() if values is None else values)
+        return request.build(line, index, version, self.values() if values is None else values, self.console.note)
 
     def send(self, req) -> Outcome:
         """Print the curl line (REPL, -v), send; the body is shown or written as it arrives.
@@ -124,11 +124,13 @@ class Session:
         ep = self.endpoint()
         return curlcmd.render(req, ep.socket, ep.base_url, redact=not self.settings.show_secrets)
 
-    def show_curl(self, req, raw: bool = False) -> None:
-        """Print the curl line for `req` (`raw`: as the output itself, on stdout). The first time a
-        line reads a secret from a variable, a note says what the variable stands for."""
+    def show_curl(self, req, raw: bool = False, suffix: str = "") -> None:
+        """Print the curl line for `req` (`raw`: as the output itself, on stdout), then `suffix` (a
+        dry run's `| cmd`). The first time a line reads a secret from a variable, a note says what
+        the variable stands for."""
         ep = self.endpoint()
         line, variables = curlcmd.render_hidden(req, ep.socket, ep.base_url, redact=not self.settings.show_secrets)
+        line += suffix
         if raw:
             self.console.stdout.write(line.encode("utf-8", "surrogateescape") + b"\n")
             self.console.stdout.flush()

@@ -215,6 +215,26 @@ class SpecIndex:
                     scored.append((-ratio, template))
         return [t for _, t in sorted(scored)[:n]]
 
+    def closest_request(self, method: str | None, path: str) -> str:
+        """`closest: METHOD PATH` for an unknown `method path`, never a destructive one unless typed."""
+        from explorer.spec import hints  # difflib: only for a path that names no operation
+
+        return hints.closest(self, method, path)
+
+    def destroys(self, method: str, template: str) -> bool:
+        """Is `method template` a removal, kill or prune (explorer.spec.effects), never offered as a fix?"""
+        from explorer.spec import hints  # effects: only on the error path
+
+        return hints.destroys(method, template)
+
+    def spans_a_typo(self, path: str, template: str) -> bool:
+        """Does `path` reach `template` only by a one-segment parameter holding a `/` (a typo)?"""
+        if path.strip("/").count("/") == template.strip("/").count("/"):
+            return False  # the common case, on the hot path: one segment per parameter
+        from explorer.spec import hints  # effects: only for a path that spans segments
+
+        return hints.spans_a_typo(self, path)
+
     def closest_ids(self, name: str, n: int = 3) -> list[str]:
         """Up to `n` operationIds most like `name`, ignoring case."""
         from difflib import get_close_matches  # only for an unknown operationId

@@ -62,3 +62,30 @@ def test_a_login_at_the_prompt_of_a_real_terminal(engine_host, spec_dir, registr
     assert registry.password not in history
     assert (f"+POST /auth username={registry.user} password={{{{env.PASSWORD}}}} serveraddress={registry.host}"
             in history)
+
+
+def test_no_color_suggestions_and_a_prompt_after_an_open_line(engine_host, spec_dir, tmp_path):
+    """Under NO_COLOR a history suggestion is dim, italic and underlined (no colour, yet not like typed
+    text), and after output with no final newline (`| head -c 5`) the prompt starts its own line."""
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "TERM": "xterm-256color", "LANG": "C.UTF-8",
+           "XDG_STATE_HOME": str(tmp_path / "state"), "XDG_CACHE_HOME": str(tmp_path / "cache"),
+           "ENGINE_EXPLORER_SPEC_DIR": str(spec_dir), "PYTHONPATH": os.pathsep.join(sys.path), "NO_COLOR": "1"}
+    term = Terminal(tmp_path, [sys.executable, "-m", "explorer", "-H", engine_host], env)
+    try:
+        assert wait_for(lambda: PROMPT.search(term.screen()), 30), term.screen()
+        term.type("GET /version | head -c 5")
+        assert wait_for(lambda: re.search(r'^\{"\S*\s*\ndocker [0-9.]+ >$', term.screen(), re.M), 30), term.screen()
+        term.tmux("send-keys", "-l", "GET /vers")
+        assert wait_for(lambda: term.screen().count("GET /version | head -c 5") == 2, 10), term.screen()
+        coloured = term.tmux("capture-pane", "-p", "-e").stdout
+        term.tmux("send-keys", "C-c")
+        term.type("exit")
+        assert wait_for(lambda: not term.running(), 20), term.screen()
+    finally:
+        term.close()
+    lines = [ln for ln in coloured.splitlines() if "ion | head -c 5" in ln]
+    suggested = lines[-1][lines[-1].rindex("vers") + 4:]
+    attributes = re.match(r"((?:\x1b\[[0-9;]*m)+)ion \| head -c 5", suggested)
+    assert attributes, repr(lines[-1])
+    codes = set(re.findall(r"\d+", attributes.group(1)))
+    assert {"2", "3", "4"} <= codes and not codes & {str(c) for c in range(30, 50)}, repr(lines[-1])
