@@ -5,6 +5,8 @@ import os
 import stat
 import sys
 
+from explorer.core.units import human_size  # the status line's size (kept importable from here)
+
 
 class Console:
     """The program's I/O environment (httpie's idea): tests pass their own streams.
@@ -83,18 +85,6 @@ def status_line(resp) -> str:
     """Status, reason, time and size in one line."""
     reason = f" {resp.reason}" if resp.reason else ""
     return f"{resp.status}{reason} · {resp.elapsed * 1000:.0f} ms · {human_size(resp.size)}"
-
-
-def human_size(n: int) -> str:
-    """1234 → "1.2 kB"."""
-    if n < 1000:
-        return f"{n} B"
-    size = float(n)
-    for unit in ("kB", "MB", "GB"):
-        size /= 1000
-        if size < 1000:
-            return f"{size:.1f} {unit}"
-    return f"{size:.1f} TB"
 
 
 def pretty_json(data: bytes, color: bool, style: str = "default") -> bytes:
