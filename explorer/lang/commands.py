@@ -14,7 +14,7 @@ METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
 # (tests/test_layers.py checks that the two agree).
 META_WORDS = frozenset({"help", "exit", "quit", "version", "headers", "set", "unset", "vars", "expect",
                         "config", "save", "run", "export", "import", "edit", "refresh",
-                        "view", "last", "pager"})
+                        "view", "last", "pager", "stats"})
 
 # Item separators, longest first so that `==` wins over `=` and `:=` over `:`.
 _SEPARATORS = (("==", "query"), (":=", "json"), ("=", "field"), (":", "header"))

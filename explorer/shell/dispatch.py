@@ -26,6 +26,7 @@ SHELL = {
     "view": "explorer.shell.viewcmds:view_command",
     "last": "explorer.shell.viewcmds:last_command",
     "pager": "explorer.shell.viewcmds:pager_command",
+    "stats": "explorer.shell.statscmd:command",
 }
 
 
