@@ -48,7 +48,10 @@ OPTIONS = (
 DEFAULTS = {"append": None, "value": None, "float": 0.0, "flag": False, "pretty": None}
 EPILOG = ("Exit codes: 0 all responses 2xx/3xx, 1 a response >= 400, 2 usage, connection or spec error; "
           "-f FILE: 1 when any line fails (an error response no `expect status` covers, a failed "
-          "expectation, an error), 2 when FILE cannot be read or --read-only refuses a line.")
+          "expectation, an error), 2 when FILE cannot be read or --read-only refuses a line. "
+          "On a terminal, output taller than it goes through $PAGER, else the pager setting, else "
+          "less -FRX (PAGER=\"\" for none); streams are never paged, and a pipe or file always gets "
+          "the engine's bytes.")
 _BY_FLAG = {flag: (dest, kind) for flags, dest, kind, _, _ in OPTIONS for flag in flags}
 
 
