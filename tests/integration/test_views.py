@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import time
 
 import pytest
@@ -42,12 +43,18 @@ def session(engine_host, spec_dir, tty: bool = True, **settings):
                    env={"ENGINE_EXPLORER_SPEC_DIR": str(spec_dir)}), out
 
 
-def shown(engine_host, spec_dir, monkeypatch, line: str, columns: int = 200, **settings) -> list:
+def shown(engine_host, spec_dir, monkeypatch, line: str, columns: int = 200) -> list:
+    """The lines `line`'s response shows as on a terminal of `columns` with `view table`."""
+    return shown_with_body(engine_host, spec_dir, monkeypatch, line, columns)[0]
+
+
+def shown_with_body(engine_host, spec_dir, monkeypatch, line: str, columns: int = 200) -> tuple:
+    """(the lines shown, the body they came from)."""
     monkeypatch.setenv("COLUMNS", str(columns))
     monkeypatch.setenv("LINES", "1000")
-    s, out = session(engine_host, spec_dir, view="table", pager="", **settings)
+    s, out = session(engine_host, spec_dir, view="table", pager="")
     assert s.execute(line).exit_code == 0
-    return out.getvalue().decode().splitlines()
+    return out.getvalue().decode().splitlines(), s.last_response.body
 
 
 def row_of(lines: list, word: str) -> str:
@@ -156,15 +163,26 @@ def test_a_long_body_is_paged_and_a_stream_never(engine_host, spec_dir, monkeypa
     assert not paged.exists() and out.getvalue().count(b"\n") > 10
 
 
-def test_a_stats_sample_as_docker_computes_it(engine_host, spec_dir, monkeypatch, running, docker_api):
-    _, sample = docker_api.call_json("GET", f"/containers/{running}/stats?stream=0")
+def test_a_stats_sample_as_docker_computes_it(engine_host, spec_dir, monkeypatch, docker_api, busybox_image,
+                                              unique_name):
+    # a busy loop held to a tenth of a CPU: a CPU % docker's formula must find near 10, not 0
+    status, _ = docker_api.call("POST", f"/containers/create?name={unique_name}", {
+        "Image": busybox_image, "Cmd": ["sh", "-c", "while :; do :; done"],
+        "HostConfig": {"NetworkMode": "none", "NanoCpus": 100_000_000}})
+    assert status == 201 and docker_api.call("POST", f"/containers/{unique_name}/start")[0] == 204
+    try:
+        lines, body = shown_with_body(engine_host, spec_dir, monkeypatch,
+                                      f"GET /containers/{unique_name}/stats stream==0")
+    finally:
+        docker_api.call("DELETE", f"/containers/{unique_name}?force=1")
+    sample = json.loads(body)
     cpu, pre = sample["cpu_stats"], sample["precpu_stats"]
-    delta = cpu["cpu_usage"]["total_usage"] - pre.get("cpu_usage", {}).get("total_usage", 0)
-    system = cpu.get("system_cpu_usage", 0) - pre.get("system_cpu_usage", 0)
-    expected = delta / system * cpu["online_cpus"] * 100 if delta > 0 and system > 0 else 0.0
-    assert stats.cpu_percent(pre, cpu) == pytest.approx(expected)
+    delta = cpu["cpu_usage"]["total_usage"] - pre["cpu_usage"]["total_usage"]
+    system = cpu["system_cpu_usage"] - pre["system_cpu_usage"]
+    expected = delta / system * cpu["online_cpus"] * 100
+    assert stats.cpu_percent(pre, cpu) == pytest.approx(expected) and 2 < expected < 30
     row = stats.row(stats.sample(sample))
-    assert row[:2] == [sample["id"][:12], running] and row[7] == str(sample["pids_stats"]["current"])
-    assert row[3].endswith("iB") and " / " in row[3] and row[4].endswith("%")
-    lines = shown(engine_host, spec_dir, monkeypatch, f"GET /containers/{running}/stats stream==0")
-    assert lines[0].startswith("CONTAINER ID   NAME") and lines[1].startswith(sample["id"][:12])
+    assert row[:3] == [sample["id"][:12], unique_name, f"{expected:.2f}%"]
+    assert row[7] == str(sample["pids_stats"]["current"])
+    assert re.fullmatch(r"[\d.]+[KMG]iB / [\d.]+[KMGT]iB", row[3]) and row[4].endswith("%")
+    assert lines[0].startswith("CONTAINER ID   NAME") and lines[1].split("   ")[:3] == row[:3]
