@@ -77,3 +77,30 @@ def test_events_one_readable_line_each(engine_host, spec_dir, docker_api, busybo
         ["container", "create", unique_name], ["container", "destroy", unique_name]]
     assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3} container create ", lines[0])
     assert "image=busybox:local" in lines[0]
+
+
+def test_a_cancelled_transport_ends_an_idle_stream(engine_host, spec_dir):
+    """What `stats` relies on to stop the stream of a container that stopped (it idles, never ends):
+    a transport's `cancel`, set from another thread, ends even a stream that sends nothing."""
+    from explorer.core.errors import EngineError
+    from explorer.http.request import Request
+
+    session, _ = shell(engine_host, spec_dir)
+    transport = session.new_transport()
+    transport.cancel = threading.Event()
+    ended: dict = {}
+
+    def send():
+        try:
+            transport.send(Request("GET", "/events", query=(("since", str(int(time.time()))),)),
+                           sink=lambda chunk: None, on_headers=lambda *_: transport.cancel.set(), eager=True)
+        except EngineError as err:
+            ended["error"] = str(err)
+
+    thread = threading.Thread(target=send, daemon=True)
+    thread.start()
+    thread.join(WAIT)
+    try:
+        assert not thread.is_alive() and "error" in ended  # an idle /events, ended by the cancel alone
+    finally:
+        transport.close()
