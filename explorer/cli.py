@@ -7,7 +7,7 @@ import sys
 from explorer import options, repl, workflow
 from explorer.core import configfile, precedence, versions
 from explorer.core.config import Settings
-from explorer.core.console import Console
+from explorer.core.console import Console, colour, indent
 from explorer.core.errors import ExplorerError
 from explorer.shell.dispatch import Dispatcher
 from explorer.shell.session import Session
@@ -52,7 +52,7 @@ def _run(args) -> int:
         import _signal  # `signal` builds its enums at import: a millisecond of every start
 
         _signal.signal(_signal.SIGINT, _signal.SIG_DFL)
-    console = Console(interactive=interactive, color=settings.color, pretty=settings.pretty,
+    console = Console(interactive=interactive, color=settings.color, pretty=indent(settings.pretty),
                       verbose=args.verbose, tty=sys.stdout.isatty(), style=settings.style)
     session = Session(settings, console, commands=dispatcher())
     try:
@@ -107,26 +107,29 @@ def _settings(args, interactive: bool) -> Settings:
     path = configfile.path(args.config)
     file, file_warnings = configfile.read(path, required=bool(args.config))
     version = versions.parse(args.api_version, "--api-version") if args.api_version else None
-    # no-color.org: NO_COLOR set and not empty turns colour off
-    color = interactive and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     settings, warnings = precedence.settings(
         _command_line(args), os.environ, file, file_warnings, config_file=path, spec=args.spec,
-        api_version=version, verbose=args.verbose, interactive=interactive, color=color,
+        api_version=version, verbose=args.verbose, interactive=interactive,
         show_secrets=args.show_secrets, timeout=args.timeout)
+    # --pretty decides, else the terminal and no-color.org's NO_COLOR (set and not empty: no colour)
+    terminal = interactive or sys.stdout.isatty()
+    settings = settings._replace(color=colour(settings.pretty, terminal, os.environ.get("NO_COLOR")))
     for warning in warnings:
         sys.stderr.write(f"warning: {warning}\n")
     return settings
 
 
 def _command_line(args) -> dict:
-    """The settings the command line gives: -H/--unix-socket, --pretty, --vi, --read-only, --no-confirm
-    and every -o KEY=VALUE."""
+    """The settings the command line gives: -H/--unix-socket, --pretty, --style, --view, --vi,
+    --read-only, --no-confirm and every -o KEY=VALUE."""
     given = []
     if args.host:
         given.append(("host", args.host, "-H"))
     if args.unix_socket:
         given.append(("host", "unix://" + os.path.abspath(args.unix_socket), "--unix-socket"))
-    given += [(name, True, flag) for name, flag in (("pretty", "--pretty"), ("vi", "--vi")) if getattr(args, name)]
+    given += [(name, getattr(args, name), "--" + name) for name in ("pretty", "style", "view") if getattr(args, name)]
+    if args.vi:
+        given.append(("vi", True, "--vi"))
     if args.read_only:
         given.append(("read-only", True, "--read-only"))
     if args.no_confirm:

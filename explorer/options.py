@@ -6,8 +6,10 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from explorer import __version__
+from explorer.core.configkeys import PRETTY
 
-# (flags, dest, kind, metavar, help); kind: "append" | "value" | "float" | "flag"
+# (flags, dest, kind, metavar, help); kind: "append" | "value" | "float" | "flag" | "pretty" (a value
+# that may be left out: the next word is taken only when it is one of PRETTY)
 OPTIONS = (
     (("-c",), "commands", "append", "LINE", "run one command line (repeatable, in order)"),
     (("-f",), "file", "value", "FILE", "run the lines of FILE (- for stdin)"),
@@ -24,7 +26,12 @@ OPTIONS = (
     (("--export",), "export", "value", "FILE",
      "write the -f/-c script as a standalone sh script of curl commands"),
     (("-v", "--verbose"), "verbose", "flag", None, "print curl lines, status and headers to stderr"),
-    (("--pretty",), "pretty", "flag", None, "indent JSON bodies"),
+    (("--pretty",), "pretty", "pretty", "WHEN",
+     "JSON bodies, as httpie: all (indent and colour; the default on a terminal), colors, format (indent), "
+     "none (the bytes as sent; the default when piped); --pretty alone is format"),
+    (("--style",), "style", "value", "STYLE", "colours of JSON bodies: default, or a pygments style (monokai, …)"),
+    (("--view",), "view", "value", "VIEW",
+     "responses on a terminal: json, table (lists as tables; stats and events live in the shell) or expanded"),
     (("--vi",), "vi", "flag", None, "Vi key bindings at the prompt (default: Emacs)"),
     (("--show-secrets",), "show_secrets", "flag", None,
      "keep secrets as typed: in curl lines, -v, messages, history, save and export (hidden by default)"),
@@ -38,10 +45,13 @@ OPTIONS = (
      "read settings from FILE (default: $XDG_CONFIG_HOME/engine-explorer/config.toml)"),
     (("--config-path",), "config_path", "flag", None, "print where the config file is read from, and exit"),
 )
-DEFAULTS = {"append": None, "value": None, "float": 0.0, "flag": False}
+DEFAULTS = {"append": None, "value": None, "float": 0.0, "flag": False, "pretty": None}
 EPILOG = ("Exit codes: 0 all responses 2xx/3xx, 1 a response >= 400, 2 usage, connection or spec error; "
           "-f FILE: 1 when any line fails (an error response no `expect status` covers, a failed "
-          "expectation, an error), 2 when FILE cannot be read or --read-only refuses a line.")
+          "expectation, an error), 2 when FILE cannot be read or --read-only refuses a line. "
+          "On a terminal, output taller than it goes through $PAGER, else the pager setting, else "
+          "less -FRX (PAGER=\"\" for none); streams are never paged, and a pipe or file always gets "
+          "the engine's bytes.")
 _BY_FLAG = {flag: (dest, kind) for flags, dest, kind, _, _ in OPTIONS for flag in flags}
 
 
@@ -59,6 +69,8 @@ def parser():
             extra["action"] = "append"
         if kind == "float":
             extra.update(type=float, default=0.0)
+        if kind == "pretty":
+            extra.update(nargs="?", const="format", choices=PRETTY)
         p.add_argument(*flags, dest=dest, help=text, **extra)
     p.add_argument("--version", action="version", version=f"engine-explorer {__version__}")
     return p
@@ -79,7 +91,10 @@ def quick_parse(argv: list):
                 return None
             setattr(args, dest, True)
             continue
-        if not eq:
+        if kind == "pretty" and not eq:
+            taken = i < len(argv) and argv[i] in PRETTY
+            inline, i = (argv[i], i + 1) if taken else ("format", i)
+        elif not eq:
             if i >= len(argv) or (argv[i].startswith("-") and argv[i] != "-"):
                 return None  # argparse reads `-c -v` as a missing value: let it say so
             inline, i = argv[i], i + 1
@@ -90,6 +105,8 @@ def quick_parse(argv: list):
 
 def _store(args, dest: str, kind: str, text: str) -> bool:
     value: object = text
+    if kind == "pretty" and text not in PRETTY:
+        return False  # argparse names the choices
     if kind == "float":
         try:
             value = float(text)

@@ -12,11 +12,12 @@ RESPONSE_BODY = b'{"ok":true}'
 class RecordingServer:
     """Serves keep-alive connections on a fresh socket; `requests` holds each raw request."""
 
-    def __init__(self, status: int = 200, headers=(("Api-Version", "1.41"),)):
+    def __init__(self, status: int = 200, headers=(("Api-Version", "1.41"),), body: bytes = RESPONSE_BODY):
         self.dir = tempfile.mkdtemp(prefix="ee-rec-")
         self.path = os.path.join(self.dir, "rec.sock")
         self.status = status
         self.extra_headers = headers
+        self.body = body
         self.requests: list = []
         self._lock = threading.Lock()
         self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -77,10 +78,10 @@ class RecordingServer:
 
     def _response(self, head_only: bool) -> bytes:
         lines = [f"HTTP/1.1 {self.status} Status", "Content-Type: application/json",
-                 f"Content-Length: {len(RESPONSE_BODY)}"]
+                 f"Content-Length: {len(self.body)}"]
         lines += [f"{k}: {v}" for k, v in self.extra_headers]
         head = ("\r\n".join(lines) + "\r\n\r\n").encode()
-        return head if head_only else head + RESPONSE_BODY
+        return head if head_only else head + self.body
 
 
 class _Reader:

@@ -12,6 +12,7 @@ from explorer.completion.classify import (
     FilterKey,
     HeaderName,
     HeaderValue,
+    MetaArg,
     MetaCommand,
     Method,
     OperationId,
@@ -23,7 +24,7 @@ from explorer.completion.classify import (
     classify,
 )
 
-META = ("edit", "exit", "help", "quit", "refresh", "version")
+META = ("edit", "exit", "help", "quit", "refresh", "version", "view", "last", "pager")
 CREATE = Target("POST", "/containers/create")
 LIST = Target("GET", "/containers/json")
 INSPECT = Target(None, "ContainerInspect")
@@ -34,7 +35,7 @@ CASES = [
     ("G", (Method("G"), OperationId("G"))),
     ("g", (Method("g"), OperationId("g"))),
     ("GE", (Method("GE"),OperationId("GE"))),
-    ("P", (Method("P"), OperationId("P"))),
+    ("P", (Method("P"), MetaCommand("P"), OperationId("P"))),  # `pager`: meta words match in any case
     ("DEL", (Method("DEL"), OperationId("DEL"))),
     ("he", (Method("he"), MetaCommand("he"), OperationId("he"))),
     ("hel", (MetaCommand("hel"), OperationId("hel"))),
@@ -150,6 +151,11 @@ CASES = [
     ("POST /containers/create 'Ima", (QueryName(CREATE, "Ima"), FieldName(CREATE, (), "Ima"),
                                       HeaderName(CREATE, "Ima"))),
     ("POST /containers/create 'Labels[a b]=", (FieldValue(CREATE, ("Labels", "a b"), ""),)),
+    # a meta command's word from a set
+    ("view t", (MetaArg("t", ("json", "table", "expanded")),)),
+    ("last ", (MetaArg("", ("json", "table", "expanded")),)),
+    ("pager o", (MetaArg("o", ("on", "off")),)),
+    ("view table x", ()),
 ]
 
 

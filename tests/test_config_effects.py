@@ -99,15 +99,15 @@ def test_history_size_zero_saves_nothing(start, tmp_path):
 
 
 def test_pretty_reaches_the_console(start, monkeypatch):
-    assert start("pretty = true\n").pretty is True
-    assert start("pretty = true\n", "-o", "pretty=false").pretty is False
+    assert start("pretty = true\n").pretty == "format"
+    assert start("pretty = true\n", "-o", "pretty=false").pretty == "auto"
 
 
 @pytest.mark.parametrize("config, env, expected", [
     (None, {}, None),
     ('pager = "most"\n', {}, "most"),
     ('pager = "most"\n', {"PAGER": "less"}, "less"),
-    ('pager = "most"\n', {"PAGER": ""}, None),
+    ('pager = "most"\n', {"PAGER": ""}, ""),
 ])
 def test_pager_setting(start, config, env, expected):
     assert start(config, **env).pager == expected
@@ -118,7 +118,7 @@ def test_the_pager_setting_pages_long_help_in_the_shell(start, tmp_path, spec_di
     paged = tmp_path / "paged.txt"
     settings = start(f'pager = "cat > {paged}"\n')
     out = io.BytesIO()
-    session = Session(settings, Console(out, io.BytesIO(), interactive=True),
+    session = Session(settings, Console(out, io.BytesIO(), interactive=True, tty=True),
                       env={"ENGINE_EXPLORER_SPEC_DIR": str(spec_dir)})
     assert session.execute("help ContainerCreate").exit_code == 0
     assert "NetworkMode" in paged.read_text() and b"NetworkMode" not in out.getvalue()

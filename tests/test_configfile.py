@@ -45,7 +45,7 @@ def test_every_key_is_read_with_its_line(tmp_path):
     layer, warnings = configfile.read(path)
     assert warnings == ()
     assert [(name, value, int(origin.removeprefix("config file, line "))) for name, (value, origin) in layer.items()
-            ] == [("host", "unix:///tmp/d.sock", 2), ("view", "table", 4), ("pager", None, 5), ("pretty", True, 6),
+            ] == [("host", "unix:///tmp/d.sock", 2), ("view", "table", 4), ("pager", "", 5), ("pretty", "format", 6),
                   ("style", "monokai", 7), ("vi", True, 8), ("history-size", 50, 9), ("toolbar", False, 10),
                   ("read-only", True, 11), ("destructive-warning", False, 12)]
 
@@ -136,15 +136,16 @@ def test_toml_string_round_trips(text):
 
 
 @pytest.mark.parametrize("key, text, value", [
-    ("vi", "yes", True), ("vi", "Off", False), ("pretty", "1", True), ("history-size", " 20 ", 20),
-    ("pager", "less -S", "less -S"), ("pager", "", None), ("view", "table", "table"),
+    ("vi", "yes", True), ("vi", "Off", False), ("pretty", "1", "format"), ("history-size", " 20 ", 20),
+    ("pager", "less -S", "less -S"), ("pager", "", ""), ("view", "table", "table"),
+    ("pretty", "all", "all"), ("pretty", "colors", "colors"), ("pretty", "false", "auto"),
 ])
 def test_values_written_as_text_on_the_command_line(key, text, value):
     assert configkeys.from_text(configkeys.BY_NAME[key], text) == value
 
 
 @pytest.mark.parametrize("key, text", [("vi", "maybe"), ("history-size", "-3"), ("history-size", "x"),
-                                       ("view", "wide"), ("host", "tcp://")])
+                                       ("view", "wide"), ("host", "tcp://"), ("pretty", "loud")])
 def test_bad_values_written_as_text(key, text):
     with pytest.raises(ValueError):
         configkeys.from_text(configkeys.BY_NAME[key], text)

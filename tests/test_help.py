@@ -25,7 +25,7 @@ def run(spec, line, interactive=False, env=None, pager=None):
     """(exit code, stdout, stderr) of one line in a session whose engine does not exist."""
     out, err = io.BytesIO(), io.BytesIO()
     session = Session(Settings(host=NO_ENGINE, spec=str(spec), pager=pager),
-                      Console(out, err, interactive=interactive), env=env or {})
+                      Console(out, err, interactive=interactive, tty=interactive), env=env or {})
     code = session.execute(line).exit_code
     return code, out.getvalue().decode(), err.getvalue().decode()
 

@@ -23,6 +23,8 @@ def argparse_view(argv):
     ["-o", "pager=less -S", "--option=vi=true", "--config", "my.toml", "-c", "config"],
     ["--config-path"],
     ["--read-only", "--no-confirm", "-c", "/_ping"],
+    ["--pretty", "all", "-c", "/x"], ["--pretty", "-c", "/x"], ["-c", "/x", "--pretty"],
+    ["--pretty=colors", "--style", "monokai", "--view", "table"], ["--view=expanded", "--pretty", "none"],
 ])
 def test_quick_parse_matches_argparse(argv):
     quick = options.quick_parse(argv)
@@ -32,7 +34,7 @@ def test_quick_parse_matches_argparse(argv):
 
 @pytest.mark.parametrize("argv", [
     ["-h"], ["--help"], ["--version"], ["-c"], ["--timeout", "soon"], ["--nope"], ["stray"],
-    ["-vc", "x"], ["--pretty=yes"], ["-c", "-v"],
+    ["-vc", "x"], ["--pretty=yes"], ["-c", "-v"], ["--pretty=loud"],
 ])
 def test_anything_unusual_goes_to_argparse(argv):
     assert options.quick_parse(argv) is None
@@ -41,7 +43,7 @@ def test_anything_unusual_goes_to_argparse(argv):
 words = st.sampled_from(["-c", "-f", "-H", "--host", "--spec", "--timeout", "--var", "-v", "--pretty", "-o",
                          "--config", "--config-path", "vi=true",
                          "--keep-going", "x", "1", "--vi", "--dry-run", "-", "--api-version",
-                         "--read-only", "--no-confirm"])
+                         "--read-only", "--no-confirm", "all", "none", "--style", "--view", "table"])
 
 
 @given(st.lists(words, max_size=8))

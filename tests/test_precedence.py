@@ -65,9 +65,9 @@ def test_host_flag_over_environment_over_file(tmp_path, flags, env, text, expect
 @pytest.mark.parametrize("options, env, text, expected", [
     ([], {}, 'pager = "most"\n', ("most", "config file, line 1")),
     ([], {"PAGER": "less"}, 'pager = "most"\n', ("less", "environment: PAGER")),
-    ([], {"PAGER": ""}, 'pager = "most"\n', (None, "environment: PAGER")),  # PAGER="": no pager, as psql
+    ([], {"PAGER": ""}, 'pager = "most"\n', ("", "environment: PAGER")),  # PAGER="": no pager, as psql
     (["pager=cat"], {"PAGER": "less"}, 'pager = "most"\n', ("cat", "command line: -o")),
-    (["pager="], {"PAGER": "less"}, None, (None, "command line: -o")),
+    (["pager="], {"PAGER": "less"}, None, ("", "command line: -o")),
 ])
 def test_pager_option_over_environment_over_file(tmp_path, options, env, text, expected):
     assert winner(resolve(tmp_path, options=options, env=env, text=text), "pager") == expected
@@ -75,8 +75,8 @@ def test_pager_option_over_environment_over_file(tmp_path, options, env, text, e
 
 def test_a_flag_beats_the_file_and_o_can_say_false(tmp_path):
     text = "pretty = true\nvi = true\nhistory-size = 7\n"
-    assert winner(resolve(tmp_path, text=text), "pretty") == (True, "config file, line 1")
-    assert winner(resolve(tmp_path, options=["pretty=false"], text=text), "pretty") == (False, "command line: -o")
+    assert winner(resolve(tmp_path, text=text), "pretty") == ("format", "config file, line 1")
+    assert winner(resolve(tmp_path, options=["pretty=false"], text=text), "pretty") == ("auto", "command line: -o")
     resolved = resolve(tmp_path, flags=[("vi", True, "--vi")], options=["history-size=3"], text="vi = false\n")
     assert winner(resolved, "vi") == (True, "command line: --vi")
     assert winner(resolved, "history-size") == (3, "command line: -o")
@@ -135,7 +135,7 @@ def test_a_context_that_cannot_be_read_yet_is_one_line_naming_its_source(tmp_pat
 @pytest.mark.parametrize("flags, options, message", [
     ([("host", "/a", "-H"), ("host", "unix:///b", "--unix-socket")], [],
      "-H and --unix-socket both set host: give one"),
-    ([("pretty", True, "--pretty")], ["pretty=false"], "--pretty and -o both set pretty: give one"),
+    ([("pretty", "format", "--pretty")], ["pretty=false"], "--pretty and -o both set pretty: give one"),
     ([], ["host=/a", "context=b"], "host (-o) and context (-o) both choose the engine: give one"),
     ([], ["vi"], "-o vi: write -o KEY=VALUE, e.g. -o vi=true"),
     ([], ["colour=red"], "-o colour=red: unknown key `colour`; the keys: host, context, view,"),

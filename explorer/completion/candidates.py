@@ -56,6 +56,11 @@ def _meta_commands(s: c.MetaCommand, src: Sources) -> list:
     return [Candidate(w, -len(s.prefix), w, "command") for w in sorted(src.meta_words) if w.startswith(low)]
 
 
+def _meta_args(s: c.MetaArg, src: Sources) -> list:
+    low = s.prefix.lower()
+    return [Candidate(w, -len(s.prefix), w, "") for w in s.choices if w.startswith(low)]
+
+
 def _operation_ids(s: c.OperationId, src: Sources) -> list:
     if src.view is None:
         return []
@@ -260,6 +265,7 @@ def _unique(cands: list) -> list:
 DISPATCH: dict[type, Callable[[Any, Sources], list]] = {
     c.Method: _methods,
     c.MetaCommand: _meta_commands,
+    c.MetaArg: _meta_args,
     c.OperationId: _operation_ids,
     c.Path: _paths,
     c.QueryName: _query_names,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from explorer.core.configkeys import VIEWS
 from explorer.lang.commands import METHODS, separator
 from explorer.lang.slots import PARTIAL_REFERENCE
 from explorer.lang.words import Word, before_cursor
@@ -36,6 +37,18 @@ class MetaCommand:
     """A meta command (help, exit, …) as the first word."""
 
     prefix: str
+
+
+@dataclass(frozen=True)
+class MetaArg:
+    """A meta command's word from a fixed set (`view table`, `pager off`)."""
+
+    prefix: str
+    choices: tuple
+
+
+# the meta commands whose one argument is a word from a fixed set
+_META_CHOICES = {"view": VIEWS, "last": VIEWS, "pager": ("on", "off"), "headers": ("on", "off")}
 
 
 @dataclass(frozen=True)
@@ -189,8 +202,11 @@ def _target(prefix: str, method: str | None) -> tuple:
 
 
 def _meta_args(words: list, current: Word) -> tuple:
-    """Arguments of a meta command: `help` takes one target; the others none we can complete."""
-    if words[0].value.lower() != "help" or len(words) > 1:
+    """Arguments of a meta command: `help` takes one target, `view`/`last`/`pager` one word of a set."""
+    command = words[0].value.lower()
+    if command in _META_CHOICES and len(words) == 1:
+        return (MetaArg(current.value, _META_CHOICES[command]),)
+    if command != "help" or len(words) > 1:
         return ()
     prefix = current.value
     if prefix.startswith("/"):

@@ -21,16 +21,17 @@ class Settings(NamedTuple):
     spec: str | None = None
     api_version: str | None = None  # pinned by --api-version or DOCKER_API_VERSION
     verbose: bool = False
-    pretty: bool = False
+    pretty: str = "auto"  # JSON bodies: auto | all | colors | format | none (httpie's --pretty)
     interactive: bool = False
-    color: bool = False
+    color: bool = False  # colour bodies and lines (decided with `pretty`, the terminal and NO_COLOR)
     headers: bool = False
     timeout: float = 0  # whole-request timeout in seconds; 0 = none (streams may be endless)
     show_secrets: bool = False  # --show-secrets: secrets as typed, nowhere hidden (explorer.lang.secrets)
+    paging: bool = True  # `pager off` in the shell turns paging off for the session
     # The settings config.toml can hold too (explorer.core.configkeys names and checks them):
     context: str | None = None  # a docker context; read by endpoint(), see engine_address
     view: str = "json"  # how the shell shows a response: json | table | expanded
-    pager: str | None = None  # shell command long output in the REPL goes through; None: print it
+    pager: str | None = None  # shell command long output goes through; "": none; None: less -FRX if installed
     style: str = "default"  # our colours, or a pygments style's
     vi: bool = False  # Vi key bindings at the prompt
     history_size: int = 10000  # lines the REPL's history file keeps; 0 saves none

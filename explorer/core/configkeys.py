@@ -10,13 +10,16 @@ from typing import NamedTuple
 
 from explorer.core.config import host_problem
 
+VIEWS = ("json", "table", "expanded")
+PRETTY = ("auto", "all", "colors", "format", "none")  # httpie's --pretty, and auto: all on a terminal, else none
+
 
 class Key(NamedTuple):
     """One setting: its config.toml name, the Settings field it fills, how its value is checked."""
 
     name: str  # as written in config.toml and after -o
     field: str  # the explorer.core.config.Settings field
-    kind: str  # "bool" | "size" | "choice" | "host" | "context" | "pager" | "style"
+    kind: str  # "bool" | "size" | "choice" | "pretty" | "host" | "context" | "pager" | "style"
     example: object  # the value `config init` writes (commented out): the default, or a sample
     help: str  # one line or two for `config init`
     choices: tuple = ()
@@ -32,12 +35,18 @@ KEYS = (
     Key("context", "context", "context", "default",
         "A docker context by name (as `docker context use` sets it); \"default\" is the host above.",
         env="DOCKER_CONTEXT", pending="only \"default\" can be used until docker contexts are read"),
-    Key("view", "view", "choice", "json", "How the shell shows a response: json, table or expanded.",
-        choices=("json", "table", "expanded"), pending="not in effect yet: responses show as json"),
-    Key("pager", "pager", "pager", "less -R",
-        "The command the shell pipes long output through (\"\" for none); $PAGER, when set, comes first.",
+    Key("view", "view", "choice", "json",
+        "How a response shows on a terminal (as --view): json; table (lists as tables, stats and events\n"
+        "as live views in the shell); expanded (one key: value block per item). Pipes get the body as sent.",
+        choices=VIEWS),
+    Key("pager", "pager", "pager", "less -FRX",
+        "The command output taller than the terminal goes through, in the shell and -c (\"\" for none;\n"
+        "default: less -FRX when installed); $PAGER, when set, comes first. Streams are never paged.",
         env="PAGER"),
-    Key("pretty", "pretty", "bool", False, "Indent JSON bodies in -c, -f and piped runs too (as --pretty)."),
+    Key("pretty", "pretty", "pretty", "auto",
+        "JSON bodies, as httpie's --pretty: auto (all on a terminal, none elsewhere), all (indent and\n"
+        "colour), colors, format (indent), none (the bytes as sent). true is format, false auto.",
+        choices=PRETTY),
     Key("style", "style", "style", "default",
         "Colours: \"default\", or a pygments style (monokai, friendly, solarized-dark, …) for the\n"
         "highlighted line and JSON bodies in the shell."),
@@ -63,6 +72,8 @@ def check(key: Key, value: object) -> object:
         if not isinstance(value, bool):
             raise ValueError(f"must be true or false, not {describe(value)}")
         return value
+    if kind == "pretty" and isinstance(value, bool):
+        return "format" if value else "auto"  # what `pretty = true` meant before it took httpie's words
     if kind == "size":
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ValueError(f"must be a whole number, 0 or more, not {describe(value)}")
@@ -74,14 +85,14 @@ def check(key: Key, value: object) -> object:
 
 def _check_text(key: Key, value: str) -> object:
     kind = key.kind
-    if kind == "choice" and value not in key.choices:
+    if kind in ("choice", "pretty") and value not in key.choices:
         raise ValueError(f"must be one of {', '.join(key.choices)}, not {describe(value)}")
     if kind == "host" and host_problem(value):
         raise ValueError(host_problem(value))
     if kind == "context" and not re.fullmatch(_CONTEXT_NAME, value):
         raise ValueError(f"{describe(value)} is not a docker context name")
     if kind == "pager":
-        return value.strip() or None  # "": never page
+        return value.strip()  # "": never page (None, the default, is less -FRX where it is installed)
     if kind == "style" and value != "default":
         _check_style(value)
     return value
@@ -101,11 +112,13 @@ def _check_style(name: str) -> None:
 
 def from_text(key: Key, text: str) -> object:
     """A value written on the command line (-o KEY=VALUE) or in the environment, checked."""
+    word = text.strip().lower()
     if key.kind == "bool":
-        word = text.strip().lower()
         if word in _TRUE or word in _FALSE:
             return word in _TRUE
         raise ValueError(f"must be true or false, not {describe(text)}")
+    if key.kind == "pretty" and (word in _TRUE or word in _FALSE):
+        return check(key, word in _TRUE)
     if key.kind == "size":
         try:
             return check(key, int(text.strip()))

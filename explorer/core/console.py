@@ -1,9 +1,15 @@
-"""Responses → text for a terminal or a pipe. All program output goes through a Console."""
+"""Responses → text for a terminal or a pipe. All program output goes through a Console.
+
+The console decides what is a terminal: a body is formatted (indented, coloured, shown as a view,
+paged) only on one, unless --pretty asks for it; anywhere else it is the bytes the engine sent.
+"""
 from __future__ import annotations
 
 import os
 import stat
 import sys
+
+from explorer.core.units import human_size  # the status line's size (kept importable from here)
 
 
 class Console:
@@ -13,13 +19,13 @@ class Console:
     """
 
     def __init__(self, stdout=None, stderr=None, interactive: bool = False, color: bool = False,
-                 pretty: bool = False, verbose: bool = False, tty: bool = False, headers: bool = False,
+                 pretty: bool | None = None, verbose: bool = False, tty: bool = False, headers: bool = False,
                  ask=None, progress=None, style: str = "default", confirm=None):
         self.stdout = stdout if stdout is not None else sys.stdout.buffer
         self.stderr = stderr if stderr is not None else sys.stderr.buffer
         self.interactive = interactive
         self.color = color
-        self.pretty = pretty
+        self.pretty = pretty  # indent JSON: True, False, or None to indent on a terminal only (see indent())
         self.verbose = verbose
         self.tty = tty  # stdout is a terminal: end bodies with a newline even in piped mode
         self.headers = headers  # `headers on`: show response headers
@@ -35,6 +41,11 @@ class Console:
     def error(self, text: str) -> None:
         """One error line (always stderr, red on a colour terminal)."""
         self._line(self.stderr, "error: " + text, "31")
+
+    @property
+    def on_terminal(self) -> bool:
+        """Whether stdout is read by a person: the shell, or a terminal (-c, -f)."""
+        return self.interactive or self.tty
 
     @property
     def shows_curl(self) -> bool:
@@ -62,18 +73,21 @@ class Console:
                 self.note(f"{name}: {value}")
 
     def format_body(self, resp) -> bytes:
-        """The response body to write: as received when piped, formatted in the REPL or with --pretty."""
+        """The response body to write: as received when piped, indented and coloured on a terminal
+        (or as --pretty says)."""
         data = resp.body
         if not data:
             return b""
-        if (self.interactive or self.pretty) and "json" in (resp.header("Content-Type") or "").lower():
-            data = pretty_json(data, self.color, self.style)
-        if (self.interactive or self.tty) and not data.endswith(b"\n"):
+        indented = self.on_terminal if self.pretty is None else self.pretty
+        if (indented or self.color) and "json" in (resp.header("Content-Type") or "").lower():
+            data = pretty_json(data, self.color, self.style, indented)
+        if self.on_terminal and not data.endswith(b"\n"):
             data += b"\n"
         return data
 
     def _line(self, stream, text: str, sgr: str, errors: str = "replace") -> None:
-        if self.color:
+        # a diagnostic line is coloured only where it is seen: never in a `2> file`
+        if self.color and (self.interactive or _isatty(stream)):
             text = f"\x1b[{sgr}m{text}\x1b[0m"
         stream.write(text.encode("utf-8", errors) + b"\n")
         stream.flush()
@@ -85,26 +99,28 @@ def status_line(resp) -> str:
     return f"{resp.status}{reason} · {resp.elapsed * 1000:.0f} ms · {human_size(resp.size)}"
 
 
-def human_size(n: int) -> str:
-    """1234 → "1.2 kB"."""
-    if n < 1000:
-        return f"{n} B"
-    size = float(n)
-    for unit in ("kB", "MB", "GB"):
-        size /= 1000
-        if size < 1000:
-            return f"{size:.1f} {unit}"
-    return f"{size:.1f} TB"
+def indent(pretty: str) -> bool | None:
+    """Console.pretty for a --pretty value: indent (all, format), never (colors, none), on a terminal (auto)."""
+    return None if pretty == "auto" else pretty in ("all", "format")
 
 
-def pretty_json(data: bytes, color: bool, style: str = "default") -> bytes:
-    """Indent JSON (each line of a JSON-lines stream too); colour it for a terminal."""
+def colour(pretty: str, terminal: bool, no_color: str | None) -> bool:
+    """Whether bodies and lines are coloured: as --pretty says (httpie), else on a terminal unless
+    NO_COLOR is set and not empty (no-color.org; a command-line choice beats it)."""
+    if pretty != "auto":
+        return pretty in ("all", "colors")
+    return terminal and not no_color
+
+
+def pretty_json(data: bytes, color: bool, style: str = "default", indented: bool = True) -> bytes:
+    """Indent JSON (when `indented`) and colour it for a terminal (when `color`); not JSON: as it is."""
     import json  # not at import: a piped /_ping never formats JSON
 
     try:
-        text = json.dumps(json.loads(data), indent=2, ensure_ascii=False) + "\n"
+        value = json.loads(data)
     except ValueError:
         return data
+    text = json.dumps(value, indent=2, ensure_ascii=False) + "\n" if indented else data.decode("utf-8", "replace")
     return (colour_json(text, style) if color else text).encode()
 
 
@@ -119,17 +135,42 @@ def colour_json(text: str, style: str = "default") -> str:
     return highlight(text, JsonLexer(), formatter)
 
 
-def page(console, text: str, pager: str | None = None, height: int | None = None) -> None:
-    """Show `text`; in the REPL, through `pager` (e.g. $PAGER, a shell command) when taller than the screen.
+DEFAULT_PAGER = "less -FRX"  # psql's and git's: quit when it fits, keep colours, leave the text on screen
 
-    Without a pager, or when it cannot start, the text is printed. `height` defaults to the terminal's.
+
+def pager_command(setting: str | None, paging: bool = True) -> str | None:
+    """The command long output goes through: the `pager` setting ($PAGER, config.toml; "" for none),
+    else less -FRX where less is installed; None when paging is off or there is no pager."""
+    if not paging or setting == "":
+        return None
+    if setting:
+        return setting
+    import shutil  # only a terminal that may page needs it
+
+    return DEFAULT_PAGER if shutil.which("less") else None
+
+
+def terminal_size() -> tuple:
+    """(columns, lines) of the terminal; $COLUMNS and $LINES win (tests and `COLUMNS=200 …` set them)."""
+    import shutil  # only views and the pager ask
+
+    size = shutil.get_terminal_size()
+    return size.columns, size.lines
+
+
+def page(console, text: str, pager: str | None = None, height: int | None = None) -> None:
+    """Show `text`; through `pager` (pager_command()) when stdout is a terminal and `text` is taller.
+
+    A pager draws on the terminal itself, so a shell whose stdout is not one (a pipe, a test's
+    buffer) prints instead; so it does without a pager, or when the pager cannot start. `height`
+    defaults to the terminal's.
     """
     data = text.encode("utf-8", "replace") + b"\n"
-    if pager and console.interactive:
-        import shutil  # these: only a pager needs them
-        import subprocess
+    if pager and console.tty:
+        import subprocess  # only a pager needs it
 
-        if text.count("\n") + 1 > (height or shutil.get_terminal_size().lines - 1):
+        columns, lines = terminal_size()
+        if screen_rows(text, columns) > (height or lines - 1):
             console.stdout.flush()
             try:  # less: quit when it fits, keep colours, leave the text on screen (git's default)
                 done = subprocess.run(pager, shell=True, input=data, env={"LESS": "FRX", **os.environ})
@@ -139,6 +180,19 @@ def page(console, text: str, pager: str | None = None, height: int | None = None
                 pass
     console.stdout.write(data)
     console.stdout.flush()
+
+
+def screen_rows(text: str, columns: int) -> int:
+    """How many terminal rows `text` takes, long lines wrapped (colour codes counted: never fewer)."""
+    width = max(columns, 1)
+    return sum(1 + (len(line) - 1) // width if line else 1 for line in text.split("\n"))
+
+
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def live(streams) -> tuple:

@@ -17,6 +17,7 @@ class Sender(Protocol):
     env: Any  # a Mapping of the environment
     settings: Settings
     last_response: Any  # the last explorer.http.transport.Response, set by delivery
+    last_operation: str | None  # its operationId (None when the spec did not know it), set by delivery
 
     def transport(self) -> Any:
         """The (one, reused) explorer.http.transport.Transport to the engine."""
@@ -42,6 +43,9 @@ class Shell(Sender, Protocol):
 
     def endpoint(self) -> Any:
         """Where requests go (explorer.http.transport.Endpoint)."""
+
+    def new_transport(self) -> Any:
+        """A transport of its own beside the session's (the caller closes it)."""
 
     def build(self, line: Any, need_engine: bool = True, values: Any = None) -> Any:
         """A parsed request line → explorer.http.request.Request."""

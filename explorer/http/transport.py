@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from typing import Any
 
 import pycurl
 
@@ -35,6 +36,7 @@ class Transport:
         self.connect_timeout_ms = int(connect_timeout * 1000)
         self.timeout_ms = int(timeout * 1000)
         self.interruptible = interruptible
+        self.cancel: Any = None  # a threading.Event: once set, the transfer ends at libcurl's next progress call
         self._curl = pycurl.Curl()
         self._base = endpoint.base_url.rstrip("/")
         self._mode: tuple | None = None  # what the handle is set for (see send); None after a non-GET
@@ -112,7 +114,12 @@ class Transport:
             # A Ctrl-C wakes libcurl's poll, which then calls this: Python runs the signal handler
             # and KeyboardInterrupt ends even an idle endless stream (events, logs follow) at once.
             c.setopt(pycurl.NOPROGRESS, 0)
-            c.setopt(pycurl.XFERINFOFUNCTION, _let_signals_in)
+            c.setopt(pycurl.XFERINFOFUNCTION, self._progress)
+
+    def _progress(self, *_progress):
+        """libcurl's progress callback (at least once a second, idle or not): returning to Python lets
+        pending signals run; a set `cancel` (a thread of `stats` told to stop) aborts the transfer."""
+        return 1 if self.cancel is not None and self.cancel.is_set() else None
 
     def _header_line(self, line: bytes):
         self._lines.append(line)
@@ -158,8 +165,6 @@ class Transport:
         return EngineError(f"request to {where} failed: {message} (curl error {code})")
 
 
-def _let_signals_in(*_progress) -> None:
-    """libcurl's progress callback: returning to Python is the point (pending signals run)."""
 
 
 def _set_method_and_body(c, req):

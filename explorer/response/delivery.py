@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from explorer.core.console import page
+from explorer.core.config import Settings
 from explorer.core.errors import ExplorerError, UsageError
 from explorer.core.outcome import Outcome
 from explorer.http.message import find_header
 from explorer.lang.redirect import WRITE, Redirect
 from explorer.response import kinds, sinks
 from explorer.response.destination import Target
+from explorer.response.show import show
 
 PATH_STAT = "X-Docker-Container-Path-Stat"
 
@@ -22,12 +23,12 @@ PATH_STAT = "X-Docker-Container-Path-Stat"
 def deliver(session, req, redirect=None):
     """Send `req` and show or write its response; the Outcome (exit 1 on >= 400 or an in-band error)."""
     console = session.console
-    ex, kind = _exchange_and_kind(session, req)
+    ex, kind, operation = _exchange_and_kind(session, req)
     if redirect is not None:
         target = Target(redirect, console)
     else:
         target = _binary_guard(console, req, kind)
-    reception = Reception(console, ex, target, session.settings.pager if console.interactive else None)
+    reception = Reception(console, ex, target, session.settings, operation)
     try:
         resp = _send(session, req, reception, kind)
         try:
@@ -40,6 +41,7 @@ def deliver(session, req, redirect=None):
     finally:
         piped = target.close() if target is not None else 0
     session.last_response = reception.response
+    session.last_operation = operation  # which table `last` shows it as
     if piped and outcome.exit_code == 0:
         outcome = outcome._replace(exit_code=1)  # as a shell pipeline reports its last command
     return outcome
@@ -76,7 +78,8 @@ _KEPT_WHOLE = frozenset({kinds.JSON, kinds.TEXT, kinds.EMPTY})
 
 
 def _exchange_and_kind(session, req) -> tuple:
-    """(exchange, the kind expected), remembered per spec and request line: requests repeat."""
+    """(exchange, the kind expected, the operationId or None), remembered per spec and request
+    line: requests repeat."""
     version = req.api_version
     try:
         version = version or session.api_version(need_engine=False)
@@ -90,7 +93,7 @@ def _exchange_and_kind(session, req) -> tuple:
         ex = kinds.Exchange(req.method, req.path, req.query, version, op.produces if op else ())
         if len(_EXCHANGES) > 4096:
             _EXCHANGES.clear()
-        found = _EXCHANGES[key] = (ex, kinds.expected(ex))
+        found = _EXCHANGES[key] = (ex, kinds.expected(ex), op.operation_id if op else None)
     return found
 
 
@@ -125,11 +128,12 @@ def _binary_guard(console, req, kind):
 class Reception:
     """The response as it arrives: decides its kind at the headers, then feeds the matching sink."""
 
-    def __init__(self, console, ex: kinds.Exchange, target=None, pager: str | None = None) -> None:
+    def __init__(self, console, ex: kinds.Exchange, target=None, settings=None, operation: str | None = None) -> None:
         self.console = console
         self.ex = ex
         self.target = target
-        self.pager = pager  # the `pager` setting ($PAGER, config.toml): long JSON or text in the REPL
+        self.settings = settings if settings is not None else Settings()  # the view and the pager
+        self.operation = operation  # the spec's operationId: which table or live view shows it
         self.sink: Any = None  # the sink for the body's kind (explorer.response.sinks), made at the headers
         self.status = 0
         self.response = None
@@ -164,9 +168,20 @@ class Reception:
         if kind == kinds.BINARY and target is None and (self.console.interactive or self.console.tty):
             raise UsageError(f"{self.ex.method} {self.ex.path} sent a binary body, which is not written "
                              "to a terminal: repeat it with `> FILE`")
-        sink = self.sink = sinks.make(kind, self.console, target)
+        sink = self.sink = self._live(kind, target) or sinks.make(kind, self.console, target)
         if sink.streaming:
             self.console.show_headers(headers)
+
+    def _live(self, kind: str, target):
+        """A live view of a JSON stream (stats, events) at the prompt, unless the view is json."""
+        if kind != kinds.JSON_STREAM or target is not None or not self.console.interactive:
+            return None
+        if self.settings.view == "json":
+            return None
+        # live views: the shell with a view other than json only
+        from explorer.response.views.live import sink_for
+
+        return sink_for(self.operation, self.console)
 
     def finish(self, resp):
         """The body is complete: finish the output, show status and any error; the Outcome."""
@@ -207,12 +222,7 @@ class Reception:
         if self.target is not None and resp.status < 400:
             self.target.write(resp.body)
             return
-        data = self.console.format_body(resp)
-        if self.console.interactive and self.pager:
-            page(self.console, data.decode("utf-8", "replace").removesuffix("\n"), self.pager)
-            return
-        self.console.stdout.write(data)
-        self.console.stdout.flush()
+        show(self.console, resp, self.operation, self.settings)
 
     def _path_stat(self, resp) -> None:
         """Archive requests: the decoded X-Docker-Container-Path-Stat (HEAD's only answer)."""

@@ -23,6 +23,10 @@ SHELL = {
     "vars": "explorer.shell.builtins:vars_command",
     "expect": "explorer.shell.builtins:expect_command",
     "config": "explorer.shell.configcmd:command",
+    "view": "explorer.shell.viewcmds:view_command",
+    "last": "explorer.shell.viewcmds:last_command",
+    "pager": "explorer.shell.viewcmds:pager_command",
+    "stats": "explorer.shell.statscmd:command",
 }
 
 

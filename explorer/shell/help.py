@@ -5,7 +5,7 @@ import json
 import re
 import textwrap
 
-from explorer.core.console import page
+from explorer.core.console import page, pager_command
 from explorer.core.errors import SpecError, UsageError
 from explorer.core.outcome import Outcome
 from explorer.http.request import JSON, Request, encode_path, split_target
@@ -21,14 +21,15 @@ _BRACED = re.compile(r"%7B([A-Za-z0-9_.-]+)%7D")
 
 
 def command(session, args):
-    """`help [[METHOD] PATH | OperationId]`: paged in the REPL."""
+    """`help [[METHOD] PATH | OperationId]`: paged on a terminal when taller than it."""
     index = session.index()
     if index is None:
         raise SpecError("help needs a spec and none was found: "
                         "pass --spec FILE or set ENGINE_EXPLORER_SPEC_DIR")
     version = session.api_version(False)
     text = render(index, " ".join(args), curl=lambda req: session.curl_line(req._replace(api_version=version)))
-    page(session.console, text, session.settings.pager)
+    settings = session.settings
+    page(session.console, text, pager_command(settings.pager, settings.paging))
     return Outcome()
 
 

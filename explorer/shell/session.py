@@ -36,6 +36,7 @@ class Session:
         self._offline_at = -OFFLINE_RETRY_SECONDS  # when the engine last failed to answer
         self._indexes: dict = {}  # API version → SpecIndex or None
         self.last_response = None
+        self.last_operation: str | None = None  # the operationId of last_response: its table for `last`
         self.redirect = None  # this line's `| command`, `> file` or `>> file` (explorer.lang.redirect)
         self.variables: dict = {}  # `set NAME = …`, --var: what {{NAME}} stands for
         self.recording: list = []  # (line as typed, command, Outcome): what `save` picks from
@@ -170,16 +171,22 @@ class Session:
     def transport(self):
         """The (one, reused) transport to the engine."""
         if self._transport is None:
-            if self._transport_factory is None:
-                # pycurl: help and previews need none
-                from explorer.http.transport import Transport
-
-                self._transport_factory = Transport
-            self._transport = self._transport_factory(self.endpoint(), timeout=self.settings.timeout)
-            # In the REPL a Ctrl-C must end the request and keep the session; a non-interactive
-            # run is ended by it (SIGINT at its default, see cli.py), which costs no callbacks.
-            self._transport.interruptible = self.console.interactive
+            self._transport = self.new_transport()
         return self._transport
+
+    def new_transport(self):
+        """A transport of its own: the session's one, or one for a request that runs beside others
+        (`stats`: a stream per container), which the caller closes."""
+        if self._transport_factory is None:
+            # pycurl: help and previews need none
+            from explorer.http.transport import Transport
+
+            self._transport_factory = Transport
+        transport = self._transport_factory(self.endpoint(), timeout=self.settings.timeout)
+        # In the REPL a Ctrl-C must end the request and keep the session; a non-interactive
+        # run is ended by it (SIGINT at its default, see cli.py), which costs no callbacks.
+        transport.interruptible = self.console.interactive
+        return transport
 
     def api_version(self, need_engine: bool = True) -> str | None:
         """Pinned (--api-version, DOCKER_API_VERSION), else min(engine's, newest spec known)."""

@@ -121,7 +121,8 @@ def test_the_pager_setting_pages_long_responses_in_the_shell(engine_host, spec_d
     paged = tmp_path / "paged.json"
     out = io.BytesIO()
     session = Session(Settings(host=engine_host, pager=f"cat > {paged}", interactive=True),
-                      Console(out, io.BytesIO(), interactive=True), env={"ENGINE_EXPLORER_SPEC_DIR": str(spec_dir)})
+                      Console(out, io.BytesIO(), interactive=True, tty=True),
+                      env={"ENGINE_EXPLORER_SPEC_DIR": str(spec_dir)})
     try:
         assert session.execute("GET /version").exit_code == 0
     finally:

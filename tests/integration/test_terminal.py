@@ -89,3 +89,31 @@ def test_no_color_suggestions_and_a_prompt_after_an_open_line(engine_host, spec_
     assert attributes, repr(lines[-1])
     codes = set(re.findall(r"\d+", attributes.group(1)))
     assert {"2", "3", "4"} <= codes and not codes & {str(c) for c in range(30, 50)}, repr(lines[-1])
+
+
+def test_stats_live_view_in_a_real_terminal(engine_host, spec_dir, docker_api, busybox_image, unique_name, tmp_path):
+    status, _ = docker_api.call("POST", f"/containers/create?name={unique_name}", {
+        "Image": busybox_image, "Cmd": ["sleep", "600"], "HostConfig": {"NetworkMode": "none"}})
+    assert status == 201 and docker_api.call("POST", f"/containers/{unique_name}/start")[0] == 204
+    _, found = docker_api.call_json("GET", f"/containers/{unique_name}/json")
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "TERM": "xterm-256color", "LANG": "C.UTF-8",
+           "XDG_STATE_HOME": str(tmp_path / "state"), "XDG_CACHE_HOME": str(tmp_path / "cache"),
+           "ENGINE_EXPLORER_SPEC_DIR": str(spec_dir), "PYTHONPATH": os.pathsep.join(sys.path)}
+    term = Terminal(tmp_path, [sys.executable, "-m", "explorer", "-H", engine_host], env)
+    row = re.compile(rf"^{found['Id'][:12]}\s+{unique_name}\s+\d+\.\d\d%\s+[\d.]+\w*B / [\d.]+\w*B\s+\d+\.\d\d%", re.M)
+    try:
+        assert wait_for(lambda: PROMPT.search(term.screen()), 30), term.screen()
+        term.type("stats")
+        # a sample computed: the row has CPU % and memory, and the header is on screen once (redrawn in place)
+        assert wait_for(lambda: row.search(term.screen()), 30), term.screen()
+        term.tmux("send-keys", "C-c")
+        # the prompt again (after the terminal's echoed ^C)
+        assert wait_for(lambda: len(re.findall(r"docker [0-9.]+ >", term.screen())) == 2, 30), term.screen()
+        screen = term.screen()
+        term.type("exit")
+        assert wait_for(lambda: not term.running(), 20), term.screen()
+    finally:
+        term.close()
+    assert screen.count("CONTAINER ID") == 1 and "Traceback" not in screen
+    assert re.search(r"^CONTAINER ID\s+NAME\s+CPU %\s+MEM USAGE / LIMIT\s+MEM %\s+NET I/O\s+BLOCK I/O\s+PIDS$",
+                     screen, re.M), screen
