@@ -65,7 +65,16 @@ TOPICS = {
                         ("refresh",)),
     "context": MetaHelp(("context", "context NAME"),
                         "The docker context in use, or switch to another one.", ("context",)),
-    "view": MetaHelp(("view [NAME]",), "How response bodies are shown.", ("view",)),
+    "view": MetaHelp(("view", "view table|json|expanded"),
+                     "How list bodies are shown on a terminal: a table, the JSON, or one block per item."
+                     " Pipes and files always get the engine's bytes.", ("view table", "view expanded")),
+    "last": MetaHelp(("last", "last table|json|expanded"), "Show the last response body again, in another view.",
+                     ("last expanded",)),
+    "pager": MetaHelp(("pager", "pager on|off"),
+                      "Page output taller than the terminal through $PAGER, else less -FRX; streams never.",
+                      ("pager off",)),
+    "stats": MetaHelp(("stats",), "A live table of every running container's stats, as docker stats; Ctrl-C ends it.",
+                      ("stats",)),
 }
 
 
