@@ -6,12 +6,13 @@ attach) at once — the KeyboardInterrupt comes out of the transport and goes on
 """
 from __future__ import annotations
 
-from typing import Any
+import time
+from typing import Any, NamedTuple
 
-from explorer.core.console import page
-from explorer.core.errors import ExplorerError, UsageError
+from explorer.core.console import human_size, page
+from explorer.core.errors import ExplorerError, TimedOut, UsageError
 from explorer.core.outcome import Outcome
-from explorer.http.message import find_header
+from explorer.http.message import Response, find_header
 from explorer.lang.redirect import WRITE, Redirect
 from explorer.response import kinds, sinks
 from explorer.response.destination import Target
@@ -27,7 +28,8 @@ def deliver(session, req, redirect=None):
         target = Target(redirect, console)
     else:
         target = _binary_guard(console, req, kind)
-    reception = Reception(console, ex, target, session.settings.pager if console.interactive else None)
+    reception = Reception(console, ex, target, session.settings.pager if console.interactive else None,
+                          session.settings.timeout)
     try:
         resp = _send(session, req, reception, kind)
         try:
@@ -62,6 +64,10 @@ def _send(session, req, reception, kind):
         else:
             resp = transport.send(req, sink=reception.feed, on_headers=reception.on_headers,
                                   eager=kind in kinds.STREAMS)
+    except TimedOut as err:
+        resp = reception.timed_out(err)  # a stream that was flowing: --timeout ended it, as asked
+        if resp is None:
+            raise
     except ExplorerError:
         if reception.failure is None:
             raise
@@ -125,20 +131,25 @@ def _binary_guard(console, req, kind):
 class Reception:
     """The response as it arrives: decides its kind at the headers, then feeds the matching sink."""
 
-    def __init__(self, console, ex: kinds.Exchange, target=None, pager: str | None = None) -> None:
+    def __init__(self, console, ex: kinds.Exchange, target=None, pager: str | None = None,
+                 timeout: float = 0) -> None:
         self.console = console
         self.ex = ex
         self.target = target
         self.pager = pager  # the `pager` setting ($PAGER, config.toml): long JSON or text in the REPL
+        self.timeout = timeout  # --timeout: when it ends a stream, the stream is over, not failed
         self.sink: Any = None  # the sink for the body's kind (explorer.response.sinks), made at the headers
         self.status = 0
+        self.head: Head | None = None  # the status line and headers, once they came
+        self.stopped = False  # --timeout ended the stream
+        self.started = time.perf_counter()
         self.response = None
         self.failure: BaseException | None = None  # raised while writing, which stopped the transfer
 
     def on_headers(self, status: int, reason: str, headers: tuple):
         """Called by the transport before the first body byte; 0 stops the transfer."""
         try:
-            self._start(status, headers)
+            self._start(status, reason, headers)
         except Exception as err:  # noqa: BLE001 - kept, and raised again by deliver
             return self._fail(err)
         return None
@@ -155,8 +166,18 @@ class Reception:
         self.failure = err
         return 0
 
-    def _start(self, status: int, headers: tuple) -> None:
+    def timed_out(self, err: TimedOut):
+        """--timeout ran out: the Response so far when it ended a stream that was flowing, else None."""
+        head, sink = self.head, self.sink
+        if head is None or sink is None or not sink.streaming or kinds.decide(
+                self.ex, head.status, find_header(head.headers, "Content-Type")) not in kinds.STREAMS:
+            return None
+        self.stopped = True
+        return Response(head.status, head.reason, head.headers, b"", err.elapsed, err.received)
+
+    def _start(self, status: int, reason: str, headers: tuple) -> None:
         self.status = status
+        self.head = Head(status, reason, headers, time.perf_counter() - self.started)
         kind = kinds.decide(self.ex, status, find_header(headers, "Content-Type"))
         target = self.target if status < 400 else None  # an error message is for the user's eyes
         if target is not None and kind != kinds.EMPTY:
@@ -165,8 +186,8 @@ class Reception:
             raise UsageError(f"{self.ex.method} {self.ex.path} sent a binary body, which is not written "
                              "to a terminal: repeat it with `> FILE`")
         sink = self.sink = sinks.make(kind, self.console, target)
-        if sink.streaming:
-            self.console.show_headers(headers)
+        if sink.streaming:  # its status now, not at its end: a stream may never end, or be interrupted
+            self.console.status(self.head)
 
     def finish(self, resp):
         """The body is complete: finish the output, show status and any error; the Outcome."""
@@ -179,8 +200,8 @@ class Reception:
         if sink.streaming:
             self.response = resp
             if self.target is not None:
-                self.target.close()  # a piped command's last output comes before the status line
-            self.console.status(resp, headers=False)
+                self.target.close()  # a piped command's last output comes before the closing line
+            self._ended(resp)
         else:
             data = sink.data
             self.response = resp if data is resp.body else resp.with_body(data)
@@ -192,6 +213,13 @@ class Reception:
             self.console.error(sink.error)
         failed = resp.status >= 400 or sink.error is not None
         return _outcome(1 if failed else 0, resp.status)
+
+    def _ended(self, resp) -> None:
+        """A streamed body's last line: what ended it, how long it took, how much came."""
+        if self.stopped:
+            self.console.note(f"stopped after {self.timeout:g} s (--timeout) · {human_size(resp.size)}")
+        elif self.console.interactive or self.console.verbose:
+            self.console.note(f"done · {_duration(resp.elapsed)} · {human_size(resp.size)}")
 
     def abandon(self) -> None:
         """Ctrl-C or an error mid-body: end what is on screen; never mask the original exception."""
@@ -232,6 +260,20 @@ class Reception:
         shown = resp._replace(body=text, headers=(("Content-Type", "application/json"),))
         self.console.stdout.write(self.console.format_body(shown))
         self.console.stdout.flush()
+
+
+class Head(NamedTuple):
+    """A response's status line and headers, as `Console.status` shows them before any body came."""
+
+    status: int
+    reason: str
+    headers: Any
+    elapsed: float  # seconds until the headers came
+    size: int | None = None  # not known yet
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.1f} s"
 
 
 def decode_path_stat(value: str | None):
