@@ -26,7 +26,6 @@ class Refused(UsageError):
 class TimedOut(EngineError):
     """--timeout ran out: before the engine answered, or while its body (a stream) still came."""
 
-    def __init__(self, message: str, received: int = 0, elapsed: float = 0.0) -> None:
+    def __init__(self, message: str, received: int = 0) -> None:
         super().__init__(message)
         self.received = received  # body bytes that came before the time ran out
-        self.elapsed = elapsed

@@ -81,7 +81,7 @@ class Transport:
             c.perform()
         except pycurl.error as err:
             self._mode = None
-            raise self._explain(err, time.perf_counter() - start) from None
+            raise self._explain(err) from None
         finally:
             if upload is not None:
                 upload.close()
@@ -135,7 +135,12 @@ class Transport:
             return None
         return self._sink(data)  # a count other than len(data) (e.g. 0) aborts: curl error 23
 
-    def _explain(self, err, elapsed: float) -> EngineError:
+    def _timed_out(self) -> EngineError:
+        # TimedOut says how much came: a stream that was flowing is ended so, as asked (delivery)
+        return TimedOut(f"timed out talking to {self.endpoint.display}: the engine did not answer in time; "
+                        "check it, or allow longer with --timeout", self._received)
+
+    def _explain(self, err) -> EngineError:
         code, message = err.args[0], err.args[1] if len(err.args) > 1 else ""
         where = self.endpoint.display
         sock = self.endpoint.socket
@@ -146,9 +151,8 @@ class Transport:
                 return EngineError(f"permission denied on {sock}: use sudo, join the docker group, "
                                    "or use the rootless socket (unix://$XDG_RUNTIME_DIR/docker.sock)")
             return EngineError(f"connection refused at {where}: the engine is not listening; start it")
-        if code == pycurl.E_OPERATION_TIMEDOUT:  # a stream that was flowing ends so: delivery tells
-            return TimedOut(f"timed out talking to {where}: the engine did not answer in time; "
-                            "check it, or allow longer with --timeout", self._received, elapsed)
+        if code == pycurl.E_OPERATION_TIMEDOUT:
+            return self._timed_out()
         if code == pycurl.E_COULDNT_CONNECT:
             return EngineError(f"cannot connect to {where}: start the engine or check -H ({message})")
         if code in (pycurl.E_GOT_NOTHING, pycurl.E_RECV_ERROR, pycurl.E_SEND_ERROR):

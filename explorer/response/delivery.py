@@ -173,7 +173,8 @@ class Reception:
                 self.ex, head.status, find_header(head.headers, "Content-Type")) not in kinds.STREAMS:
             return None
         self.stopped = True
-        return Response(head.status, head.reason, head.headers, b"", err.elapsed, err.received)
+        return Response(head.status, head.reason, head.headers, b"", time.perf_counter() - self.started,
+                        err.received)
 
     def _start(self, status: int, reason: str, headers: tuple) -> None:
         self.status = status
