@@ -118,7 +118,7 @@ class Transport:
         self._lines.append(line)
         if line == b"\r\n" and self._on_headers is not None:
             status, reason, headers = parse_headers(self._lines)
-            if status >= 200:  # not a 100 Continue
+            if status >= 200 or status == 101:  # not a 100 Continue; a 101's upgraded stream follows
                 on_headers, self._on_headers = self._on_headers, None
                 return on_headers(status, reason, headers)  # 0 aborts, as for the sink
         return None

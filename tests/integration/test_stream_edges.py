@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.integration.apidriver import wait_for
-from tests.integration.test_streams import Recorder, create, explorer
+from tests.integration.test_streams import Recorder, create, explorer, start_or_remove
+from tests.integration.waiting import WAIT, WhenOpen
 
 pytestmark = pytest.mark.engine
 
@@ -52,3 +53,37 @@ def test_in_the_repl_the_status_comes_before_the_first_line(engine_host, spec_di
         session.execute(f"GET /containers/{idle_logger}/logs follow==1 stdout==1")
     shown = console.stdout.getvalue()
     assert "200 OK · ".encode() in shown and shown.index("200 OK · ".encode()) < shown.index(b"first")
+
+
+UPGRADE = ("Connection:Upgrade Upgrade:websocket Sec-WebSocket-Version:13 "
+           "Sec-WebSocket-Key:dGhlIHNhbXBsZSBub25jZQ==")
+
+
+def attach_ws(engine_host, spec_dir, docker_api, busybox_image, name, monkeypatch, **flags):
+    """ContainerAttachWebsocket with the upgrade headers, the container started once the stream is open."""
+    create(docker_api, name, busybox_image, ["sh", "-c", "echo out; echo err >&2"], start=False)
+    session, console = explorer(engine_host, spec_dir, timeout=WAIT, **flags)
+    starter = WhenOpen(monkeypatch, session, lambda: start_or_remove(docker_api, name))
+    outcome = session.execute(f"GET /containers/{name}/attach/ws stream==1 {UPGRADE}")
+    started = starter.outcome()
+    assert not isinstance(started, Exception) and started[0] == 204, f"the container did not start: {started}"
+    return outcome, console
+
+
+def test_attach_websocket_frames_are_decoded(engine_host, spec_dir, docker_api, busybox_image, unique_name,
+                                            monkeypatch):
+    outcome, console = attach_ws(engine_host, spec_dir, docker_api, busybox_image, unique_name, monkeypatch,
+                                 verbose=True)
+    out, err = console.stdout.getvalue(), console.stderr.getvalue().decode()
+    assert (outcome.exit_code, outcome.status) == (0, 101), err
+    assert sorted(out.splitlines(keepends=True)) == [b"err\n", b"out\n"]  # the payloads, not \x82\x04out\n
+    assert "101 Switching Protocols" in err and "websocket closed: 1000 (normal)" in err
+
+
+def test_attach_websocket_in_the_repl(engine_host, spec_dir, docker_api, busybox_image, unique_name, monkeypatch):
+    outcome, console = attach_ws(engine_host, spec_dir, docker_api, busybox_image, unique_name, monkeypatch,
+                                 interactive=True)
+    shown = console.stdout.getvalue()
+    assert outcome.ok and b"out\n" in shown and b"err\n" in shown
+    assert b"\x82" not in shown and b"\x88" not in shown
+    assert shown.index(b"101 Switching Protocols") < shown.index(b"out\n") < shown.index(b"websocket closed")
