@@ -217,6 +217,7 @@ class Progress:
 
 
 _DONE_WORDS = ("complete", "already exists", "pushed", "mounted from", "loaded")
+_HEADINGS = ("Pulling from ",)  # a status with an id that heads a pull
 
 
 @dataclass(frozen=True)
@@ -246,6 +247,8 @@ def classify(value):
     if isinstance(value.get("stream"), str):
         return Text(value["stream"])
     status = value.get("status")
+    if isinstance(status, str) and status.startswith(_HEADINGS) and "id" in value:
+        return Text(f"{value['id']}: {status}\n")  # its id is the tag pulled, not a layer: no bar
     if "id" in value and (isinstance(status, str) or "progressDetail" in value):
         return _progress(value)
     if isinstance(status, str) and set(value) <= {"status", "progressDetail"}:
