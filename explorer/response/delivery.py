@@ -81,6 +81,11 @@ def _send(session, req, reception, kind):
 _KEPT_WHOLE = frozenset({kinds.JSON, kinds.TEXT, kinds.EMPTY})
 
 
+def expected_kind(session, req) -> str:
+    """The kind of body `req` is expected to get (explorer.response.kinds), before it is sent."""
+    return _exchange_and_kind(session, req)[1]
+
+
 def _exchange_and_kind(session, req) -> tuple:
     """(exchange, the kind expected), remembered per spec and request line: requests repeat."""
     version = req.api_version

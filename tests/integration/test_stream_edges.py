@@ -2,6 +2,11 @@
 that was flowing, a stream's status line at its headers, the websocket attach, printed notes."""
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+
 import pytest
 
 from tests.integration.apidriver import wait_for
@@ -87,3 +92,46 @@ def test_attach_websocket_in_the_repl(engine_host, spec_dir, docker_api, busybox
     assert outcome.ok and b"out\n" in shown and b"err\n" in shown
     assert b"\x82" not in shown and b"\x88" not in shown
     assert shown.index(b"101 Switching Protocols") < shown.index(b"out\n") < shown.index(b"websocket closed")
+
+
+@pytest.fixture
+def talker(docker_api, busybox_image, unique_name):
+    """A finished container whose logs hold text on stdout and bytes with a NUL on stderr."""
+    create(docker_api, unique_name, busybox_image,
+           ["sh", "-c", "echo hi; printf 'oops \\000\\001\\n' >&2; echo bye"])
+    docker_api.call("POST", f"/containers/{unique_name}/wait")
+    yield unique_name
+    docker_api.call("DELETE", f"/containers/{unique_name}?force=1")
+
+
+def cli(engine_host, spec_dir, *args):
+    env = dict(os.environ, ENGINE_EXPLORER_SPEC_DIR=str(spec_dir), NO_COLOR="1")
+    return subprocess.run([sys.executable, "-m", "explorer", "-H", engine_host, *args], capture_output=True,
+                          env=env, timeout=WAIT, stdin=subprocess.DEVNULL)
+
+
+@pytest.mark.skipif(not (shutil.which("jq") and shutil.which("curl")), reason="needs curl and jq")
+def test_exported_logs_are_demultiplexed_and_say_why(engine_host, spec_dir, talker, tmp_path):
+    logs = f"GET /containers/{talker}/logs stdout==1 stderr==1"
+    (tmp_path / "logs.ee").write_text(f"{logs} | grep hi\n{logs}\n")
+    exported = tmp_path / "logs.sh"
+    made = cli(engine_host, spec_dir, "--export", str(exported), "-f", str(tmp_path / "logs.ee"))
+    assert made.returncode == 0, made.stderr
+    done = subprocess.run(["sh", str(exported)], capture_output=True, timeout=WAIT,
+                          env={"PATH": os.environ["PATH"], "DOCKER_HOST": engine_host})
+    ours = cli(engine_host, spec_dir, "-c", logs)
+    assert (ours.stdout, ours.stderr) == (b"hi\nbye\n", b"oops \x00\x01\n")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == b"hi\n" + ours.stdout  # grep read text, not frames: no "binary file matches"
+    assert done.stderr == ours.stderr * 2
+    assert exported.read_text().count("# curl saves this stream's frames raw (8-byte headers)") == 2
+
+
+def test_printed_curl_lines_say_once_that_curl_shows_the_frames(engine_host, spec_dir, talker):
+    session, console = explorer(engine_host, spec_dir, verbose=True)
+    for _ in range(2):
+        assert session.execute(f"GET /containers/{talker}/logs stdout==1 stderr==1").ok
+    assert session.execute(f"curl GET /containers/{talker}/logs stdout==1").ok  # a preview: no note again
+    err = console.stderr.getvalue().decode(errors="replace")
+    assert err.count("curl --unix-socket") == 2
+    assert err.count("note: curl prints this stream's raw frames, an 8-byte header") == 1
