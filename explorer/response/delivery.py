@@ -7,15 +7,16 @@ attach) at once — the KeyboardInterrupt comes out of the transport and goes on
 from __future__ import annotations
 
 import time
-from typing import Any, NamedTuple
+from typing import Any
 
-from explorer.core.console import human_size, page
+from explorer.core.console import page
 from explorer.core.errors import ExplorerError, TimedOut, UsageError
 from explorer.core.outcome import Outcome
 from explorer.http.message import Response, find_header
 from explorer.lang.redirect import WRITE, Redirect
-from explorer.response import kinds, sinks
+from explorer.response import kinds, sinks, streamstatus
 from explorer.response.destination import Target
+from explorer.response.streamstatus import Head
 
 PATH_STAT = "X-Docker-Container-Path-Stat"
 
@@ -192,8 +193,8 @@ class Reception:
             raise UsageError(f"{self.ex.method} {self.ex.path} sent a binary body, which is not written "
                              "to a terminal: repeat it with `> FILE`")
         sink = self.sink = sinks.make(kind, self.console, target)
-        if sink.streaming:  # its status now, not at its end: a stream may never end, or be interrupted
-            self.console.status(self.head)
+        if sink.streaming:
+            streamstatus.opened(self.console, self.head)
 
     def finish(self, resp):
         """The body is complete: finish the output, show status and any error; the Outcome."""
@@ -207,7 +208,7 @@ class Reception:
             self.response = resp
             if self.target is not None:
                 self.target.close()  # a piped command's last output comes before the closing line
-            self._ended(resp)
+            streamstatus.ended(self.console, resp, self.timeout if self.stopped else None)
         else:
             data = sink.data
             self.response = resp if data is resp.body else resp.with_body(data)
@@ -219,13 +220,6 @@ class Reception:
             self.console.error(sink.error)
         failed = resp.status >= 400 or sink.error is not None
         return _outcome(1 if failed else 0, resp.status)
-
-    def _ended(self, resp) -> None:
-        """A streamed body's last line: what ended it, how long it took, how much came."""
-        if self.stopped:
-            self.console.note(f"stopped after {self.timeout:g} s (--timeout) · {human_size(resp.size)}")
-        elif self.console.interactive or self.console.verbose:
-            self.console.note(f"done · {_duration(resp.elapsed)} · {human_size(resp.size)}")
 
     def abandon(self) -> None:
         """Ctrl-C or an error mid-body: end what is on screen; never mask the original exception."""
@@ -266,20 +260,6 @@ class Reception:
         shown = resp._replace(body=text, headers=(("Content-Type", "application/json"),))
         self.console.stdout.write(self.console.format_body(shown))
         self.console.stdout.flush()
-
-
-class Head(NamedTuple):
-    """A response's status line and headers, as `Console.status` shows them before any body came."""
-
-    status: int
-    reason: str
-    headers: Any
-    elapsed: float  # seconds until the headers came
-    size: int | None = None  # not known yet
-
-
-def _duration(seconds: float) -> str:
-    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.1f} s"
 
 
 def decode_path_stat(value: str | None):
