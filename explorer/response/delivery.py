@@ -214,6 +214,8 @@ class Reception:
             self.response = resp if data is resp.body else resp.with_body(data)
             self.console.status(self.response)
             self._show(self.response)
+            if resp.status == 400 and kinds.overlay_kind(self.ex) == kinds.WEBSOCKET:  # "not websocket protocol"
+                self.console.note(f"hint: a websocket is asked for with the upgrade headers: {kinds.WEBSOCKET_HEADERS}")
         if self.ex.path.endswith("/archive"):
             self._path_stat(resp)
         if sink.error:

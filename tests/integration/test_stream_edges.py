@@ -135,3 +135,13 @@ def test_printed_curl_lines_say_once_that_curl_shows_the_frames(engine_host, spe
     err = console.stderr.getvalue().decode(errors="replace")
     assert err.count("curl --unix-socket") == 2
     assert err.count("note: curl prints this stream's raw frames, an 8-byte header") == 1
+
+
+def test_attach_websocket_without_the_upgrade_headers_says_which(engine_host, spec_dir, docker_api,
+                                                                 busybox_image, unique_name):
+    create(docker_api, unique_name, busybox_image, ["true"], start=False)
+    session, console = explorer(engine_host, spec_dir)
+    outcome = session.execute(f"GET /containers/{unique_name}/attach/ws stream==1")
+    err = console.stderr.getvalue().decode()
+    assert (outcome.exit_code, outcome.status) == (1, 400)
+    assert "hint: a websocket is asked for with the upgrade headers: Connection:Upgrade Upgrade:websocket" in err
