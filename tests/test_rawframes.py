@@ -1,5 +1,6 @@
 """The exported script's `_ee_demux` (POSIX od, awk and printf) gives what the Demuxer gives, byte for
-byte, under dash and bash: frames of both streams, NUL and high bytes, long and empty frames, TTY bodies."""
+byte, under dash and bash: frames of both streams, NUL and high bytes, long and empty frames, TTY bodies,
+frames that stop making sense."""
 from __future__ import annotations
 
 import os
@@ -10,6 +11,7 @@ import pytest
 
 from explorer.response.rawframes import DEMUX
 from explorer.response.streams import Demuxer
+from tests.test_broken_frames import BODY
 
 
 def frame(stream: int, payload: bytes) -> bytes:
@@ -22,6 +24,8 @@ BODIES = {
     "tty": b"a TTY's bytes \x01\x00 as they are\r\n",
     "short": b"hi",
     "empty": b"",
+    "podman 4.3": BODY,  # frame sizes that leave out the newline: resynchronised as the Demuxer does
+    "garbage": frame(1, b"ok") + b"\x07garbage!!",
 }
 
 

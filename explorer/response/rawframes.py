@@ -39,7 +39,8 @@ def script_comment(kind: str) -> str | None:
 # od prints each byte as 3 octal digits; awk follows the frames and prints one line per piece of
 # payload (at most 512 bytes): the stream (1 or 2), then the bytes as \ooo escapes, which printf, a
 # shell builtin, turns back into bytes, NUL included. A body that does not start with a frame header
-# (a container with a TTY), or a header that is none, is written from there on as it is.
+# (a container with a TTY) is written as it is; a header that is none after frames (Podman 4.3's sizes
+# that leave out the newline) is skipped to the next one, as streams.Demuxer does, byte by byte.
 DEMUX = r"""
 # _ee_demux: the last body, Docker's multiplexed frames: stdout's payloads to stdout, stderr's to stderr
 _ee_demux() {
@@ -52,12 +53,12 @@ _ee_demux() {
             if (left) { put($i); if (!--left) out(); continue }
             h[nh++] = $i
             if (nh < 8) continue
-            nh = 0
             if (dec(h[0]) > 2 || h[1] != "000" || h[2] != "000" || h[3] != "000") {
-                raw = 1; for (j = 0; j < 8; j++) put(h[j]); continue }
-            s = dec(h[0]) == 2 ? 2 : 1
+                if (!framed) { raw = 1; for (j = 0; j < 8; j++) put(h[j]); nh = 0; continue }
+                broken = 1; put(h[0]); for (j = 1; j < 8; j++) h[j - 1] = h[j]; nh = 7; continue }
+            nh = 0; framed = 1; out(); s = dec(h[0]) == 2 ? 2 : 1
             left = ((dec(h[4]) * 256 + dec(h[5])) * 256 + dec(h[6])) * 256 + dec(h[7]) } }
-        END { out(); raw = 1; for (j = 0; j < nh; j++) put(h[j]); out() }' |
+        END { if (!broken) { out(); raw = 1 }; for (j = 0; j < nh; j++) put(h[j]); out() }' |
     while IFS=' ' read -r _ee_s _ee_x; do
         if [ "$_ee_s" = 2 ]; then printf "$_ee_x" >&2; else printf "$_ee_x"; fi
     done
