@@ -29,6 +29,23 @@ def test_bars_per_id_with_text_printed_around_them():
     assert bars._bars is None
 
 
+def test_text_after_every_layer_is_done_ends_the_block_and_a_status_gets_no_bar():
+    out = io.BytesIO()
+    with create_pipe_input() as pipe:
+        bars = ProgressBars(out, color=False, output=DummyOutput(), input=pipe)
+        bars.update(Progress("ab12", "Preparing"))
+        bars.update(Progress("ab12", "Layer already exists"))
+        first = bars._bars
+        bars.write("v1: digest: sha256:1 size: 527\n")  # after the bars: they stop, left as drawn
+        assert bars._bars is None and bars._counters == {}
+        bars.update(Progress("ab12", "Preparing"))  # the next tag's layers: a block of their own
+        assert bars._bars is not None and bars._bars is not first
+        formats = [f.format(bars._bars, bars._counters["ab12"], 10) for f in bars._bars.formatters]
+        bars.close()
+    assert out.getvalue() == b"v1: digest: sha256:1 size: 527\n"
+    assert "%" not in "".join(str(f) for f in formats)  # a status without sizes: no percentage, no bar
+
+
 def test_close_without_progress_ends_an_open_line():
     out = io.BytesIO()
     bars = ProgressBars(out, color=True)

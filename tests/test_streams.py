@@ -153,6 +153,7 @@ def test_parse_values_states():
     ({"error": "only the old field"}, InbandError("only the old field")),
     ({"stream": "Step 1/2 : FROM busybox\n"}, Text("Step 1/2 : FROM busybox\n")),
     ({"status": "Digest: sha256:abc"}, Text("Digest: sha256:abc\n")),
+    ({"status": "Pulling from library/busybox", "id": "latest"}, Text("latest: Pulling from library/busybox\n")),
     ({"status": "start", "id": "c0ffee", "Type": "container", "Action": "start"}, None),  # an event
     ({"aux": {"ID": "sha256:1"}}, None),
     ({"read": "2024", "id": "c0ffee", "name": "/web"}, None),  # stats

@@ -93,7 +93,8 @@ def test_json_stream_in_the_repl_uses_the_progress_view_and_compact_lines():
     con.progress = lambda c: View(c.stdout)
     events = b'{"status":"start","id":"c1","Type":"container","Action":"start"}\n'
     run(sinks.make(kinds.JSON_STREAM, con), [PULL + events])
-    assert [p.current for p in seen] == [None, 1, 3, None]
+    assert [p.current for p in seen] == [1, 3, None]  # `Pulling from` heads the pull: a line, not a bar
+    assert con.stdout.getvalue().startswith(b"latest: Pulling from library/busybox\n")
     assert con.stdout.getvalue().endswith(
         b'Digest: sha256:0\n{"status":"start","id":"c1","Type":"container","Action":"start"}\n')
 

@@ -94,9 +94,10 @@ class Console:
 
 
 def status_line(resp) -> str:
-    """Status, reason, time and size in one line."""
+    """Status, reason, time and size in one line (no size while a stream has only begun: size None)."""
     reason = f" {resp.reason}" if resp.reason else ""
-    return f"{resp.status}{reason} · {resp.elapsed * 1000:.0f} ms · {human_size(resp.size)}"
+    size = "" if resp.size is None else f" · {human_size(resp.size)}"
+    return f"{resp.status}{reason} · {resp.elapsed * 1000:.0f} ms{size}"
 
 
 def indent(pretty: str) -> bool | None:

@@ -21,3 +21,11 @@ class EngineError(ExplorerError):
 
 class Refused(UsageError):
     """A request this session will not send (--read-only): a script stops at it, with exit code 2."""
+
+
+class TimedOut(EngineError):
+    """--timeout ran out: before the engine answered, or while its body (a stream) still came."""
+
+    def __init__(self, message: str, received: int = 0) -> None:
+        super().__init__(message)
+        self.received = received  # body bytes that came before the time ran out

@@ -10,7 +10,7 @@ import pycurl
 
 from explorer import __version__
 from explorer.core.config import Endpoint
-from explorer.core.errors import EngineError
+from explorer.core.errors import EngineError, TimedOut
 from explorer.http.message import Response, parse_headers
 
 USER_AGENT = f"engine-explorer/{__version__}"
@@ -125,7 +125,7 @@ class Transport:
         self._lines.append(line)
         if line == b"\r\n" and self._on_headers is not None:
             status, reason, headers = parse_headers(self._lines)
-            if status >= 200:  # not a 100 Continue
+            if status >= 200 or status == 101:  # not a 100 Continue; a 101's upgraded stream follows
                 on_headers, self._on_headers = self._on_headers, None
                 return on_headers(status, reason, headers)  # 0 aborts, as for the sink
         return None
@@ -142,6 +142,11 @@ class Transport:
             return None
         return self._sink(data)  # a count other than len(data) (e.g. 0) aborts: curl error 23
 
+    def _timed_out(self) -> EngineError:
+        # TimedOut says how much came: a stream that was flowing is ended so, as asked (delivery)
+        return TimedOut(f"timed out talking to {self.endpoint.display}: the engine did not answer in time; "
+                        "check it, or allow longer with --timeout", self._received)
+
     def _explain(self, err) -> EngineError:
         code, message = err.args[0], err.args[1] if len(err.args) > 1 else ""
         where = self.endpoint.display
@@ -154,8 +159,7 @@ class Transport:
                                    "or use the rootless socket (unix://$XDG_RUNTIME_DIR/docker.sock)")
             return EngineError(f"connection refused at {where}: the engine is not listening; start it")
         if code == pycurl.E_OPERATION_TIMEDOUT:
-            return EngineError(f"timed out talking to {where}: the engine did not answer in time; "
-                               "check it, or allow longer with --timeout")
+            return self._timed_out()
         if code == pycurl.E_COULDNT_CONNECT:
             return EngineError(f"cannot connect to {where}: start the engine or check -H ({message})")
         if code in (pycurl.E_GOT_NOTHING, pycurl.E_RECV_ERROR, pycurl.E_SEND_ERROR):

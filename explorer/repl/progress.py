@@ -1,8 +1,11 @@
 """Progress of pulls, loads, pushes and builds as prompt_toolkit progress bars, one per layer id.
 
 The same view interface as sinks.PlainView (`update`, `write`, `close`): sinks.JsonShown drives
-it and never sees prompt_toolkit. The bars run in prompt_toolkit's own thread; text that arrives
-meanwhile (build output, other objects) is printed above them.
+it and never sees prompt_toolkit. The bars run in prompt_toolkit's own thread. A layer with no byte
+counts yet ("Preparing", "Waiting", "Layer already exists") is a status line, not a 0% bar. Text
+that arrives while a bar still moves (build output) is printed above the bars; text that comes once
+every layer is done ("Digest: …", "Status: …", a push's digest) ends the block of bars, which stays
+on screen, and is printed below it: in the order it came.
 """
 from __future__ import annotations
 
@@ -33,9 +36,24 @@ class Sizes(formatters.Formatter):
         return D.exact(max([len(self.format(progress_bar, c, 0)) for c in progress_bar.counters] + [1]))
 
 
+class Measured(formatters.Formatter):
+    """Another formatter, shown only for a counter with a known size: a bare status gets no 0% bar."""
+
+    def __init__(self, inner: formatters.Formatter) -> None:
+        self.inner = inner
+
+    def format(self, progress_bar, progress, width):
+        """The inner formatter's text, or nothing."""
+        return self.inner.format(progress_bar, progress, width) if progress.total else ""
+
+    def get_width(self, progress_bar):
+        """The inner formatter's width."""
+        return self.inner.get_width(progress_bar)
+
+
 def _formatters() -> list:
-    return [formatters.Label(), formatters.Text(" "), formatters.Percentage(), formatters.Text(" "),
-            formatters.Bar(), formatters.Text(" "), Sizes(), formatters.Text(" ")]
+    return [formatters.Label(), formatters.Text(" "), Measured(formatters.Percentage()), formatters.Text(" "),
+            Measured(formatters.Bar()), formatters.Text(" "), Measured(Sizes()), formatters.Text(" ")]
 
 
 def _interrupt_main_thread() -> None:
@@ -78,6 +96,8 @@ class ProgressBars:
             return
         data = text.encode("utf-8", "replace")
         self._open = not text.endswith("\n")
+        if self._counters and all(counter.done for counter in self._counters.values()):
+            self._end_block()  # what comes after the bars goes below them
         app = self._bars.app if self._bars is not None else None
         if app is None or not app.is_running or app.loop is None:
             self._emit(data)
@@ -87,12 +107,16 @@ class ProgressBars:
 
     def close(self) -> None:
         """Stop the bars (they stay on screen as they last were)."""
-        bars, self._bars = self._bars, None
-        if bars is not None:
-            bars.__exit__(None, None, None)
+        self._end_block()
         if self._open:
             self._emit(b"\n")
             self._open = False
+
+    def _end_block(self) -> None:
+        """Stop the bars, left on screen as they last were; a later layer starts a new block."""
+        bars, self._bars, self._counters = self._bars, None, {}
+        if bars is not None:
+            bars.__exit__(None, None, None)
 
     def _start(self) -> ProgressBar:
         depth = None if self.color else ColorDepth.DEPTH_1_BIT

@@ -6,16 +6,18 @@ attach) at once — the KeyboardInterrupt comes out of the transport and goes on
 """
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from explorer.core.config import Settings
-from explorer.core.errors import ExplorerError, UsageError
+from explorer.core.errors import ExplorerError, TimedOut, UsageError
 from explorer.core.outcome import Outcome
-from explorer.http.message import find_header
+from explorer.http.message import Response, find_header
 from explorer.lang.redirect import WRITE, Redirect
-from explorer.response import kinds, sinks
+from explorer.response import kinds, sinks, streamstatus
 from explorer.response.destination import Target
 from explorer.response.show import show
+from explorer.response.streamstatus import Head
 
 PATH_STAT = "X-Docker-Container-Path-Stat"
 
@@ -64,6 +66,10 @@ def _send(session, req, reception, kind):
         else:
             resp = transport.send(req, sink=reception.feed, on_headers=reception.on_headers,
                                   eager=kind in kinds.STREAMS)
+    except TimedOut as err:
+        resp = reception.timed_out(err)  # a stream that was flowing: --timeout ended it, as asked
+        if resp is None:
+            raise
     except ExplorerError:
         if reception.failure is None:
             raise
@@ -75,6 +81,11 @@ def _send(session, req, reception, kind):
 
 
 _KEPT_WHOLE = frozenset({kinds.JSON, kinds.TEXT, kinds.EMPTY})
+
+
+def expected_kind(session, req) -> str:
+    """The kind of body `req` is expected to get (explorer.response.kinds), before it is sent."""
+    return _exchange_and_kind(session, req)[1]
 
 
 def _exchange_and_kind(session, req) -> tuple:
@@ -132,17 +143,21 @@ class Reception:
         self.console = console
         self.ex = ex
         self.target = target
-        self.settings = settings if settings is not None else Settings()  # the view and the pager
+        self.settings = settings if settings is not None else Settings()  # the view, the pager, --timeout
         self.operation = operation  # the spec's operationId: which table or live view shows it
+        self.timeout = self.settings.timeout  # --timeout: when it ends a stream, the stream is over, not failed
         self.sink: Any = None  # the sink for the body's kind (explorer.response.sinks), made at the headers
         self.status = 0
+        self.head: Head | None = None  # the status line and headers, once they came
+        self.stopped = False  # --timeout ended the stream
+        self.started = time.perf_counter()
         self.response = None
         self.failure: BaseException | None = None  # raised while writing, which stopped the transfer
 
     def on_headers(self, status: int, reason: str, headers: tuple):
         """Called by the transport before the first body byte; 0 stops the transfer."""
         try:
-            self._start(status, headers)
+            self._start(status, reason, headers)
         except Exception as err:  # noqa: BLE001 - kept, and raised again by deliver
             return self._fail(err)
         return None
@@ -159,8 +174,19 @@ class Reception:
         self.failure = err
         return 0
 
-    def _start(self, status: int, headers: tuple) -> None:
+    def timed_out(self, err: TimedOut):
+        """--timeout ran out: the Response so far when it ended a stream that was flowing, else None."""
+        head, sink = self.head, self.sink
+        if head is None or sink is None or not sink.streaming or kinds.decide(
+                self.ex, head.status, find_header(head.headers, "Content-Type")) not in kinds.STREAMS:
+            return None
+        self.stopped = True
+        return Response(head.status, head.reason, head.headers, b"", time.perf_counter() - self.started,
+                        err.received)
+
+    def _start(self, status: int, reason: str, headers: tuple) -> None:
         self.status = status
+        self.head = Head(status, reason, headers, time.perf_counter() - self.started)
         kind = kinds.decide(self.ex, status, find_header(headers, "Content-Type"))
         target = self.target if status < 400 else None  # an error message is for the user's eyes
         if target is not None and kind != kinds.EMPTY:
@@ -170,7 +196,7 @@ class Reception:
                              "to a terminal: repeat it with `> FILE`")
         sink = self.sink = self._live(kind, target) or sinks.make(kind, self.console, target)
         if sink.streaming:
-            self.console.show_headers(headers)
+            streamstatus.opened(self.console, self.head)
 
     def _live(self, kind: str, target):
         """A live view of a JSON stream (stats, events) at the prompt, unless the view is json."""
@@ -194,13 +220,15 @@ class Reception:
         if sink.streaming:
             self.response = resp
             if self.target is not None:
-                self.target.close()  # a piped command's last output comes before the status line
-            self.console.status(resp, headers=False)
+                self.target.close()  # a piped command's last output comes before the closing line
+            streamstatus.ended(self.console, resp, self.timeout if self.stopped else None)
         else:
             data = sink.data
             self.response = resp if data is resp.body else resp.with_body(data)
             self.console.status(self.response)
             self._show(self.response)
+            if resp.status == 400 and kinds.overlay_kind(self.ex) == kinds.WEBSOCKET:  # "not websocket protocol"
+                self.console.note(f"hint: a websocket is asked for with the upgrade headers: {kinds.WEBSOCKET_HEADERS}")
         if self.ex.path.endswith("/archive"):
             self._path_stat(resp)
         if sink.error:

@@ -20,11 +20,15 @@ JSON_STREAM = "json-stream"
 MULTIPLEXED = "multiplexed"
 DOCKER_STREAM = "docker-stream"  # multiplexed, or raw for a TTY: the first bytes tell
 RAW = "raw"
+WEBSOCKET = "websocket"  # RFC 6455 frames after a 101 (ContainerAttachWebsocket)
+# what such a request needs (any 16 bytes in base64 make a key: the engine only echoes its hash)
+WEBSOCKET_HEADERS = ("Connection:Upgrade Upgrade:websocket Sec-WebSocket-Version:13 "
+                     "Sec-WebSocket-Key:ZW5naW5lLWV4cGxvcmVyIQ==")
 BINARY = "binary"
 TEXT = "text"
 EMPTY = "empty"
-KINDS = (JSON, JSON_STREAM, MULTIPLEXED, DOCKER_STREAM, RAW, BINARY, TEXT)
-STREAMS = frozenset({JSON_STREAM, MULTIPLEXED, DOCKER_STREAM, RAW})
+KINDS = (JSON, JSON_STREAM, MULTIPLEXED, DOCKER_STREAM, RAW, WEBSOCKET, BINARY, TEXT)
+STREAMS = frozenset({JSON_STREAM, MULTIPLEXED, DOCKER_STREAM, RAW, WEBSOCKET})
 
 FILE_NAME = "response-kinds.yaml"
 _STREAM_TYPES = ("application/x-ndjson", "application/jsonl", "application/json-seq",

@@ -16,6 +16,10 @@ def make(kind: str, console, target=None):
     out = target if target is not None else console.stdout
     if kind == kinds.BINARY:
         return Passthrough(out)
+    if kind == kinds.WEBSOCKET:
+        from explorer.response.websocket import WebSocketSink  # the websocket attach only
+
+        return WebSocketSink(console, target)
     # json and the stream framing: streams only
     from explorer.response import streamsinks
 

@@ -4,17 +4,23 @@ A multiplexed stream is a run of frames, each an 8-byte header `[stream, 0, 0, 0
 big-endian)]` and `size` payload bytes; stream 1 is stdout, 2 stderr (0 stdin, written as stdout).
 A container with a TTY sends its bytes unframed; the engine's Content-Type does not always say
 which (dockerd 20.10 sends none on logs and `raw-stream` for both), so a header that is not a
-valid frame header switches the demultiplexer to pass-through.
+valid frame header switches the demultiplexer to pass-through. A header that stops making sense
+after valid frames (Podman 4.3's `attach logs=1 stream=0` gives sizes that leave out each line's
+newline) is reported once (`broken_at`); the demultiplexer then skips to the next byte run that
+reads as a header, and the bytes it skipped go on as text of the current stream.
 """
 from __future__ import annotations
 
 import json
+import re
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
 
 STDOUT, STDERR = 1, 2
 _HEADER = struct.Struct(">B3sL")
 _PAD = b"\0\0\0"
+_NEXT_HEADER = re.compile(b"[\x00-\x02]\x00\x00\x00")  # where a broken stream may go on framed
 
 
 class Demuxer:
@@ -25,6 +31,10 @@ class Demuxer:
         self._stream = STDOUT
         self._left = 0  # payload bytes of the current frame still to come
         self.raw = False  # the bytes turned out not to be frames: everything is stdout
+        self.framed = False  # a frame header was read: what follows must be frames too
+        self.broken_at: int | None = None  # the offset where frames stopped making sense
+        self.on_break: Callable[[int], None] | None = None  # called with broken_at, once
+        self._seen = 0  # bytes fed before this chunk (kept in _head included)
 
     def feed(self, chunk: bytes) -> list:
         """The (stream, payload) pieces in `chunk`, in order; adjacent pieces of one stream joined."""
@@ -49,6 +59,8 @@ class Demuxer:
             if chunk:
                 out(chunk)
             return
+        base = self._seen - len(self._head)
+        self._seen += len(chunk)
         if self._head:
             chunk, self._head = self._head + chunk, b""
         end, left, pos = len(chunk), self._left, 0
@@ -66,10 +78,16 @@ class Demuxer:
                 return
             kind, pad, left = _HEADER.unpack_from(chunk, pos)
             if kind > 2 or pad != _PAD:
-                self.raw, self._left = True, 0  # a TTY stream, or garbage: show it as it is
-                out(chunk[pos:])
-                return
+                if not self.framed:
+                    self.raw, self._left = True, 0  # a TTY stream: show it as it is
+                    out(chunk[pos:])
+                    return
+                left, pos = 0, self._resync(chunk, pos, base, write)
+                if pos < 0:
+                    return
+                continue
             pos += 8
+            self.framed = True
             self._stream = STDERR if kind == STDERR else STDOUT
             write = err if kind == STDERR else out
             if end - pos <= left:
@@ -78,9 +96,27 @@ class Demuxer:
                 self._left = left - (end - pos)
                 return
 
+    def _resync(self, chunk: bytes, pos: int, base: int, write) -> int:
+        """A header at `pos` that is none, after frames: report it once, write the bytes up to the
+        next run that reads as a header as text, and return where that run starts (-1: not in
+        this chunk; its last 7 bytes are kept, a header may begin in them)."""
+        if self.broken_at is None:
+            self.broken_at = base + pos
+            if self.on_break is not None:
+                self.on_break(self.broken_at)
+        found = _NEXT_HEADER.search(chunk, pos + 1)
+        stop = found.start() if found else max(pos + 1, len(chunk) - 7)
+        write(chunk[pos:stop])
+        if found is None:
+            self._head, self._left = chunk[stop:], 0
+            return -1
+        return stop
+
     def close(self) -> list:
         """What is left at the end: a stream shorter than one header is unframed output."""
         head, self._head = self._head, b""
+        if self.broken_at is not None:  # text after a broken frame: it goes where that frame went
+            return [(self._stream, head)] if head else []
         return [(STDOUT, head)] if head else []
 
 
@@ -181,6 +217,7 @@ class Progress:
 
 
 _DONE_WORDS = ("complete", "already exists", "pushed", "mounted from", "loaded")
+_HEADINGS = ("Pulling from ",)  # a status with an id that heads a pull
 
 
 @dataclass(frozen=True)
@@ -210,6 +247,8 @@ def classify(value):
     if isinstance(value.get("stream"), str):
         return Text(value["stream"])
     status = value.get("status")
+    if isinstance(status, str) and status.startswith(_HEADINGS) and "id" in value:
+        return Text(f"{value['id']}: {status}\n")  # its id is the tag pulled, not a layer: no bar
     if "id" in value and (isinstance(status, str) or "progressDetail" in value):
         return _progress(value)
     if isinstance(status, str) and set(value) <= {"status", "progressDetail"}:

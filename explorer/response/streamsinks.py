@@ -32,9 +32,10 @@ def demultiplexed(console, target, raw: bool):
         screen = Screen(console.stdout, console.color)
         out = target.write if target is not None else screen.stdout
         streams = (console.stdout,) if target is None else (target, console.stdout)
-        return Demultiplexed(out, target.write if merged else screen.stderr, streams, raw, screen.end)
+        return Demultiplexed(out, target.write if merged else screen.stderr, streams, raw, screen.end, console.note)
     out = target if target is not None else console.stdout
-    return Demultiplexed(out.write, out.write if merged else console.stderr.write, (out, console.stderr), raw)
+    return Demultiplexed(out.write, out.write if merged else console.stderr.write, (out, console.stderr), raw,
+                         note=console.note)
 
 
 def json_stream(console, target):
@@ -51,13 +52,16 @@ class Demultiplexed:
     streaming = True
     error: str | None = None
 
-    def __init__(self, out, err, streams=(), raw: bool = False, end=None) -> None:
+    def __init__(self, out, err, streams=(), raw: bool = False, end=None, note=None) -> None:
         self.demuxer = Demuxer()
         self.demuxer.raw = raw
+        self.demuxer.on_break = self._broke
         self.out, self.err = out, err
         self.streams = streams  # what `out` and `err` write to
         self.flushes = tuple(s.flush for s in live(streams))  # per chunk: a followed log shows at once
         self.end = end
+        self.note = note
+        self.warning: str | None = None  # frames that stopped making sense, said after the body
 
     def feed(self, chunk: bytes) -> None:
         """Demultiplex a chunk (hot: once per chunk of a 200 MB log)."""
@@ -73,6 +77,18 @@ class Demultiplexed:
             self.end()
         for stream in self.streams:
             stream.flush()
+        if self.warning and self.note is not None:
+            self.note(self.warning)
+            self.warning = None
+
+    def _broke(self, offset: int) -> None:
+        text = (f"warning: the stream's frames stop making sense at byte {offset}: the rest is shown "
+                "as text, without frame headers")
+        if self.end is not None and self.note is not None:  # the REPL: said where it happens
+            self.end()
+            self.note(text)
+        else:  # said after the body: till then stderr carries the container's own bytes
+            self.warning = text
 
 
 class Screen:

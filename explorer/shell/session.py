@@ -10,7 +10,8 @@ from explorer.core.errors import EngineError, ExplorerError, Refused, SpecError,
 from explorer.core.outcome import Outcome
 from explorer.http import curlcmd, request
 from explorer.lang import commands, redirect, secrets, slots
-from explorer.response.delivery import deliver
+from explorer.response import rawframes
+from explorer.response.delivery import deliver, expected_kind
 from explorer.shell import guard
 from explorer.shell.dispatch import Dispatcher
 from explorer.spec import find_spec, load_index, sources
@@ -44,6 +45,7 @@ class Session:
         self.dry_run = False  # --dry-run: requests print their curl line and are not sent
         self.secret_names: set = set()  # variables that fill a secret (explorer.lang.secrets): never shown
         self._named: set = set()  # the $VARIABLES of printed curl lines already explained
+        self._noted: set = set()  # the notes on what curl shows of a body (rawframes) already given
 
     # -- the executor ---------------------------------------------------------------------
 
@@ -141,6 +143,10 @@ class Session:
             if name not in self._named:
                 self._named.add(name)
                 self.console.note("note: " + secrets.how_to_set(name))
+        note = rawframes.curl_note(expected_kind(self, req))
+        if note is not None and note not in self._noted:  # once a session: it says the same each time
+            self._noted.add(note)
+            self.console.note("note: " + note)
 
     def _pasted(self, argv) -> Outcome:
         pasted = curlcmd.parse(argv)

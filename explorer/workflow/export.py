@@ -17,6 +17,8 @@ from explorer.core.outcome import Outcome
 from explorer.http import curlcmd
 from explorer.lang import commands, expect, redirect, secrets, slots, variables
 from explorer.lang.shellvars import Markers, Preparation, shell_name
+from explorer.response import rawframes
+from explorer.response.delivery import expected_kind
 from explorer.workflow import recording, replay
 from explorer.workflow.export_prelude import comment, prelude
 
@@ -38,11 +40,12 @@ class Exporter:
         self.secrets: set = set()  # variables that fill a secret: never written, read from the environment
         self.show = session.settings.show_secrets  # --show-secrets: secrets go into the script as typed
         self.body: list = []
+        self.demuxes = False  # a multiplexed body is written: the script needs _ee_demux
 
     def script(self, lines, title: str) -> str:
         """The sh text for `lines`."""
         self.lines(lines, 0)
-        head = [prelude(title, self.session.endpoint().socket)]
+        head = [prelude(title, self.session.endpoint().socket) + (rawframes.DEMUX if self.demuxes else "")]
         for name, value in self.given.items():
             shell = shell_name(variables.check_name(name))
             if name in self.secrets:  # a --var secret is not written into the script: the caller sets it
@@ -137,24 +140,30 @@ class Exporter:
             else:
                 words.append(self.markers.word(arg, prep))
         fail = shlex.quote(f"{where}: failed: {shown} (no answer from the engine)")
-        self.body.extend(prep.lines)
+        kind = expected_kind(self.session, req)
+        note = rawframes.script_comment(kind)
+        self.body.extend(prep.lines + ([note] if note else []))
         self.body.append(f"_ee_status=$({' '.join(words)}) || _ee_fail {fail}")
-        self.body.append(': >"$_ee_body"' if req.method == "HEAD" else self._output(where, shown, redir))
+        demux = kind in rawframes.FRAMED
+        self.demuxes |= demux
+        self.body.append(': >"$_ee_body"' if req.method == "HEAD" else self._output(where, shown, redir, demux))
         if not covered:
             self.body.append(f'[ "$_ee_status" -lt 400 ] || _ee_http_fail {shlex.quote(where)} {shlex.quote(shown)}')
 
-    def _output(self, where: str, shown: str, redir) -> str:
-        """Where the body goes: the terminal, or as `| cmd`, `> file`, `>> file` say (2xx/3xx only).
+    def _output(self, where: str, shown: str, redir, demux: bool = False) -> str:
+        """Where the body goes: the terminal, or as `| cmd`, `> file`, `>> file` say (2xx/3xx only);
+        `demux`: a multiplexed body, whose payloads are what goes there (an error's body is JSON).
 
         A command that fails, or a file that cannot be written, stops the script as it stops a replay.
         """
         body = 'cat "$_ee_body"'
+        data = "_ee_demux" if demux else body
         if redir is None:
-            return body
+            return f'if [ "$_ee_status" -lt 400 ]; then _ee_demux; else {body}; fi' if demux else body
         if redir.op == redirect.PIPE:
-            sent = f'{body} | {redir.target}'  # the user's own shell command, as the shell runs it
+            sent = f'{data} | {redir.target}'  # the user's own shell command, as the shell runs it
         else:
-            sent = f'{body} {redir.op} {self.markers.word(redir.target)}'
+            sent = f'{data} {redir.op} {self.markers.word(redir.target)}'
         fail = shlex.quote(f"{where}: failed: {shown} ({redir.describe()} failed)")
         return f'if [ "$_ee_status" -lt 400 ]; then {sent} || _ee_fail {self.markers.unmark(fail)}; else {body}; fi'
 
