@@ -43,6 +43,7 @@ class Session:
         self.dry_run = False  # --dry-run: requests print their curl line and are not sent
         self.secret_names: set = set()  # variables that fill a secret (explorer.lang.secrets): never shown
         self._named: set = set()  # the $VARIABLES of printed curl lines already explained
+        self._libcurl_compared = False  # the first printed line says whether the curl command's libcurl is ours
 
     # -- the executor ---------------------------------------------------------------------
 
@@ -138,6 +139,14 @@ class Session:
             if name not in self._named:
                 self._named.add(name)
                 self.console.note("note: " + secrets.how_to_set(name))
+        if not self._libcurl_compared:
+            self._libcurl_compared = True
+            # pycurl and a `curl --version` run: only a session that prints a curl line asks
+            from explorer.http import curlversions
+
+            notice = curlversions.mismatch(curlversions.versions())
+            if notice:
+                self.console.note(notice)
 
     def _pasted(self, argv) -> Outcome:
         pasted = curlcmd.parse(argv)
