@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import time
 
-from explorer.core import versions
+from explorer.core import discovery, versions
 from explorer.core.config import Endpoint, engine_address
 from explorer.core.errors import EngineError, ExplorerError, Refused, SpecError, UsageError
 from explorer.core.outcome import Outcome
@@ -13,7 +13,7 @@ from explorer.lang import commands, redirect, secrets, slots
 from explorer.response.delivery import deliver
 from explorer.shell import guard
 from explorer.shell.dispatch import Dispatcher
-from explorer.spec import find_spec, load_index, sources
+from explorer.spec import combined, find_spec, libpod, load_index, sources
 
 OFFLINE_RETRY_SECONDS = 30.0
 _DECLINED = Outcome(1)  # the user said no to a destructive request: nothing sent, and not one to `save`
@@ -33,6 +33,7 @@ class Session:
         self._transport = None
         self._version = None
         self._engine_version = None
+        self._podman = ""  # the Podman release /_ping names (Libpod-Api-Version), "" for another engine
         self._offline_at = -OFFLINE_RETRY_SECONDS  # when the engine last failed to answer
         self._indexes: dict = {}  # API version → SpecIndex or None
         self.last_response = None
@@ -106,7 +107,19 @@ class Session:
             _, _, pinned = request.split_target(line.target)
             if pinned and pinned != version:
                 index = self._index_for(pinned)
+        if index is not None and combined.is_libpod(versions.split_prefix(line.target)[1]) \
+                and not combined.has_libpod(index):
+            if not line.force:
+                raise UsageError(self._no_libpod_hint())
+            index = None  # `!`: sent as written, no spec to check it against
         return request.build(line, index, version, self.values() if values is None else values)
+
+    def _no_libpod_hint(self) -> str:
+        if not self._podman:
+            return ("/libpod/… is Podman's own API and this engine is not Podman (its /_ping names no Libpod); "
+                    "`!` sends the line unchecked")
+        return ("/libpod/… is Podman's own API and no Podman spec was found: put Podman's swagger-vX.Y.Z.yaml in "
+                "$ENGINE_EXPLORER_SPEC_DIR/podman/ (or give it with --spec); `!` sends the line unchecked")
 
     def send(self, req) -> Outcome:
         """Print the curl line (REPL, -v), send; the body is shown or written as it arrives.
@@ -172,6 +185,9 @@ class Session:
         if self._endpoint is None:
             socket, base = engine_address(self.settings, self.env)
             self._endpoint = Endpoint(socket, base)
+            found = discovery.why(self._endpoint.display, self.env) if self.settings.host is None else ""
+            if found and (self.console.interactive or self.console.verbose):
+                self.console.note(f"note: {found}: {self._endpoint.display}")
         return self._endpoint
 
     def transport(self):
@@ -221,7 +237,13 @@ class Session:
                 raise EngineError(f"{self.endpoint().display} answered /_ping without Api-Version: "
                                   "is it a Docker-compatible engine? pin one with --api-version")
             self._engine_version = versions.parse(found, "the engine's Api-Version")
+            if "libpod" in (resp.header("Server") or "").lower():
+                self._podman = resp.header("Libpod-Api-Version") or "?"
         return self._engine_version
+
+    def podman_version(self) -> str:
+        """The Podman release of the engine ("4.3.1"), "" when it is not Podman or has not answered."""
+        return self._podman
 
     def index(self):
         """The spec index for this session's API version (None when no spec can be found)."""
@@ -233,13 +255,27 @@ class Session:
         return self._indexes[version]
 
     def _load_index(self, version):
+        explicit = self.settings.spec or self.env.get("ENGINE_EXPLORER_SPEC")
         try:
             choice = find_spec(version, spec=self.settings.spec, env=self.env)
         except SpecError as err:
-            if self.settings.spec or self.env.get("ENGINE_EXPLORER_SPEC"):
+            if explicit:
                 raise
-            self.console.note(f"note: {err}; requests are sent unchecked")
-            return None
+            choice, missing = None, f"note: {err}; requests are sent unchecked"
+            if not self._podman:
+                self.console.note(missing)
+                return None
+        docker = self._noted_index(choice) if choice else None
+        if not self._podman or explicit or combined.has_libpod(docker):
+            return docker
+        podman = libpod.find_libpod_spec(self._podman, self.env)
+        if podman is None:
+            if docker is None:
+                self.console.note(missing)
+            return docker  # a /libpod/ line then gets a one-line hint (build)
+        return combined.with_libpod(docker, self._noted_index(podman))
+
+    def _noted_index(self, choice):
         if self.console.interactive or self.console.verbose:
             self.console.note(choice.note)
         return load_index(choice.path, env=self.env)
