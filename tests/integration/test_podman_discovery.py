@@ -59,7 +59,8 @@ def test_found_by_discovery_with_no_host_and_both_families_in_one_run(where, pod
     else:
         env["CONTAINER_HOST"] = expected = podman_host
     done = subprocess.run([sys.executable, "-m", "explorer", "-v", "-c", "GET /libpod/containers/json all==true",
-                           "-c", "GET /containers/json all==1", "-c", "GET /libpod/containers/json bogus==1"],
+                           "-c", "GET /containers/json all==1", "-c", "config",
+                           "-c", "GET /libpod/containers/json bogus==1"],
                           capture_output=True, text=True, env=env, timeout=60, cwd=tmp_path)
     lines = done.stderr.splitlines()
     assert "note: no Docker engine answered; found Podman where podman-remote looks" in lines[0], done.stderr
@@ -71,6 +72,7 @@ def test_found_by_discovery_with_no_host_and_both_families_in_one_run(where, pod
                      f"curl --unix-socket {expected.removeprefix('unix://')} "
                      f"'http://localhost/v1.41/containers/json?all=1'"]
     assert done.stdout.count("[") >= 2  # two JSON lists
+    assert f'host = "{expected}"' in done.stdout and "# default: no Docker engine answered" in done.stdout
     assert lines[-1].startswith("error: ContainerListLibpod has no query parameter bogus") and done.returncode == 2
 
 
