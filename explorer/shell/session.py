@@ -13,7 +13,7 @@ from explorer.lang import commands, redirect, secrets, slots
 from explorer.response.delivery import deliver
 from explorer.shell import guard
 from explorer.shell.dispatch import Dispatcher
-from explorer.spec import combined, find_spec, libpod, load_index, sources
+from explorer.spec import combined, find_spec, load_index, sources
 
 OFFLINE_RETRY_SECONDS = 30.0
 _DECLINED = Outcome(1)  # the user said no to a destructive request: nothing sent, and not one to `save`
@@ -268,6 +268,8 @@ class Session:
         docker = self._noted_index(choice) if choice else None
         if not self._podman or explicit or combined.has_libpod(docker):
             return docker
+        from explorer.spec import libpod  # its regexes: only a Podman engine needs them
+
         podman = libpod.find_libpod_spec(self._podman, self.env)
         if podman is None:
             if docker is None:
