@@ -103,12 +103,12 @@ class Session:
         (default: this session's variables; the sh export passes markers)."""
         version = self.api_version(need_engine)
         index = self._index_for(version)
-        if line.target.startswith("/v"):
+        libpod = combined.is_libpod(versions.split_prefix(line.target)[1])
+        if line.target.startswith("/v") and not libpod:  # /v5.0.0/libpod/… names libpod's version, not Docker's
             _, _, pinned = request.split_target(line.target)
             if pinned and pinned != version:
                 index = self._index_for(pinned)
-        if index is not None and combined.is_libpod(versions.split_prefix(line.target)[1]) \
-                and not combined.has_libpod(index):
+        if index is not None and libpod and not combined.has_libpod(index):
             if not line.force:
                 raise UsageError(self._no_libpod_hint())
             index = None  # `!`: sent as written, no spec to check it against

@@ -86,10 +86,13 @@ def test_libpod_completion_and_validation_in_the_same_session_as_compat_calls(po
     index = session.index()
     for line, operation in (("GET /containers/json bogus==1", "ContainerList"),
                             ("GET /libpod/containers/json bogus==1", "ContainerListLibpod"),
+                            # as Podman's docs write them: libpod's version, which picks no Docker spec
+                            ("GET /v5.0.0/libpod/containers/json bogus==1", "ContainerListLibpod"),
                             ("POST /libpod/containers/create privileged=yes",
                              "ContainerCreateLibpod body: field privileged")):
         outcome, _, _ = run(session, out, err, line)
         assert outcome.exit_code == 2 and operation in err.getvalue().decode(), err.getvalue()
+        assert "no spec v" not in err.getvalue().decode()  # no other Docker spec looked for
     src = Sources(SpecView(index), Snapshot(), {}, ())
     assert "pods/" in [c.text for c in complete("GET /libpod/", src)]
     assert "json" in [c.text for c in complete("GET /libpod/containers/", src)]
