@@ -63,3 +63,10 @@ def test_docker_host_is_never_second_guessed(runtime):
     with listener(runtime / "podman" / "podman.sock"):
         env = {"XDG_RUNTIME_DIR": str(runtime), "DOCKER_HOST": "unix:///nowhere.sock"}
         assert endpoint_address(None, env)[0] == "/nowhere.sock"
+
+
+def test_a_container_host_we_cannot_try_is_said_not_dropped():
+    note = discovery.unusable({"CONTAINER_HOST": "ssh://core@localhost:2222/run/podman/podman.sock"})
+    assert note.startswith("note: CONTAINER_HOST=ssh://core@localhost:2222/") and "\n" not in note
+    assert "-H unix://" in note
+    assert discovery.unusable({"CONTAINER_HOST": "unix:///c.sock"}) == discovery.unusable({}) == ""

@@ -55,3 +55,13 @@ def why(host: str, env: Mapping) -> str:
         if candidate == host:
             return f"no Docker engine answered; found Podman where podman-remote looks ({reason})"
     return ""
+
+
+def unusable(env: Mapping) -> str:
+    """A note when CONTAINER_HOST names a transport we cannot try (ssh://, tcp://), else ""."""
+    container_host = env.get("CONTAINER_HOST", "")
+    if not container_host or container_host.startswith("unix://"):
+        return ""
+    return (f"note: CONTAINER_HOST={container_host} is not a unix socket, so it was not tried; forward the "
+            "socket (ssh -L /tmp/podman.sock:/run/podman/podman.sock …) and give it with -H unix:///tmp/podman.sock")
+

@@ -185,9 +185,11 @@ class Session:
         if self._endpoint is None:
             socket, base = engine_address(self.settings, self.env)
             self._endpoint = Endpoint(socket, base)
-            found = discovery.why(self._endpoint.display, self.env) if self.settings.host is None else ""
-            if found and (self.console.interactive or self.console.verbose):
-                self.console.note(f"note: {found}: {self._endpoint.display}")
+            if self.settings.host is None and (self.console.interactive or self.console.verbose):
+                found = discovery.why(self._endpoint.display, self.env)
+                unusable = "" if found or self.env.get("DOCKER_HOST") else discovery.unusable(self.env)
+                if found or unusable:
+                    self.console.note(f"note: {found}: {self._endpoint.display}" if found else unusable)
         return self._endpoint
 
     def transport(self):
