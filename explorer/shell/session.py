@@ -17,6 +17,10 @@ from explorer.spec import combined, find_spec, load_index, sources
 
 OFFLINE_RETRY_SECONDS = 30.0
 _DECLINED = Outcome(1)  # the user said no to a destructive request: nothing sent, and not one to `save`
+_NOT_PODMAN = ("/libpod/… is Podman's own API and this engine is not Podman (its /_ping names no Libpod); "
+               "`!` sends the line unchecked")
+_NO_LIBPOD_SPEC = ("/libpod/… is Podman's own API and no Podman spec was found: put Podman's swagger-vX.Y.Z.yaml in "
+                   "$ENGINE_EXPLORER_SPEC_DIR/podman/ (or give it with --spec); `!` sends the line unchecked")
 
 
 class Session:
@@ -109,17 +113,26 @@ class Session:
             if pinned and pinned != version:
                 index = self._index_for(pinned)
         if index is not None and libpod and not combined.has_libpod(index):
+            index = self._with_libpod(index, version)
+        if index is not None and libpod and not combined.has_libpod(index):
             if not line.force:
-                raise UsageError(self._no_libpod_hint())
+                raise UsageError(_NO_LIBPOD_SPEC if self._podman else _NOT_PODMAN)
             index = None  # `!`: sent as written, no spec to check it against
         return request.build(line, index, version, self.values() if values is None else values)
 
-    def _no_libpod_hint(self) -> str:
+    def _with_libpod(self, index, version):
+        """`index`, or the one with Podman's libpod spec when /_ping says the engine is Podman (a pinned
+        API version skips the ping that would have told)."""
+        if self._engine_version is not None or version is None:
+            return index
+        try:
+            self.engine_version()
+        except EngineError:
+            return index
         if not self._podman:
-            return ("/libpod/… is Podman's own API and this engine is not Podman (its /_ping names no Libpod); "
-                    "`!` sends the line unchecked")
-        return ("/libpod/… is Podman's own API and no Podman spec was found: put Podman's swagger-vX.Y.Z.yaml in "
-                "$ENGINE_EXPLORER_SPEC_DIR/podman/ (or give it with --spec); `!` sends the line unchecked")
+            return index
+        self._indexes.pop(version, None)
+        return self._index_for(version)
 
     def send(self, req) -> Outcome:
         """Print the curl line (REPL, -v), send; the body is shown or written as it arrives.

@@ -124,3 +124,12 @@ def test_the_prompt_says_podman_and_its_release(podman_host, spec_dirs):
     assert code == 0, err
     assert seen["prompt"] == "podman 4.3 > "
     assert seen["libpod"] == ["pods/"]
+
+
+def test_a_pinned_api_version_still_finds_podmans_spec_for_a_libpod_line(podman_host, spec_dirs):
+    """--api-version skips the /_ping that says Libpod: a libpod line asks it, then uses Podman's spec."""
+    session, out, err = session_for(podman_host, spec_dirs["with"], api_version="1.41")
+    outcome, _, _ = run(session, out, err, "GET /libpod/containers/json bogus==1")
+    assert outcome.exit_code == 2 and "ContainerListLibpod has no query parameter bogus" in err.getvalue().decode()
+    assert session.podman_version() == "4.3.1"
+    session.close()
