@@ -27,6 +27,11 @@ def main(argv=None) -> int:
     if args.config_path:  # as --version: say it and leave
         sys.stdout.write(configfile.path(args.config) + "\n")
         return 0
+    if args.version:
+        from explorer.http import curlversions  # pycurl and a `curl --version` run: --version only
+
+        sys.stdout.write(curlversions.report(curlversions.versions()))
+        return 0
     try:
         return _run(args)
     except ExplorerError as err:

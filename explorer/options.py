@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from explorer import __version__
 from explorer.core.configkeys import PRETTY
 
 # (flags, dest, kind, metavar, help); kind: "append" | "value" | "float" | "flag" | "pretty" (a value
@@ -44,6 +43,8 @@ OPTIONS = (
     (("--config",), "config", "value", "FILE",
      "read settings from FILE (default: $XDG_CONFIG_HOME/engine-explorer/config.toml)"),
     (("--config-path",), "config_path", "flag", None, "print where the config file is read from, and exit"),
+    (("--version",), "version", "flag", None,
+     "print the versions of engine-explorer, of the libcurl it sends with and of the curl command, and exit"),
 )
 DEFAULTS = {"append": None, "value": None, "float": 0.0, "flag": False, "pretty": None}
 EPILOG = ("Exit codes: 0 all responses 2xx/3xx, 1 a response >= 400, 2 usage, connection or spec error; "
@@ -56,7 +57,7 @@ _BY_FLAG = {flag: (dest, kind) for flags, dest, kind, _, _ in OPTIONS for flag i
 
 
 def parser():
-    """The argparse parser for the table (help, --version, and every error message)."""
+    """The argparse parser for the table (help and every error message)."""
     import argparse  # with gettext, ~10 ms: only --help and errors need it
 
     p = argparse.ArgumentParser(
@@ -72,7 +73,6 @@ def parser():
         if kind == "pretty":
             extra.update(nargs="?", const="format", choices=PRETTY)
         p.add_argument(*flags, dest=dest, help=text, **extra)
-    p.add_argument("--version", action="version", version=f"engine-explorer {__version__}")
     return p
 
 

@@ -265,3 +265,20 @@ def _unique_name_cleanup():
 def unique_name(_unique_name_cleanup: str) -> str:
     """A fresh `ee-test-<session>-<random>` name for a container, volume, plugin or network."""
     return f"{_unique_name_cleanup}{secrets.token_hex(4)}"
+
+
+@pytest.fixture(scope="session")
+def pypi_wheels(tmp_path_factory) -> Path:
+    """A folder of the PyPI wheels `pip install engine-explorer` takes (pycurl's with its own libcurl 8.x,
+    prompt-toolkit, PyYAML, pygments), downloaded once: installs from it need no package index."""
+    import subprocess  # pip: only the wheel tests ask
+    import sys
+
+    folder = tmp_path_factory.mktemp("pypi-wheels")
+    got = subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--disable-pip-version-check",
+                          "--only-binary=:all:", "-d", str(folder), "pycurl", "prompt-toolkit", "PyYAML", "pygments"],
+                         capture_output=True, text=True, timeout=300)
+    if got.returncode != 0:
+        _unavailable(f"cannot download the PyPI wheels (no package index?): {got.stderr[-300:]}")
+    return folder
+

@@ -9,6 +9,7 @@ import os
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
+from explorer.core import discovery
 from explorer.core.errors import UsageError
 
 DEFAULT_SOCKET = "/var/run/docker.sock"
@@ -76,10 +77,13 @@ def _default_socket(env) -> str:
     runtime = env.get("XDG_RUNTIME_DIR")
     if runtime:
         candidates.append(os.path.join(runtime, "docker.sock"))
-    for path in candidates:
-        if os.path.exists(path):
-            return "unix://" + path
-    return "unix://" + DEFAULT_SOCKET
+    existing = [path for path in candidates if os.path.exists(path)]
+    if not any(discovery.listening(path) for path in existing):
+        # no Docker engine answered: try where podman-remote looks (explorer.core.discovery)
+        podman = discovery.podman_host(env)
+        if podman:
+            return podman
+    return "unix://" + (existing[0] if existing else DEFAULT_SOCKET)
 
 
 def parse_host(spec: str, where: str = "") -> tuple:

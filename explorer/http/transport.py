@@ -216,3 +216,8 @@ def fetch(url: str, timeout: float = 60.0) -> bytes:
     if status and status >= 400:
         raise EngineError(f"cannot download {url}: HTTP {status}")
     return b"".join(chunks)
+
+
+def libcurl_version() -> tuple:
+    """(pycurl's version line, the version of the libcurl it sends with), e.g. ("PycURL/7.45.2 libcurl/8.…", "8.…")."""
+    return pycurl.version, pycurl.version_info()[1]

@@ -174,6 +174,9 @@ class Repl:
         """Before each prompt: the API version and spec index the session now uses."""
         try:
             self._version = self.session.api_version(need_engine=False) or "?"
+            podman = self.session.podman_version()  # known once /_ping answered: its release, as podman says it
+            if podman:
+                self._version = ".".join(podman.split(".")[:2])
             index = self.session.index()
         except ExplorerError as err:
             self.console.error(str(err))
@@ -191,7 +194,8 @@ class Repl:
 
     def _message(self):
         snap = self.live.snapshot
-        kind = snap.engine_kind or (self._view.index.info.flavour if self._view else "") or "docker"
+        kind = snap.engine_kind or ("podman" if self.session.podman_version() else "") or (
+            self._view.index.info.flavour if self._view else "") or "docker"
         if kind == "other":
             kind = "engine"
         offline = [("class:prompt.offline", " offline")] if snap.reachable is False else []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from explorer.core import configfile, configkeys
+from explorer.core import configfile, configkeys, discovery
 from explorer.core.errors import ExplorerError, UsageError
 from explorer.core.outcome import Outcome
 from explorer.core.protocols import Shell
@@ -50,7 +50,9 @@ def _default_host(session: Shell, origin: str) -> tuple:
     if session.settings.context not in (None, "default"):
         return None, "the context decides"
     try:
-        return session.endpoint().display, "default: the first socket that exists"
+        shown = session.endpoint().display
+        found = discovery.why(shown, session.env)  # a Podman socket found where podman-remote looks
+        return shown, f"default: {found}" if found else "default: the first socket that exists"
     except ExplorerError:
         return None, origin
 

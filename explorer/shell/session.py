@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import time
 
-from explorer.core import versions
+from explorer.core import discovery, versions
 from explorer.core.config import Endpoint, engine_address
 from explorer.core.errors import EngineError, ExplorerError, Refused, SpecError, UsageError
 from explorer.core.outcome import Outcome
@@ -14,10 +14,14 @@ from explorer.response import rawframes
 from explorer.response.delivery import deliver, expected_kind
 from explorer.shell import guard
 from explorer.shell.dispatch import Dispatcher
-from explorer.spec import find_spec, load_index, sources
+from explorer.spec import combined, find_spec, load_index, sources
 
 OFFLINE_RETRY_SECONDS = 30.0
 _DECLINED = Outcome(1)  # the user said no to a destructive request: nothing sent, and not one to `save`
+_NOT_PODMAN = ("/libpod/… is Podman's own API and this engine is not Podman (its /_ping names no Libpod); "
+               "`!` sends the line unchecked")
+_NO_LIBPOD_SPEC = ("/libpod/… is Podman's own API and no Podman spec was found: put Podman's swagger-vX.Y.Z.yaml in "
+                   "$ENGINE_EXPLORER_SPEC_DIR/podman/ (or give it with --spec); `!` sends the line unchecked")
 
 
 class Session:
@@ -34,6 +38,7 @@ class Session:
         self._transport = None
         self._version = None
         self._engine_version = None
+        self._podman = ""  # the Podman release /_ping names (Libpod-Api-Version), "" for another engine
         self._offline_at = -OFFLINE_RETRY_SECONDS  # when the engine last failed to answer
         self._indexes: dict = {}  # API version → SpecIndex or None
         self.last_response = None
@@ -46,6 +51,7 @@ class Session:
         self.secret_names: set = set()  # variables that fill a secret (explorer.lang.secrets): never shown
         self._named: set = set()  # the $VARIABLES of printed curl lines already explained
         self._noted: set = set()  # the notes on what curl shows of a body (rawframes) already given
+        self._libcurl_compared = False  # the first printed line says whether the curl command's libcurl is ours
 
     # -- the executor ---------------------------------------------------------------------
 
@@ -104,11 +110,32 @@ class Session:
         (default: this session's variables; the sh export passes markers)."""
         version = self.api_version(need_engine)
         index = self._index_for(version)
-        if line.target.startswith("/v"):
+        libpod = combined.is_libpod(versions.split_prefix(line.target)[1])
+        if line.target.startswith("/v") and not libpod:  # /v5.0.0/libpod/… names libpod's version, not Docker's
             _, _, pinned = request.split_target(line.target)
             if pinned and pinned != version:
                 index = self._index_for(pinned)
+        if index is not None and libpod and not combined.has_libpod(index):
+            index = self._with_libpod(index, version)
+        if index is not None and libpod and not combined.has_libpod(index):
+            if not line.force:
+                raise UsageError(_NO_LIBPOD_SPEC if self._podman else _NOT_PODMAN)
+            index = None  # `!`: sent as written, no spec to check it against
         return request.build(line, index, version, self.values() if values is None else values, self.console.note)
+
+    def _with_libpod(self, index, version):
+        """`index`, or the one with Podman's libpod spec when /_ping says the engine is Podman (a pinned
+        API version skips the ping that would have told)."""
+        if self._engine_version is not None or version is None:
+            return index
+        try:
+            self.engine_version()
+        except EngineError:
+            return index
+        if not self._podman:
+            return index
+        self._indexes.pop(version, None)
+        return self._index_for(version)
 
     def send(self, req) -> Outcome:
         """Print the curl line (REPL, -v), send; the body is shown or written as it arrives.
@@ -147,6 +174,14 @@ class Session:
         if note is not None and note not in self._noted:  # once a session: it says the same each time
             self._noted.add(note)
             self.console.note("note: " + note)
+        if not self._libcurl_compared:
+            self._libcurl_compared = True
+            # pycurl and a `curl --version` run: only a session that prints a curl line asks
+            from explorer.http import curlversions
+
+            notice = curlversions.mismatch(curlversions.versions())
+            if notice:
+                self.console.note(notice)
 
     def _pasted(self, argv) -> Outcome:
         pasted = curlcmd.parse(argv)
@@ -172,6 +207,11 @@ class Session:
         if self._endpoint is None:
             socket, base = engine_address(self.settings, self.env)
             self._endpoint = Endpoint(socket, base)
+            if self.settings.host is None and (self.console.interactive or self.console.verbose):
+                found = discovery.why(self._endpoint.display, self.env)
+                unusable = "" if found or self.env.get("DOCKER_HOST") else discovery.unusable(self.env)
+                if found or unusable:
+                    self.console.note(f"note: {found}: {self._endpoint.display}" if found else unusable)
         return self._endpoint
 
     def transport(self):
@@ -227,7 +267,13 @@ class Session:
                 raise EngineError(f"{self.endpoint().display} answered /_ping without Api-Version: "
                                   "is it a Docker-compatible engine? pin one with --api-version")
             self._engine_version = versions.parse(found, "the engine's Api-Version")
+            if "libpod" in (resp.header("Server") or "").lower():
+                self._podman = resp.header("Libpod-Api-Version") or "?"
         return self._engine_version
+
+    def podman_version(self) -> str:
+        """The Podman release of the engine ("4.3.1"), "" when it is not Podman or has not answered."""
+        return self._podman
 
     def index(self):
         """The spec index for this session's API version (None when no spec can be found)."""
@@ -239,13 +285,29 @@ class Session:
         return self._indexes[version]
 
     def _load_index(self, version):
+        explicit = self.settings.spec or self.env.get("ENGINE_EXPLORER_SPEC")
         try:
             choice = find_spec(version, spec=self.settings.spec, env=self.env)
         except SpecError as err:
-            if self.settings.spec or self.env.get("ENGINE_EXPLORER_SPEC"):
+            if explicit:
                 raise
-            self.console.note(f"note: {err}; requests are sent unchecked")
-            return None
+            choice, missing = None, f"note: {err}; requests are sent unchecked"
+            if not self._podman:
+                self.console.note(missing)
+                return None
+        docker = self._noted_index(choice) if choice else None
+        if not self._podman or explicit or combined.has_libpod(docker):
+            return docker
+        from explorer.spec import libpod  # its regexes: only a Podman engine needs them
+
+        podman = libpod.find_libpod_spec(self._podman, self.env)
+        if podman is None:
+            if docker is None:
+                self.console.note(missing)
+            return docker  # a /libpod/ line then gets a one-line hint (build)
+        return combined.with_libpod(docker, self._noted_index(podman))
+
+    def _noted_index(self, choice):
         if self.console.interactive or self.console.verbose:
             self.console.note(choice.note)
         return load_index(choice.path, env=self.env)

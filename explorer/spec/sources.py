@@ -46,20 +46,20 @@ def find_spec(api_version: str | None, *, spec: str | None = None,
         return _choose(local, None, "")
     known = known_specs()
     # without a version to match, an unreleased spec (whose download may not exist yet) is no default
-    pick = _pick(set(local) | {v for v, e in known.items() if wanted or not e.get("unreleased")}, wanted)
-    if pick is None:
+    chosen = pick(set(local) | {v for v, e in known.items() if wanted or not e.get("unreleased")}, wanted)
+    if chosen is None:
         raise SpecError("no API spec found; set ENGINE_EXPLORER_SPEC to a spec file or URL")
-    if pick in local:
+    if chosen in local:
         return _choose(local, wanted, "")
     try:
-        path = _download_version(pick, known[pick], env, fetch)
+        path = _download_version(chosen, known[chosen], env, fetch)
     except _DownloadFailed as err:
         if not local:
             raise SpecError(f"no API spec here and {err}; set ENGINE_EXPLORER_SPEC to a spec file") from None
         return _choose(local, wanted, f" ({err})")
-    if wanted is None or pick == wanted:
-        return SpecChoice(path, pick, f"spec v{pick} downloaded to {path}")
-    return SpecChoice(path, pick, f"no spec v{wanted} here; using v{pick} ({_relation(pick, wanted)}), "
+    if wanted is None or chosen == wanted:
+        return SpecChoice(path, chosen, f"spec v{chosen} downloaded to {path}")
+    return SpecChoice(path, chosen, f"no spec v{wanted} here; using v{chosen} ({relation(chosen, wanted)}), "
                                   f"downloaded to {path}")
 
 
@@ -105,11 +105,11 @@ def _file_version_once(path: str) -> str:
 _SEEN_VERSIONS: dict = {}  # (path, size, mtime) → version: a start asks twice
 
 
-def known_specs() -> dict[str, dict]:
-    """Downloadable official specs from sources.json: version → {"url", "sha256"}."""
+def known_specs(family: str = "docker") -> dict[str, dict]:
+    """Downloadable official specs of `family` (docker, podman) from sources.json: version → {"url", "sha256"}."""
     path = _sources_file()
     try:
-        return dict(parsed(path, _read_json, "sources")["docker"])
+        return dict(parsed(path, _read_json, "sources")[family])
     except (OSError, ValueError, KeyError, TypeError) as err:
         raise SpecError(f"{path}: unreadable list of downloadable specs ({err}); reinstall engine-explorer") from None
 
@@ -179,20 +179,21 @@ def _explicit(value: str, origin: str, wanted: str | None, env: Mapping, fetch: 
 
 def _choose(local: dict[str, str], wanted: str | None, why: str) -> SpecChoice:
     """The best local spec for `wanted`, with a note saying how it was chosen."""
-    version = _pick(local, wanted)
+    version = pick(local, wanted)
     assert version is not None, "callers pass at least one local spec"
     path = local[version]
     if wanted is None or version == wanted:
         return SpecChoice(path, version, f"spec v{version} from {path}{why}")
     return SpecChoice(path, version,
-                      f"no spec v{wanted} here{why}; using v{version} ({_relation(version, wanted)}) from {path}")
+                      f"no spec v{wanted} here{why}; using v{version} ({relation(version, wanted)}) from {path}")
 
 
-def _relation(version: str, wanted: str) -> str:
+def relation(version: str, wanted: str) -> str:
+    """How a chosen spec version stands to the wanted one, as the notes say it."""
     return "nearest lower" if versions.key(version) < versions.key(wanted) else "lowest available, none lower"
 
 
-def _pick(found, wanted: str | None) -> str | None:
+def pick(found, wanted: str | None) -> str | None:
     """`wanted` if present, else the nearest lower, else the lowest; the newest for None."""
     ordered = sorted(found, key=versions.key)
     if not ordered:
@@ -232,10 +233,11 @@ class _DownloadFailed(Exception):
     """A download that did not happen (offline, HTTP error); its str() is a short phrase."""
 
 
-def _download_version(version: str, entry: dict, env: Mapping, fetch: Fetch | None) -> str:
-    """Download the official spec for `version` into the cache, verified; its path."""
-    url = (env.get("ENGINE_EXPLORER_SPEC_URL") or "").replace("{version}", version) or entry["url"]
-    target = os.path.join(cache_dir("specs", env), f"v{version}.yaml")
+def _download_version(version: str, entry: dict, env: Mapping, fetch: Fetch | None, family: str = "") -> str:
+    """Download the official spec for `version` into the cache (its `family` subfolder), verified; its path."""
+    template = "" if family else (env.get("ENGINE_EXPLORER_SPEC_URL") or "")
+    url = template.replace("{version}", version) or entry["url"]
+    target = os.path.join(cache_dir("specs", env), family, f"v{version}.yaml")
     marker = target + ".failed"
     try:
         failed_ago = time.time() - os.stat(marker).st_mtime

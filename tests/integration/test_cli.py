@@ -73,3 +73,11 @@ def test_ctrl_c_ends_a_waiting_request_at_once_keeping_what_was_answered(
     assert code == -signal.SIGINT  # ended by the signal, as curl is: no traceback
     assert state["Running"]  # so the wait did not answer: Ctrl-C ended it
     assert proc.stdout.read() == b"" and proc.stderr.read() == b""
+
+
+def test_a_libpod_path_on_docker_is_one_line_saying_so(engine_host, spec_dir):
+    done = run(engine_host, spec_dir, "-c", "GET /libpod/containers/json")
+    assert done.returncode == 2 and done.stdout == b""
+    assert done.stderr.decode().splitlines() == [
+        "error: /libpod/… is Podman's own API and this engine is not Podman (its /_ping names no Libpod); "
+        "`!` sends the line unchecked"]
