@@ -43,3 +43,19 @@ def of_file_name(path: str) -> str:
     """"1.41" for a spec file named v1.41.yaml (or .yml, .json), else ""."""
     m = _FILE.fullmatch(os.path.basename(path))
     return m.group(1) if m else ""
+
+
+def newer(version: str, than: str) -> bool:
+    """True when API `version` is newer than `than` (1.42 is newer than 1.41, 1.100 than 1.99)."""
+    return key(version) > key(than)
+
+
+def too_new(what: str, added: str, speaking: str, who: str = "this engine speaks") -> str:
+    """The one line that refuses `what`, added in API `added`, for requests that go as `speaking`."""
+    return f"{what} is API {added}+; {who} {speaking} (`!` sends it anyway)"
+
+
+def since_text(added: str, removed: str) -> str:
+    """`added in API v1.42`, `removed in API v1.52`, both, or "" (for help and the toolbar)."""
+    parts = [f"added in API v{added}"] if added else []
+    return ", ".join(parts + ([f"removed in API v{removed}"] if removed else []))

@@ -92,10 +92,13 @@ def split_target(target: str, references: bool = False) -> tuple:
     return path, tuple(parse_qsl(query, keep_blank_values=True)) if query else (), version
 
 
-def build(line: RequestLine, index, api_version: str | None, values=slots.NO_VALUES, warn=None) -> Request:
+def build(line: RequestLine, index, api_version: str | None, values=slots.NO_VALUES, warn=None,
+          check=None) -> Request:
     """Turn a parsed request line into a Request, resolved and checked against the spec.
 
     `warn(text)` hears what is sent all the same: a body field the spec does not name.
+    `check(op, req)` may refuse the built request before the spec's own checks (an item newer
+    than the engine's API version: explorer.shell.versiongate); a `!` line skips both.
 
     `{{NAME}}` references take their `values` only now, each in its slot (explorer.lang.slots): the
     operation, the path's shape, query keys and header names are settled before any value is seen.
@@ -127,6 +130,8 @@ def build(line: RequestLine, index, api_version: str | None, values=slots.NO_VAL
     if req.body is None and req.body_file is None and op is not None and op.body is not None:
         req = _empty_object(req, op, index)
     if op is not None and not line.force:
+        if check is not None:
+            check(op, req)
         for text in validate.check(op, req, index):
             if warn is not None:
                 warn(text)

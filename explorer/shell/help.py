@@ -5,19 +5,20 @@ import json
 import re
 import textwrap
 
+from explorer.core import versions
 from explorer.core.console import page, pager_command
 from explorer.core.errors import SpecError, UsageError
 from explorer.core.outcome import Outcome
-from explorer.http.request import JSON, Request, encode_path, split_target
+from explorer.http.request import split_target
 from explorer.lang.commands import META_WORDS, METHODS
-from explorer.shell import example, metahelp
+from explorer.shell import example, helpcurl, metahelp
+from explorer.spec import history
 
 TREE_DEPTH = 6  # body fields nested deeper are summarised, not listed
 WIDTH = 110  # tree lines are cut to this many columns
 _NAME_COLUMN = 34
 _TYPE_COLUMN = 17
 _SENTENCE_END = re.compile(r"\.(\s+(?=[A-Z`])|$)")  # "e.g. `/path`" does not end one; ". The" does
-_BRACED = re.compile(r"%7B([A-Za-z0-9_.-]+)%7D")
 
 
 def command(session, args):
@@ -27,16 +28,26 @@ def command(session, args):
         raise SpecError("help needs a spec and none was found: "
                         "pass --spec FILE or set ENGINE_EXPLORER_SPEC_DIR")
     version = session.api_version(False)
-    text = render(index, " ".join(args), curl=lambda req: session.curl_line(req._replace(api_version=version)))
+    found = history.history(session.env, index.info.source, index.info.api_version) if args else None
+    text = render(index, " ".join(args), curl=lambda req: session.curl_line(req._replace(api_version=version)),
+                  since=_since(found))
     settings = session.settings
     page(session.console, text, pager_command(settings.pager, settings.paging))
     return Outcome()
 
 
-def render(index, target: str | None, curl=None) -> str:
+def _since(found):
+    """`since(method, path, kind, names)` for render: the versions that added and removed an item."""
+    if found is None:
+        return None
+    return lambda method, path, kind="op", names=(): versions.since_text(*found.span(method, path, kind, names))
+
+
+def render(index, target: str | None, curl=None, since=None) -> str:
     """Help for `[METHOD] PATH`, an operationId or a path prefix; the operations by tag when no target.
 
-    `curl(Request) -> str` renders the curl template (omitted when None).
+    `curl(Request) -> str` renders the curl template (omitted when None); `since(method, path, kind,
+    names) -> str` says which API versions added or removed an item (from explorer.spec.history).
     """
     if not target or not target.strip():
         return _overview(index)
@@ -46,7 +57,7 @@ def render(index, target: str | None, curl=None) -> str:
     ops = _find(index, target.split())
     if len(ops) > 1 and not _same_path(ops):
         return "\n".join(_op_line(op) for op in ops)
-    return "\n\n".join(_operation(index, op, curl) for op in ops)
+    return "\n\n".join(_operation(index, op, curl, since or _NO_SINCE) for op in ops)
 
 
 def _overview(index) -> str:
@@ -119,8 +130,14 @@ def search(index, word: str) -> list:
 
 # -- one operation ------------------------------------------------------------------------
 
-def _operation(index, op, curl) -> str:
-    lines = [f"{op.operation_id}: {op.method} {op.path}" + (f"  [{', '.join(op.tags)}]" if op.tags else "")]
+def _NO_SINCE(*_) -> str:
+    return ""
+
+
+def _operation(index, op, curl, since) -> str:
+    added = since(op.method, op.path)
+    lines = [f"{op.operation_id}: {op.method} {op.path}" + (f"  [{', '.join(op.tags)}]" if op.tags else "")
+             + (f"  ({added})" if added else "")]
     if op.summary:
         lines.append(op.summary)
     if op.description and op.description.strip() != op.summary.strip():
@@ -129,16 +146,18 @@ def _operation(index, op, curl) -> str:
     if params:
         lines += ["", "Parameters:"]
         for p in params:
-            lines.append("  " + _param_line(p))
+            added = since(op.method, op.path, p.location, (p.name,)) if p.location in ("query", "header") else ""
+            lines.append("  " + _param_line(p) + (f"  {added}" if added else ""))
             lines += _indented(p.description, "      ")
     if op.body is not None:
-        lines += ["", _body_heading(op)] + _body_tree(index, op.body.schema)
+        field = lambda names: since(op.method, op.path, "field", names)  # noqa: E731
+        lines += ["", _body_heading(op)] + _body_tree(index, op.body.schema, field)
     if op.responses:
         lines += ["", "Responses:"]
         lines += [f"  {code}  {_first_line(desc)}".rstrip() for code, desc in op.responses]
     lines += ["", example.heading(op), "  " + example.line(op, index)]
     if curl is not None:
-        lines += ["", "Curl:", "  " + _unbrace(curl(template_request(op, index)))]
+        lines += ["", "Curl:", "  " + helpcurl.unbrace(curl(helpcurl.template_request(op, index)))]
     return "\n".join(lines)
 
 
@@ -171,21 +190,22 @@ def _body_heading(op) -> str:
 
 # -- the body schema as a field tree ---------------------------------------------------------
 
-def _body_tree(index, schema) -> list:
+def _body_tree(index, schema, since) -> list:
     if not isinstance(schema, dict):
         return ["  (no schema)"]
     resolved = index.resolve(schema)
     if isinstance(resolved, dict) and isinstance(resolved.get("properties"), dict):
         lines: list = []
-        _tree(resolved, 1, lines)
+        _tree(resolved, 1, lines, since)
     else:  # an array, a map, a string: say so, then the fields of what it holds
         lines = [f"  {type_text(resolved)}"]
-        _tree(resolved, 2, lines)
+        _tree(resolved, 2, lines, since)
     return lines
 
 
-def _tree(schema: dict, depth: int, lines: list) -> None:
-    """Append one line per field of `schema` (through arrays and maps), children indented."""
+def _tree(schema: dict, depth: int, lines: list, since, chain: tuple = ()) -> None:
+    """Append one line per field of `schema` (through arrays and maps), children indented; `since(chain)`
+    says which versions added or removed a field."""
     fields = _fields_of(schema)
     if not fields:
         return
@@ -196,8 +216,8 @@ def _tree(schema: dict, depth: int, lines: list) -> None:
     for name, sub in props.items():
         if not isinstance(sub, dict):
             continue
-        lines.append(_field_line(name, sub, name in required, depth))
-        _tree(sub, depth + 1, lines)
+        lines.append(_field_line(name, sub, name in required, depth, since(chain + (name,))))
+        _tree(sub, depth + 1, lines, since, chain + (name,))
 
 
 def _fields_of(schema) -> tuple | None:
@@ -213,9 +233,9 @@ def _fields_of(schema) -> tuple | None:
     return None
 
 
-def _field_line(name: str, schema: dict, required: bool, depth: int) -> str:
+def _field_line(name: str, schema: dict, required: bool, depth: int, added: str = "") -> str:
     head = ("  " * depth + name).ljust(_NAME_COLUMN - 1) + " " + type_text(schema).ljust(_TYPE_COLUMN)
-    flags = [flag for flag, on in (("required", required), ("nullable", _nullable(schema))) if on]
+    flags = [flag for flag, on in (("required", required), ("nullable", _nullable(schema)), (added, added)) if on]
     if isinstance(schema.get("enum"), list):
         flags.append("one of: " + ", ".join(_json(e) for e in schema["enum"][:8]))
     if flags:
@@ -257,36 +277,3 @@ def _nullable(schema: dict) -> bool:
 
 def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False)
-
-
-# -- the curl template ------------------------------------------------------------------------
-
-def template_request(op, index=None):
-    """A Request for `op` with placeholders: `{id}` in the path, `{term}` for each query parameter
-    (all of them, required or not: the template shows what there is), `{Name}` for required headers."""
-    query = tuple((p.name, f"{{{p.name}}}") for p in op.params if p.location == "query")
-    headers = tuple((p.name, f"{{{p.name}}}") for p in op.params if p.location == "header" and p.required)
-    req = Request(op.method, encode_path(op.path), query, headers, operation_id=op.operation_id)
-    if op.body is None:
-        return req
-    if JSON in op.consumes or not op.consumes:
-        schema = op.body.schema
-        skeleton = _skeleton(index.resolve(schema) if index is not None else schema)
-        return req._replace(body=_json(skeleton).encode(), headers=headers + (("Content-Type", JSON),))
-    return req._replace(body_file="{file}", headers=headers + (("Content-Type", op.consumes[0]),))
-
-
-def _skeleton(schema) -> dict | list:
-    """The required top-level fields of a body, strings as `{Name}` placeholders."""
-    if isinstance(schema, dict) and schema.get("type") == "array":
-        return []
-    if not isinstance(schema, dict) or not isinstance(schema.get("required"), list):
-        return {}
-    props = schema.get("properties") or {}
-    empty = {"integer": 0, "number": 0, "boolean": False, "array": [], "object": {}}
-    return {name: empty.get(str((props.get(name) or {}).get("type")), f"{{{name}}}") for name in schema["required"]}
-
-
-def _unbrace(line: str) -> str:
-    """Show percent-encoded placeholders as typed: %7Bid%7D → {id}."""
-    return _BRACED.sub(r"{\1}", line)

@@ -12,7 +12,7 @@ from explorer.http import curlcmd, request
 from explorer.lang import commands, redirect, secrets, slots
 from explorer.response import rawframes
 from explorer.response.delivery import deliver, expected_kind
-from explorer.shell import guard
+from explorer.shell import guard, versiongate
 from explorer.shell.dispatch import Dispatcher
 from explorer.spec import combined, find_spec, load_index, sources
 
@@ -121,7 +121,9 @@ class Session:
             if not line.force:
                 raise UsageError(_NO_LIBPOD_SPEC if self._podman else _NOT_PODMAN)
             index = None  # `!`: sent as written, no spec to check it against
-        return request.build(line, index, version, self.values() if values is None else values, self.console.note)
+        check = None if line.force else versiongate.checker(self, index)
+        return request.build(line, index, version, self.values() if values is None else values, self.console.note,
+                             check)
 
     def _with_libpod(self, index, version):
         """`index`, or the one with Podman's libpod spec when /_ping says the engine is Podman (a pinned
@@ -257,6 +259,12 @@ class Session:
             return newest  # previews work with no engine, against the newest spec
         self._version = min(engine, newest, key=versions.key) if newest else engine
         return self._version
+
+    def version_origin(self) -> str:
+        """What pins the API version ("--api-version", "DOCKER_API_VERSION"), "" when the engine chose it."""
+        if self.settings.api_version:
+            return "--api-version"
+        return "DOCKER_API_VERSION" if self.env.get("DOCKER_API_VERSION") else ""
 
     def engine_version(self) -> str:
         """The engine's API version, from GET /_ping's Api-Version header."""

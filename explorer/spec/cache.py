@@ -27,7 +27,7 @@ from explorer.spec.model import Operation, Param, SpecInfo
 FORMAT = 5  # bump when what is cached changes meaning; the model's field names are added below
 
 
-def _fnv32(data: bytes) -> int:
+def fnv32(data: bytes) -> int:
     """FNV-1a: a stable 32-bit hash for cache file names (importing zlib for crc32 costs more)."""
     h = 0x811C9DC5
     for byte in data:
@@ -35,9 +35,9 @@ def _fnv32(data: bytes) -> int:
     return h
 
 
-_LAYOUT = "{:08x}".format(_fnv32(" ".join(
+_LAYOUT = "{:08x}".format(fnv32(" ".join(
     name for cls in (Operation, Param, SpecInfo) for name in cls._fields).encode()))
-_SUFFIX = f"f{FORMAT}-{_LAYOUT}-py{sys.version_info[0]}{sys.version_info[1]}"
+SUFFIX = f"f{FORMAT}-{_LAYOUT}-py{sys.version_info[0]}{sys.version_info[1]}"
 _PARAMS = Operation._fields.index("params")
 _RACY_NS = 2_000_000_000  # a file changed this recently may change again within the same mtime tick
 
@@ -52,7 +52,7 @@ def load_index(path: str, *, env: Mapping | None = None) -> SpecIndex:
     root = cache_dir("index", env)
     key = f"{st.st_size} {st.st_mtime_ns} ".encode() + os.fsencode(path)
     # one stamp per spec path, overwritten when the file changes; its content says for which (size, mtime)
-    stamp = os.path.join(root, f"{_fnv32(os.fsencode(path)):08x}-{os.path.basename(path)[:64]}.stamp")
+    stamp = os.path.join(root, f"{fnv32(os.fsencode(path)):08x}-{os.path.basename(path)[:64]}.stamp")
     sha = _read_stamp(stamp, key)
     index = _read_index(root, sha, path) if sha else None
     if index is not None:
@@ -82,7 +82,7 @@ def _read_stamp(stamp: str, key: bytes) -> str:
 
 def _read_index(root: str, sha: str, path: str) -> SpecIndex | None:
     """The cached index for content `sha`, or None when absent or unreadable (then it is rebuilt)."""
-    base = os.path.join(root, f"{sha}-{_SUFFIX}")
+    base = os.path.join(root, f"{sha}-{SUFFIX}")
     try:
         with open(base + OPS, "rb") as f:
             index = _without_gc(_index_from_data, f.read())
@@ -181,6 +181,6 @@ def _build(data: bytes, path: str, sha: str) -> SpecIndex:
 
 def _write_index(root: str, sha: str, index: SpecIndex) -> None:
     """Definitions first, operations last: an operations file implies its definitions exist."""
-    base = os.path.join(root, f"{sha}-{_SUFFIX}")
+    base = os.path.join(root, f"{sha}-{SUFFIX}")
     if write_atomic(base + DEFS, _dumps(index.definitions)):
         write_atomic(base + OPS, _index_data(index))

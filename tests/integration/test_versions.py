@@ -1,0 +1,115 @@
+"""A spec newer than the engine: what the engine's API version lacks is refused before sending, `!`
+sends it anyway, and `help` says which version added or removed an item; against the real engine."""
+from __future__ import annotations
+
+import io
+import os
+
+import pytest
+
+from explorer.core.config import Settings
+from explorer.core.console import Console
+from explorer.shell.session import Session
+
+pytestmark = pytest.mark.engine
+
+
+@pytest.fixture(scope="module")
+def engine_api(docker_api) -> str:
+    version = docker_api.call_json("GET", "/version")[1]["ApiVersion"]
+    if version != "1.41":
+        pytest.skip(f"these cases are written for a 1.41 engine (the sandbox's); this one speaks {version}")
+    return version
+
+
+def session(host, spec_dir, spec="v1.56.yaml", **settings):
+    """A verbose session whose spec is `spec` (newer than the engine's API), on the real transport."""
+    env = {"ENGINE_EXPLORER_SPEC_DIR": str(spec_dir), "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}
+    console = Console(stdout=io.BytesIO(), stderr=io.BytesIO(), verbose=True)
+    spec_path = str(spec_dir / spec) if spec else None
+    return Session(Settings(host=host, spec=spec_path, verbose=True, **settings), console, env=env)
+
+
+def run(ee, line):
+    """(exit code, stdout, stderr) of one line."""
+    ee.console.stdout.seek(0)
+    ee.console.stdout.truncate()
+    ee.console.stderr.seek(0)
+    ee.console.stderr.truncate()
+    outcome = ee.execute(line)
+    return outcome.exit_code, ee.console.stdout.getvalue().decode(), ee.console.stderr.getvalue().decode()
+
+
+@pytest.fixture
+def ee(engine_host, spec_dir, engine_api):
+    explorer = session(engine_host, spec_dir)
+    yield explorer
+    explorer.close()
+
+
+REFUSED = [
+    ("PUT /volumes/{name} version==1", "VolumeUpdate is API 1.42+; this engine speaks 1.41 (`!` sends it anyway)"),
+    ("GET /images/json manifests==1",
+     "ImageList's query parameter manifests is API 1.47+; this engine speaks 1.41 (`!` sends it anyway)"),
+    ("POST /containers/create name=={name} Image=busybox:local HostConfig[Annotations][a]=b",
+     "ContainerCreate's body field HostConfig[Annotations] is API 1.43+; this engine speaks 1.41 "
+     "(`!` sends it anyway)"),
+    ("POST /containers/create name=={name} Image=busybox:local 'Healthcheck:={\"StartInterval\":1}'",
+     "ContainerCreate's body field Healthcheck[StartInterval] is API 1.44+; this engine speaks 1.41 "
+     "(`!` sends it anyway)"),
+]
+
+
+@pytest.mark.parametrize(("line", "message"), REFUSED)
+def test_what_the_engine_is_too_old_for_is_refused_before_sending(ee, line, message, unique_name, docker_api):
+    code, out, err = run(ee, line.replace("{name}", unique_name))
+    assert (code, out, err.splitlines()[-1]) == (2, "", f"error: {message}")
+    assert "curl " not in err  # -v prints the curl line of what it sends: nothing was sent
+    assert docker_api.call("GET", f"/containers/{unique_name}/json")[0] == 404
+
+
+def test_bang_sends_an_operation_the_engine_does_not_have(ee, unique_name):
+    code, out, err = run(ee, f"!PUT /volumes/{unique_name} version==1")
+    assert code == 1 and "curl --unix-socket" in err  # sent: and the 1.41 engine has no such route
+    assert "page not found" in out + err
+
+
+def test_bang_sends_a_query_parameter_the_engine_ignores(ee):
+    code, out, err = run(ee, "!GET /images/json manifests==1")
+    assert code == 0 and "/v1.41/images/json?manifests=1" in err and "busybox:local" in out
+
+
+def test_what_the_engine_has_is_sent_with_the_newer_spec(ee):
+    code, out, _ = run(ee, "GET /images/json all==1")
+    assert code == 0 and "busybox:local" in out
+
+
+def test_a_pinned_version_names_its_pin(engine_host, spec_dir, engine_api):
+    ee = session(engine_host, spec_dir, api_version="1.41")
+    try:
+        code, _, err = run(ee, "GET /images/json manifests==1")
+    finally:
+        ee.close()
+    assert (code, err.splitlines()[-1]) == (2, "error: ImageList's query parameter manifests is API 1.47+; "
+                                               "--api-version pins 1.41 (`!` sends it anyway)")
+
+
+def test_help_says_which_version_added_an_operation_a_parameter_and_a_field(ee):
+    _, out, _ = run(ee, "help VolumeUpdate")
+    assert out.splitlines()[0] == "VolumeUpdate: PUT /volumes/{name}  [Volume]  (added in API v1.42)"
+    _, out, _ = run(ee, "help ImageList")
+    assert [ln for ln in out.splitlines() if ln.startswith("  manifests ")][0].endswith("added in API v1.47")
+    _, out, _ = run(ee, "help ContainerCreate")
+    line = [ln for ln in out.splitlines() if ln.strip().startswith("Annotations ")][0]
+    assert "added in API v1.43" in line
+    _, out, _ = run(ee, "help ContainerList")
+    assert "added in" not in out and "removed in" not in out  # in every spec: nothing to say
+
+
+def test_help_says_which_version_removed_a_parameter(engine_host, spec_dir, engine_api):
+    ee = session(engine_host, spec_dir, spec=None)  # the engine's own version: the v1.41 spec
+    try:
+        _, out, _ = run(ee, "help BuildPrune")
+    finally:
+        ee.close()
+    assert [ln for ln in out.splitlines() if ln.startswith("  keep-storage ")][0].endswith("removed in API v1.52")
