@@ -57,6 +57,14 @@ class RecordingServer:
             got, self.requests = self.requests, []
         return got
 
+    def take_script(self) -> list:
+        """The requests an exported script sent (and forget them), less the version check it makes before
+        its first: a GET /_ping (asserted), as an engine-explorer session pinned to a version sends none."""
+        got = self.take()
+        if got:
+            assert got[0].startswith(b"GET /_ping HTTP/1.1\r\n"), got[0]
+        return got[1:]
+
     def _accept(self) -> None:
         while True:
             try:

@@ -83,7 +83,7 @@ def one_case(spec, text: str, given: dict, work: str) -> None:
             fh.write(script)
         done = subprocess.run(["sh", path], capture_output=True, timeout=30, cwd=work,
                               env={"PATH": os.environ["PATH"], "DOCKER_HOST": "unix://" + theirs.path})
-        mine, exported = ours.take(), theirs.take()
+        mine, exported = ours.take(), theirs.take_script()
     assert [strip_agent(r) for r in mine] == [strip_agent(r) for r in exported], (text, given, done.stderr)
     assert (code == 0) == (done.returncode == 0), (text, given, code, done.returncode, done.stderr)
 
@@ -129,7 +129,7 @@ def test_comments_and_file_names_stay_comments(spec_v141, tmp_path):
         script.write_text(text)
         done = subprocess.run(["sh", str(script)], capture_output=True, timeout=30,
                               env={"PATH": os.environ["PATH"], "DOCKER_HOST": "unix://" + server.path})
-        sent = server.take()
+        sent = server.take_script()
     assert done.returncode == 0, done.stderr
     assert len(sent) == 2 and b"X-A: a#b\r\n" in sent[1]
     assert not canary.exists()

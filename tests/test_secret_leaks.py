@@ -161,7 +161,7 @@ def test_export_reads_secrets_from_the_environment_0700(spec_v141, server, tmp_p
            **SECRETS}
     ran = subprocess.run(["sh", str(target)], capture_output=True, timeout=60, env=env)
     assert ran.returncode == 0, ran.stderr
-    assert [strip(r) for r in server.take()] == [strip(r) for r in sent]
+    assert [strip(r) for r in server.take_script()] == [strip(r) for r in sent]
     env.pop("PASSWORD")
     ran = subprocess.run(["sh", str(target)], capture_output=True, timeout=60, env=env)
     assert ran.returncode != 0 and b"set PASSWORD" in ran.stderr and not server.take()

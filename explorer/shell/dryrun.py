@@ -16,6 +16,7 @@ def dry_run(session, cmd):
     line runs in a shell where NAME is set. A `| cmd`, `> file` or `>> file` stays on the line.
     """
     suffix = _redirect_text(session.redirect)
+    session.assumed_version()  # with no engine to ask: says which version the lines go as
     if isinstance(cmd, commands.CurlPreview):  # `curl REQUEST`: under --dry-run, the same line
         cmd = cmd.request
     if isinstance(cmd, commands.CurlPaste):

@@ -260,6 +260,16 @@ class Session:
         self._version = min(engine, newest, key=versions.key) if newest else engine
         return self._version
 
+    def assumed_version(self) -> str | None:
+        """api_version(False), for --dry-run and export; with no engine to ask and no pin, it says
+        once which version it assumed."""
+        version = self.api_version(False)
+        if self._version is None and version and "assumed" not in self._noted:
+            self._noted.add("assumed")
+            self.console.note(f"note: no engine answered at {self.endpoint().display}: the requests go as API "
+                              f"v{version}, the newest known; pin one with --api-version or DOCKER_API_VERSION")
+        return version
+
     def version_origin(self) -> str:
         """What pins the API version ("--api-version", "DOCKER_API_VERSION"), "" when the engine chose it."""
         if self.settings.api_version:

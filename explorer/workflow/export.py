@@ -11,16 +11,18 @@ import json
 import os
 import shlex
 
+from explorer.core import versions
 from explorer.core.errors import ExplorerError, UsageError
 from explorer.core.files import write_private
 from explorer.core.outcome import Outcome
 from explorer.http import curlcmd
+from explorer.http.request import Request
 from explorer.lang import commands, expect, redirect, secrets, slots, variables
 from explorer.lang.shellvars import Markers, Preparation, shell_name
 from explorer.response import rawframes
 from explorer.response.delivery import expected_kind
 from explorer.workflow import recording, replay
-from explorer.workflow.export_prelude import comment, prelude
+from explorer.workflow.export_prelude import comment, prelude, version_check
 
 _SOCKET = "/ee-export-socket"  # stands for "$_ee_sock" in the rendered argv
 _SECRET_VARIABLES = frozenset(secrets.HEADER_VARIABLES.values()) | frozenset(
@@ -41,9 +43,11 @@ class Exporter:
         self.show = session.settings.show_secrets  # --show-secrets: secrets go into the script as typed
         self.body: list = []
         self.demuxes = False  # a multiplexed body is written: the script needs _ee_demux
+        self.needs = ""  # the newest Docker API version a request goes as: the engine must speak it
 
     def script(self, lines, title: str) -> str:
         """The sh text for `lines`."""
+        self.session.assumed_version()  # with no engine to ask, says which version the script is for
         self.lines(lines, 0)
         head = [prelude(title, self.session.endpoint().socket) + (rawframes.DEMUX if self.demuxes else "")]
         for name, value in self.given.items():
@@ -57,7 +61,16 @@ class Exporter:
             how = (f"set {shell}" if self._secret(name) else
                    f"set {shell} in the environment" if name.startswith("env.") else f"run with {shell}=VALUE")
             head.append(f': "${{{shell}:?{how}}}"')
-        return "\n".join(head + [""] + self.body + ["exit 0", ""])
+        return "\n".join(head + [""] + self._version_check() + self.body + ["exit 0", ""])
+
+    def _version_check(self) -> list:
+        """Before the first request: stop unless the engine's /_ping says it speaks `self.needs` or newer."""
+        if not self.needs:
+            return []
+        ep = self.session.endpoint()
+        argv = curlcmd.to_argv(Request("GET", "/_ping"), _SOCKET if ep.socket else None, ep.base_url)
+        words = " ".join('"$_ee_sock"' if a == _SOCKET else shlex.quote(a) for a in argv[1:])
+        return version_check(self.needs, f'curl -sS -o "$_ee_body" -D "$_ee_head" -w \'%{{http_code}}\' {words}')
 
     def lines(self, lines, depth: int) -> None:
         """Append the shell form of each line."""
@@ -141,6 +154,9 @@ class Exporter:
                 words.append(self.markers.word(arg, prep))
         fail = shlex.quote(f"{where}: failed: {shown} (no answer from the engine)")
         kind = expected_kind(self.session, req)
+        if req.api_version and versions.is_docker(req.api_version) and (
+                not self.needs or versions.newer(req.api_version, self.needs)):
+            self.needs = req.api_version
         note = rawframes.script_comment(kind)
         self.body.extend(prep.lines + ([note] if note else []))
         self.body.append(f"_ee_status=$({' '.join(words)}) || _ee_fail {fail}")

@@ -136,3 +136,20 @@ def prelude(title: str, socket: str | None) -> str:
         "_ee_jq=" + shlex.quote(JQ_LIBRARY.strip() + "\n"),
     ]
     return "\n".join(lines) + HELPERS.rstrip("\n")
+
+
+def version_check(version: str, ping: str) -> list:
+    """Lines that run `ping` (a curl of /_ping writing the usual files) and stop the script, in one
+    line, unless the engine's Api-Version is `version` or newer (compared as versions.key does)."""
+    need = shlex.quote(version)
+    return [
+        f"# The requests below go as Docker API v{version}: an older engine would refuse them or ignore",
+        "# what it does not know, so it is asked first.",
+        f"_ee_status=$({ping}) || _ee_fail 'no answer from the engine to GET /_ping'",
+        "_ee_api=$(_ee_header Api-Version) || _ee_fail 'the engine answered /_ping without an Api-Version "
+        "header: is it a Docker engine?'",
+        f"awk -v need={need} -v have=\"$_ee_api\" 'BEGIN {{ n = split(need, a, \".\"); split(have, b, \".\")",
+        "    for (i = 1; i <= n; i++) if (b[i] + 0 != a[i] + 0) exit !(b[i] + 0 > a[i] + 0); exit 0 }' ||",
+        f'    _ee_fail "this script was exported for Docker API v{version} and the engine speaks v$_ee_api: '
+        f'export it again with --api-version $_ee_api (what its lines use must exist there)"',
+    ]

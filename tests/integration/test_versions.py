@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
+import sys
 
 import pytest
 
 from explorer.core.config import Settings
 from explorer.core.console import Console
 from explorer.shell.session import Session
+from explorer.spec import sources
 
 pytestmark = pytest.mark.engine
 
@@ -113,3 +116,79 @@ def test_help_says_which_version_removed_a_parameter(engine_host, spec_dir, engi
     finally:
         ee.close()
     assert [ln for ln in out.splitlines() if ln.startswith("  keep-storage ")][0].endswith("removed in API v1.52")
+
+
+# -- with no engine to ask: --dry-run and --export ------------------------------------------------
+
+NO_ENGINE = "unix:///nonexistent/ee-no-engine.sock"
+
+
+def cli(spec_dir, *args, env=None):
+    full = dict(os.environ, ENGINE_EXPLORER_SPEC_DIR=str(spec_dir), **(env or {}))
+    full.pop("DOCKER_HOST", None)
+    if "DOCKER_API_VERSION" not in (env or {}):
+        full.pop("DOCKER_API_VERSION", None)
+    return subprocess.run([sys.executable, "-m", "explorer", *args], capture_output=True, text=True, timeout=60,
+                          env=full)
+
+
+def newest(spec_dir) -> str:
+    return sources.newest_known({"ENGINE_EXPLORER_SPEC_DIR": str(spec_dir)})
+
+
+def test_a_dry_run_with_no_engine_says_which_version_it_assumed(spec_dir):
+    done = cli(spec_dir, "-H", NO_ENGINE, "--dry-run", "-c", "GET /version", "-c", "GET /info")
+    version = newest(spec_dir)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [f"curl --unix-socket /nonexistent/ee-no-engine.sock "
+                                        f"http://localhost/v{version}/{p}" for p in ("version", "info")]
+    assert done.stderr == (f"note: no engine answered at {NO_ENGINE}: the requests go as API v{version}, the "
+                           "newest known; pin one with --api-version or DOCKER_API_VERSION\n")
+
+
+@pytest.mark.parametrize("pin", [("--api-version", "1.43"), ("DOCKER_API_VERSION", "1.43")])
+def test_a_dry_run_with_no_engine_uses_the_pinned_version(spec_dir, pin):
+    flag = pin if pin[0].startswith("--") else ()
+    done = cli(spec_dir, "-H", NO_ENGINE, *flag, "--dry-run", "-c", "GET /version",
+               env=None if flag else {pin[0]: pin[1]})
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.endswith("http://localhost/v1.43/version\n")
+
+
+def volume_script(spec_dir, tmp_path, name, *args):
+    """A script that creates volume `name`, exported with `args`; its path and the export's stderr."""
+    target = tmp_path / "volume.sh"
+    done = cli(spec_dir, *args, "--export", str(target), "-c", f"POST /volumes/create Name={name}")
+    assert done.returncode == 0, done.stderr
+    return target, done.stderr
+
+
+def run_sh(script, engine_host):
+    env = {"PATH": os.environ["PATH"], "DOCKER_HOST": engine_host}
+    return subprocess.run(["sh", str(script)], capture_output=True, text=True, timeout=60, env=env)
+
+
+def test_a_script_exported_for_a_newer_api_stops_before_its_first_request(
+        engine_host, spec_dir, engine_api, tmp_path, unique_name, docker_api):
+    script, note = volume_script(spec_dir, tmp_path, unique_name, "-H", NO_ENGINE)
+    version = newest(spec_dir)
+    assert f"the requests go as API v{version}, the newest known" in note
+    done = run_sh(script, engine_host)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == (f"this script was exported for Docker API v{version} and the engine speaks v1.41: "
+                           "export it again with --api-version 1.41 (what its lines use must exist there)\n")
+    assert docker_api.call("GET", f"/volumes/{unique_name}")[0] == 404  # stopped before it
+
+
+def test_a_script_exported_for_the_engines_api_runs(engine_host, spec_dir, engine_api, tmp_path, unique_name,
+                                                     docker_api):
+    for args in (("-H", engine_host), ("-H", NO_ENGINE, "--api-version", "1.41")):
+        script, note = volume_script(spec_dir, tmp_path, unique_name, *args)
+        assert note == ""
+        try:
+            done = run_sh(script, engine_host)
+            assert done.returncode == 0, done.stderr
+            assert docker_api.call("GET", f"/volumes/{unique_name}")[0] == 200
+        finally:
+            docker_api.call("DELETE", f"/volumes/{unique_name}")
+        script.unlink()
