@@ -1,21 +1,20 @@
 """The parameter or body field under the cursor, documented in one line for the toolbar.
 
 What it is (`since` query integer), its first sentence, its enum and default, and the API
-version that added it: the oldest of the local specs that has it, found by bisecting them
-(each spec index is cached on disk; the answer is memoised), said only when it is newer than
-the oldest spec known.
+versions that added or removed it, from the local specs (explorer.spec.history, built once and
+cached on disk), said only when it is newer than the oldest spec known.
 """
 from __future__ import annotations
 
 import os
 import re
-from functools import lru_cache
 from typing import NamedTuple
 
 from explorer.completion.classify import FieldName, FieldValue, HeaderName, HeaderValue, QueryName, QueryValue, classify
-from explorer.completion.specview import child_schema, type_label
+from explorer.completion.specview import type_label
 from explorer.core import versions
 from explorer.lang.words import before_cursor
+from explorer.spec import history
 
 _SENTENCE = re.compile(r"(?<=[a-z0-9)`'\"])(?<!e\.g)(?<!i\.e)\.(\s|$)")  # "e.g. SIGINT" goes on
 _WIDTH = 100  # the description is cut to this many characters
@@ -115,53 +114,18 @@ def _shown(value) -> str:
 # -- the API version that added it ------------------------------------------------------------
 
 def _added(view, op, item: Item, env) -> str:
-    current = view.index.info.api_version
-    if not current or not op.operation_id:
+    """` · added in API v1.42` (or removed), from the local specs' history (explorer.spec.history)."""
+    info = view.index.info
+    if not info.api_version or not op.operation_id:
         return ""
-    found = added_in(current, op.method, op.path, item.kind, item.keys, _env_key(env))
-    return f" · added in API v{found}" if found else ""
-
-
-def _env_key(env) -> tuple:
-    """What decides the local specs, as a hashable key for the memo."""
-    env = os.environ if env is None else env
-    return tuple((k, env[k]) for k in ("ENGINE_EXPLORER_SPEC_DIR", "XDG_CACHE_HOME", "HOME") if k in env)
-
-
-@lru_cache(maxsize=512)
-def added_in(current: str, method: str, path: str, kind: str, keys: tuple, env_key: tuple = ()) -> str:
-    """The oldest local spec version ≤ `current` that has the item, when it is not the oldest one ("")."""
-    from explorer.spec import sources  # only when the toolbar documents an item
-
-    local = sources.local_specs(dict(env_key))
-    known = sorted((v for v in local if versions.key(v) <= versions.key(current)), key=versions.key)
-    if len(known) < 2 or not _has(local[known[-1]], method, path, kind, keys):
+    found = history.history(os.environ if env is None else env, info.source, info.api_version)
+    if found is None:
         return ""
-    low, high = 0, len(known) - 1  # the item is in known[high]; bisect for the first that has it
-    while low < high:
-        mid = (low + high) // 2
-        if _has(local[known[mid]], method, path, kind, keys):
-            high = mid
-        else:
-            low = mid + 1
-    return known[low] if low > 0 else ""
-
-
-@lru_cache(maxsize=2048)
-def _has(spec_path: str, method: str, path: str, kind: str, keys: tuple) -> bool:
-    op = _index(spec_path).get(method, path)
-    if op is None:
-        return False
-    if kind != "field":
-        return op.param(keys[0], kind) is not None
-    node = _index(spec_path).resolve(op.body.schema) if op.body is not None and op.body.schema else None
-    for key in keys:
-        node = child_schema(node, key) if isinstance(node, dict) else None
-    return isinstance(node, dict)
-
-
-@lru_cache(maxsize=32)
-def _index(spec_path: str):
-    from explorer.spec import load_index  # only when the toolbar documents an item
-
-    return load_index(spec_path)
+    names = item.keys
+    if item.kind == "field":
+        body = op.body.schema if op.body is not None else None
+        names = history.field_chain(view.index.resolve(body), item.keys) if isinstance(body, dict) else ()
+        if not names:
+            return ""
+    text = versions.since_text(*found.span(op.method, op.path, item.kind, names))
+    return f" · {text}" if text else ""
