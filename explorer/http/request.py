@@ -180,6 +180,8 @@ def _resolve_path(index, method, path, force=False):
     if index is None:
         return method or "GET", None
     templates = index.match_templates(path)
+    if force and method and not any(index.get(method, t) for t in templates):
+        return method, None  # `!` with a method: sent as written, unchecked (an engine may have what the spec lacks)
     # a one-segment parameter holding a `/` is a typo (`/containers/web/strat`), unless `!` says send it
     if not templates or (not force and index.spans_a_typo(path, templates[0])):
         near = index.closest_request(method, path) or "closest: none"

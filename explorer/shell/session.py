@@ -121,9 +121,16 @@ class Session:
             if not line.force:
                 raise UsageError(_NO_LIBPOD_SPEC if self._podman else _NOT_PODMAN)
             index = None  # `!`: sent as written, no spec to check it against
-        check = None if line.force else versiongate.checker(self, index)
-        return request.build(line, index, version, self.values() if values is None else values, self.console.note,
-                             check)
+        values = self.values() if values is None else values
+        try:
+            return request.build(line, index, version, values, self.console.note,
+                                 None if line.force else versiongate.checker(self, index))
+        except versiongate.TooNew:
+            raise
+        except UsageError:
+            if not line.force and index is not None:
+                versiongate.explain(self, line, version, values)  # a newer spec may say why
+            raise
 
     def _with_libpod(self, index, version):
         """`index`, or the one with Podman's libpod spec when /_ping says the engine is Podman (a pinned

@@ -1,15 +1,27 @@
-"""Refuse, before sending, what the spec has but the engine's API version does not.
+"""Refuse, before sending, what the engine's API version does not have, naming both versions.
 
-A spec newer than the engine (`--spec v1.56.yaml` against a 1.41 engine, or a spec folder whose
-oldest is newer) offers operations, query parameters and body fields the engine does not know: it
-would answer "404 page not found", or silently ignore a parameter. The version that added each one
-comes from the local specs (explorer.spec.history); a `!` line is sent anyway.
+Two ways a request asks for more than the engine speaks:
+
+- The spec in use is newer than the request's API version (`--spec v1.56.yaml` against a 1.41
+  engine, or a spec folder whose oldest is newer): it offers operations, query parameters and body
+  fields the engine does not know, which it answers with "404 page not found" or silently ignores.
+- The spec matches, but the line names something it lacks: a newer local spec may have it (then
+  "VolumeUpdate is API 1.42+" says more than "PUT is not an operation of /volumes/x").
+
+The version that added each one comes from the local specs (explorer.spec.history); a `!` line is
+sent anyway. A request that names only what its spec has, against a spec no newer than its version,
+costs nothing here: the history and the other specs are read only on the two paths above.
 """
 from __future__ import annotations
 
 from explorer.core import versions
 from explorer.core.errors import UsageError
-from explorer.spec import history
+from explorer.http import request
+from explorer.spec import history, load_index, sources
+
+
+class TooNew(UsageError):
+    """A request that uses what its API version does not have."""
 
 
 def checker(session, index):
@@ -20,24 +32,57 @@ def checker(session, index):
 
 
 def check(session, index, op, req) -> None:
-    """Raise UsageError when `req` uses something added after the API version it goes as."""
+    """Raise TooNew when `req` uses something added after the API version it goes as."""
     spoken = req.api_version
-    if not spoken or not versions.is_docker(spoken) or not versions.newer(index.info.api_version, spoken):
-        return  # the spec is not newer than the request's version: everything in it is known there
+    if not spoken or not versions.is_docker(spoken):
+        return
+    if versions.newer(index.info.api_version, spoken):
+        _refuse_newer(session, index, op, req, spoken)
+    elif _names_unknown(index, op, req):
+        newest = newest_index(session, spoken)
+        found = newest.get(op.method, op.path) if newest is not None else None
+        if found is not None:
+            _refuse_newer(session, newest, found, req, spoken)
+
+
+def explain(session, line, version, values) -> None:
+    """After `line` failed to build: raise TooNew when the newest local spec has what it names, added
+    after `version`; return when that is not why (the caller re-raises its own error)."""
+    newest = newest_index(session, version) if version and versions.is_docker(version) else None
+    if newest is None:
+        return
+    try:
+        request.build(line, newest, version, values, None, lambda op, req: check(session, newest, op, req))
+    except TooNew:
+        raise
+    except UsageError:
+        return
+
+
+def _refuse_newer(session, index, op, req, spoken: str) -> None:
     found = history.history(session.env, index.info.source, index.info.api_version)
     if found is None:
         return
     for what, span in _items(index, op, req, found):
         if span.added and versions.newer(span.added, spoken):
-            raise UsageError(versions.too_new(what, span.added, spoken, _who(session, spoken)))
+            raise TooNew(versions.too_new(what, span.added, spoken, _who(session, spoken)))
+
+
+def newest_index(session, version: str):
+    """The index of the newest local spec, when it is newer than `version` (else None)."""
+    local = sources.local_specs(session.env)
+    newest = max(local, key=versions.key, default="")
+    if not newest or not versions.newer(newest, version):
+        return None
+    return load_index(local[newest], env=session.env)
 
 
 def _who(session, spoken: str) -> str:
-    """Who says the requests go as `spoken`: the engine, or a pin."""
+    """Who says the requests go as `spoken`: a pin, the engine, or the line's own /v1.NN/."""
+    if session.api_version(False) != spoken:
+        return "this line asks for"
     origin = session.version_origin()
-    if origin and session.api_version(False) == spoken:
-        return f"{origin} pins"
-    return "this engine speaks" if session.api_version(False) == spoken else "this line asks for"
+    return f"{origin} pins" if origin else "this engine speaks"
 
 
 def _items(index, op, req, found):
@@ -50,18 +95,26 @@ def _items(index, op, req, found):
     for key, _ in req.headers:
         if op.param(key, "header") is not None:
             yield f"{name}'s header {key}", found.span(op.method, op.path, "header", (key,))
-    for chain in sorted(_body_chains(index, op, req)):
+    chains, _ = _body_chains(index, op, req)
+    for chain in sorted(chains):
         shown = chain[0] + "".join(f"[{k}]" for k in chain[1:])
         yield f"{name}'s body field {shown}", found.span(op.method, op.path, "field", chain)
 
 
-def _body_chains(index, op, req) -> set:
+def _names_unknown(index, op, req) -> bool:
+    """Does `req` name a query parameter or a body field the spec does not have?"""
+    if any(op.param(key, "query") is None and op.param(key, "path") is None for key, _ in req.query):
+        return True
+    return _body_chains(index, op, req)[1]
+
+
+def _body_chains(index, op, req) -> tuple:
     if req.body is None or op.body is None or not isinstance(op.body.schema, dict):
-        return set()
-    import json  # only a request with a body, checked against a newer spec
+        return set(), False
+    import json  # only a request with a body: validation has loaded it already
 
     try:
         body = json.loads(req.body)
     except ValueError:  # not JSON (a tar, text): no fields to check
-        return set()
+        return set(), False
     return history.body_chains(index.resolve(op.body.schema), body)

@@ -43,9 +43,11 @@ def run(ee, line):
     return outcome.exit_code, ee.console.stdout.getvalue().decode(), ee.console.stderr.getvalue().decode()
 
 
-@pytest.fixture
-def ee(engine_host, spec_dir, engine_api):
-    explorer = session(engine_host, spec_dir)
+@pytest.fixture(params=["v1.56.yaml", None], ids=["newer-spec", "engines-spec"])
+def ee(request, engine_host, spec_dir, engine_api):
+    """A session with the newest spec (newer than the engine), or with the engine's own (v1.41, from
+    the spec folder): either way, what 1.41 lacks is refused, naming the version that added it."""
+    explorer = session(engine_host, spec_dir, spec=request.param)
     yield explorer
     explorer.close()
 
@@ -82,7 +84,7 @@ def test_bang_sends_a_query_parameter_the_engine_ignores(ee):
     assert code == 0 and "/v1.41/images/json?manifests=1" in err and "busybox:local" in out
 
 
-def test_what_the_engine_has_is_sent_with_the_newer_spec(ee):
+def test_what_the_engine_has_is_sent(ee):
     code, out, _ = run(ee, "GET /images/json all==1")
     assert code == 0 and "busybox:local" in out
 
@@ -97,7 +99,8 @@ def test_a_pinned_version_names_its_pin(engine_host, spec_dir, engine_api):
                                                "--api-version pins 1.41 (`!` sends it anyway)")
 
 
-def test_help_says_which_version_added_an_operation_a_parameter_and_a_field(ee):
+def test_help_says_which_version_added_an_operation_a_parameter_and_a_field(engine_host, spec_dir, engine_api):
+    ee = session(engine_host, spec_dir)
     _, out, _ = run(ee, "help VolumeUpdate")
     assert out.splitlines()[0] == "VolumeUpdate: PUT /volumes/{name}  [Volume]  (added in API v1.42)"
     _, out, _ = run(ee, "help ImageList")
@@ -106,7 +109,20 @@ def test_help_says_which_version_added_an_operation_a_parameter_and_a_field(ee):
     line = [ln for ln in out.splitlines() if ln.strip().startswith("Annotations ")][0]
     assert "added in API v1.43" in line
     _, out, _ = run(ee, "help ContainerList")
+    ee.close()
     assert "added in" not in out and "removed in" not in out  # in every spec: nothing to say
+
+
+def test_help_of_what_the_spec_in_use_lacks_comes_from_a_newer_spec(engine_host, spec_dir, engine_api):
+    ee = session(engine_host, spec_dir, spec=None)
+    try:
+        code, out, _ = run(ee, "help VolumeUpdate")
+    finally:
+        ee.close()
+    lines = out.splitlines()
+    newest_here = sources.available_versions({"ENGINE_EXPLORER_SPEC_DIR": str(spec_dir)})[-1]
+    assert code == 0 and lines[0] == f"(not in the v1.41 spec in use: from the v{newest_here} spec)"
+    assert lines[1] == "VolumeUpdate: PUT /volumes/{name}  [Volume]  (added in API v1.42)"
 
 
 def test_help_says_which_version_removed_a_parameter(engine_host, spec_dir, engine_api):
