@@ -14,6 +14,8 @@ costs nothing here: the history and the other specs are read only on the two pat
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from explorer.core import versions
 from explorer.core.errors import UsageError
 from explorer.http import request
@@ -24,25 +26,32 @@ class TooNew(UsageError):
     """A request that uses what its API version does not have."""
 
 
-def checker(session, index):
-    """The `check(op, req)` for request.build with `index`, or None when there is nothing to check."""
+def checker(session, index, line, version):
+    """The `check(op, req)` for request.build of `line` with `index`, or None when the spec is no newer
+    than `version` (and the line's own /v1.NN/ pins none older): then all it has, the engine has."""
     if index is None or not index.info.api_version:
+        return None
+    if not (version and _newer(index.info.api_version, version)) and not line.target.startswith("/v"):
         return None
     return lambda op, req: check(session, index, op, req)
 
 
 def check(session, index, op, req) -> None:
-    """Raise TooNew when `req` uses something added after the API version it goes as."""
+    """Raise TooNew when `req` uses something its spec has and its API version does not."""
     spoken = req.api_version
-    if not spoken or not versions.is_docker(spoken):
-        return
-    if versions.newer(index.info.api_version, spoken):
-        _refuse_newer(session, index, op, req, spoken)
-    elif _names_unknown(index, op, req):
-        newest = newest_index(session, spoken)
-        found = newest.get(op.method, op.path) if newest is not None else None
-        if found is not None:
-            _refuse_newer(session, newest, found, req, spoken)
+    if spoken and _newer(index.info.api_version, spoken):
+        found = history.history(session.env, index.info.source, index.info.api_version)
+        if found is None:
+            return
+        for what, span in _items(index, op, req, found):
+            if span.added and versions.newer(span.added, spoken):
+                raise TooNew(versions.too_new(what, span.added, spoken, _who(session, spoken)))
+
+
+@lru_cache(maxsize=64)
+def _newer(spec: str, spoken: str) -> bool:
+    """Is the spec's version newer than the Docker API version a request goes as? (asked per request)"""
+    return versions.is_docker(spoken) and versions.newer(spec, spoken)
 
 
 def explain(session, line, version, values) -> None:
@@ -52,20 +61,11 @@ def explain(session, line, version, values) -> None:
     if newest is None:
         return
     try:
-        request.build(line, newest, version, values, None, lambda op, req: check(session, newest, op, req))
+        request.build(line, newest, version, values, None, checker(session, newest, line, version))
     except TooNew:
         raise
     except UsageError:
         return
-
-
-def _refuse_newer(session, index, op, req, spoken: str) -> None:
-    found = history.history(session.env, index.info.source, index.info.api_version)
-    if found is None:
-        return
-    for what, span in _items(index, op, req, found):
-        if span.added and versions.newer(span.added, spoken):
-            raise TooNew(versions.too_new(what, span.added, spoken, _who(session, spoken)))
 
 
 def newest_index(session, version: str):
@@ -95,26 +95,18 @@ def _items(index, op, req, found):
     for key, _ in req.headers:
         if op.param(key, "header") is not None:
             yield f"{name}'s header {key}", found.span(op.method, op.path, "header", (key,))
-    chains, _ = _body_chains(index, op, req)
-    for chain in sorted(chains):
+    for chain in sorted(_body_chains(index, op, req)):
         shown = chain[0] + "".join(f"[{k}]" for k in chain[1:])
         yield f"{name}'s body field {shown}", found.span(op.method, op.path, "field", chain)
 
 
-def _names_unknown(index, op, req) -> bool:
-    """Does `req` name a query parameter or a body field the spec does not have?"""
-    if any(op.param(key, "query") is None and op.param(key, "path") is None for key, _ in req.query):
-        return True
-    return _body_chains(index, op, req)[1]
-
-
-def _body_chains(index, op, req) -> tuple:
+def _body_chains(index, op, req) -> set:
     if req.body is None or op.body is None or not isinstance(op.body.schema, dict):
-        return set(), False
-    import json  # only a request with a body: validation has loaded it already
+        return set()
+    import json  # only a request with a body, checked against a newer spec
 
     try:
         body = json.loads(req.body)
     except ValueError:  # not JSON (a tar, text): no fields to check
-        return set(), False
+        return set()
     return history.body_chains(index.resolve(op.body.schema), body)

@@ -162,33 +162,28 @@ def field_chain(schema, keys: tuple) -> tuple:
     return chain
 
 
-def body_chains(schema, body) -> tuple:
-    """(the property chains a JSON `body` sets in `schema`, whether it sets a key the spec does not name)."""
+def body_chains(schema, body) -> set:
+    """The property chains a JSON `body` sets in `schema` (keys the spec does not name are left out)."""
     out: set = set()
-    unknown = _walk(schema, body, (), out, 0)
-    return out, unknown
+    _walk(schema, body, (), out, 0)
+    return out
 
 
-def _walk(schema, value, chain: tuple, out: set, depth: int) -> bool:
-    """Add the chains `value` sets to `out`; True when it sets a key `schema` does not name."""
+def _walk(schema, value, chain: tuple, out: set, depth: int) -> None:
     if depth > _DEPTH or not isinstance(schema, dict):
-        return False
-    unknown = False
+        return
     if isinstance(value, list):
         items_schema = schema.get("items") if schema.get("type") == "array" else None
         for item in value:
-            unknown |= _walk(items_schema, item, chain, out, depth + 1)
-        return unknown
+            _walk(items_schema, item, chain, out, depth + 1)
+        return
     if not isinstance(value, dict):
-        return False
+        return
     props = schema.get("properties")
     extra = schema.get("additionalProperties")
     for key, sub in value.items():
         if isinstance(props, dict) and isinstance(props.get(key), dict):
             out.add(chain + (key,))
-            unknown |= _walk(props[key], sub, chain + (key,), out, depth + 1)
+            _walk(props[key], sub, chain + (key,), out, depth + 1)
         elif isinstance(extra, dict):
-            unknown |= _walk(extra, sub, chain, out, depth + 1)
-        elif isinstance(props, dict) and extra is None:
-            unknown = True
-    return unknown
+            _walk(extra, sub, chain, out, depth + 1)
