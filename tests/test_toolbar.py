@@ -77,6 +77,10 @@ def test_the_parameter_or_field_under_the_cursor(view156, line, expected):
     assert at(view156, line) == expected
 
 
+def test_a_parameter_a_later_version_removed(view):
+    assert at(view, "POST /build/prune keep-storage==^").endswith(" · removed in API v1.52")
+
+
 def test_the_operation_when_the_cursor_is_on_no_item(view156):
     assert at(view156, "GET /containers/web/lo^gs since==1").startswith("ContainerLogs: Get container logs")
     assert at(view156, "GET /containers/web/json siz^").startswith("ContainerInspect: ")  # not a parameter yet
