@@ -29,6 +29,7 @@ from explorer.repl.lexer import RequestLexer
 from explorer.repl.style import style
 from explorer.repl.toolbar import toolbar_text
 from explorer.spec import effects
+from explorer.spec import history as spec_history
 
 if TYPE_CHECKING:  # annotations only: completion's modules load off the first prompt's path
     from explorer.completion.specview import SpecView
@@ -169,6 +170,10 @@ class Repl:
         finally:
             self.warm.set()
         self.prompt.app.invalidate()
+        if self._view is not None:  # the toolbar's "added in": read (or on a first run, built) off the prompt
+            info = self._view.index.info
+            threading.Thread(target=_warm_history, args=(self.session.env, info.source, info.api_version),
+                             daemon=True).start()
 
     def _sync(self) -> None:
         """Before each prompt: the API version and spec index the session now uses."""
@@ -229,6 +234,14 @@ class Repl:
     def _refresh(self, args) -> bool:
         replcmds.refresh(self.console, self.live)
         return False
+
+
+def _warm_history(env, source: str, version: str) -> None:
+    """Load the spec version history (explorer.spec.history) once, in a thread of its own."""
+    try:
+        spec_history.history(env, source, version)
+    except Exception:  # a spec that cannot be read is reported where it is used, not here
+        pass
 
 
 def _warm_getter(endpoint):

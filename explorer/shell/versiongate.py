@@ -19,7 +19,7 @@ from functools import lru_cache
 from explorer.core import versions
 from explorer.core.errors import UsageError
 from explorer.http import request
-from explorer.spec import history, load_index, sources
+from explorer.spec import load_index, sources
 
 
 class TooNew(UsageError):
@@ -40,6 +40,8 @@ def check(session, index, op, req) -> None:
     """Raise TooNew when `req` uses something its spec has and its API version does not."""
     spoken = req.api_version
     if spoken and _newer(index.info.api_version, spoken):
+        from explorer.spec import history  # its NamedTuples cost a start: only a spec newer than the request
+
         found = history.history(session.env, index.info.source, index.info.api_version)
         if found is None:
             return
@@ -109,4 +111,6 @@ def _body_chains(index, op, req) -> set:
         body = json.loads(req.body)
     except ValueError:  # not JSON (a tar, text): no fields to check
         return set()
+    from explorer.spec import history  # as in check(): only a spec newer than the request
+
     return history.body_chains(index.resolve(op.body.schema), body)
