@@ -121,24 +121,7 @@ class Session:
             if not line.force:
                 raise UsageError(_NO_LIBPOD_SPEC if self._podman else _NOT_PODMAN)
             index = None  # `!`: sent as written, no spec to check it against
-        values = self.values() if values is None else values
-        notes: list = []  # held back: a newer spec may say why a field "is not in the spec"
-        try:
-            req = request.build(line, index, version, values, notes.append,
-                                None if line.force else versiongate.checker(self, index, line, version))
-        except UsageError as err:
-            self._explain(line, index, version, values, notes, err)
-            raise
-        self._explain(line, index, version, values, notes)
-        return req
-
-    def _explain(self, line, index, version, values, notes: list, err=None) -> None:
-        """Refuse with what a newer local spec says of `line` (versiongate.explain) when it failed or
-        warned against `index`; else show the notes held back."""
-        if (err is not None or notes) and not isinstance(err, versiongate.TooNew) and not line.force and index:
-            versiongate.explain(self, line, version, values)
-        for text in notes:
-            self.console.note(text)
+        return versiongate.build(self, line, index, version, self.values() if values is None else values)
 
     def _with_libpod(self, index, version):
         """`index`, or the one with Podman's libpod spec when /_ping says the engine is Podman (a pinned

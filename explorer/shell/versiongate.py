@@ -26,6 +26,30 @@ class TooNew(UsageError):
     """A request that uses what its API version does not have."""
 
 
+def build(session, line, index, version, values):
+    """request.build of `line`, checked against `version` (see checker); when it fails or warns against
+    `index`, a newer local spec may say why (explain). Its warnings are shown only once that is known."""
+    notes: list = []
+    try:
+        req = request.build(line, index, version, values, notes.append,
+                            None if line.force else checker(session, index, line, version))
+    except TooNew:
+        raise
+    except UsageError:
+        _held_back(session, line, index, version, values, notes, failed=True)
+        raise
+    _held_back(session, line, index, version, values, notes, failed=False)
+    return req
+
+
+def _held_back(session, line, index, version, values, notes: list, failed: bool) -> None:
+    """A failed or warned line is explained from a newer spec when one has what it names; else its notes."""
+    if (failed or notes) and not line.force and index is not None:
+        explain(session, line, version, values)
+    for text in notes:
+        session.console.note(text)
+
+
 def checker(session, index, line, version):
     """The `check(op, req)` for request.build of `line` with `index`, or None when the spec is no newer
     than `version` (and the line's own /v1.NN/ pins none older): then all it has, the engine has."""
