@@ -25,9 +25,10 @@ def engine_api(docker_api) -> str:
     return version
 
 
-def session(host, spec_dir, spec="v1.56.yaml", **settings):
-    """A verbose session whose spec is `spec` (newer than the engine's API), on the real transport."""
-    env = {"ENGINE_EXPLORER_SPEC_DIR": str(spec_dir), "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}
+def session(host, spec_dir, spec="v1.56.yaml", env=None, **settings):
+    """A verbose session whose spec is `spec` (newer than the engine's API; None: the engine's own, found
+    in `spec_dir`), on the real transport; `env` adds to its environment."""
+    env = {"ENGINE_EXPLORER_SPEC_DIR": str(spec_dir), "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"], **(env or {})}
     console = Console(stdout=io.BytesIO(), stderr=io.BytesIO(), verbose=True)
     spec_path = str(spec_dir / spec) if spec else None
     return Session(Settings(host=host, spec=spec_path, verbose=True, **settings), console, env=env)
@@ -89,14 +90,20 @@ def test_what_the_engine_has_is_sent(ee):
     assert code == 0 and "busybox:local" in out
 
 
-def test_a_pinned_version_names_its_pin(engine_host, spec_dir, engine_api):
-    ee = session(engine_host, spec_dir, api_version="1.41")
+@pytest.mark.parametrize("pin", ["--api-version", "DOCKER_API_VERSION"])
+@pytest.mark.parametrize("spec", ["v1.56.yaml", None])
+def test_a_pinned_version_names_its_pin(engine_host, spec_dir, engine_api, pin, spec):
+    ee = session(engine_host, spec_dir, spec=spec, **({"api_version": "1.41"} if pin.startswith("--") else {}),
+                 **({} if pin.startswith("--") else {"env": {"DOCKER_API_VERSION": "1.41"}}))
     try:
         code, _, err = run(ee, "GET /images/json manifests==1")
+        lines = run(ee, "GET /v1.44/images/json manifests==1")[2].splitlines()
     finally:
         ee.close()
     assert (code, err.splitlines()[-1]) == (2, "error: ImageList's query parameter manifests is API 1.47+; "
-                                               "--api-version pins 1.41 (`!` sends it anyway)")
+                                               f"{pin} pins 1.41 (`!` sends it anyway)")
+    assert lines[-1] == ("error: ImageList's query parameter manifests is API 1.47+; this line asks for 1.44 "
+                         "(`!` sends it anyway)")
 
 
 def test_help_says_which_version_added_an_operation_a_parameter_and_a_field(engine_host, spec_dir, engine_api):
