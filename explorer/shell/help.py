@@ -5,13 +5,12 @@ import json
 import re
 import textwrap
 
-from explorer.core import versions
 from explorer.core.console import page, pager_command
 from explorer.core.errors import SpecError, UsageError
 from explorer.core.outcome import Outcome
 from explorer.http.request import split_target
 from explorer.lang.commands import META_WORDS, METHODS
-from explorer.shell import example, helpcurl, metahelp, versiongate
+from explorer.shell import example, helpcurl, helpversions, metahelp
 from explorer.spec import history
 
 TREE_DEPTH = 6  # body fields nested deeper are summarised, not listed
@@ -31,34 +30,14 @@ def command(session, args):
     curl = lambda req: session.curl_line(req._replace(api_version=version))  # noqa: E731
     try:
         found = history.history(session.env, index.info.source, index.info.api_version) if args else None
-        text = render(index, " ".join(args), curl=curl, since=_since(found))
+        text = render(index, " ".join(args), curl=curl, since=helpversions.since(found, version))
     except UsageError:
-        text = _in_newer(session, index, args)
+        text = helpversions.from_newer(session, index, " ".join(args), version, render)
         if not text:
             raise
     settings = session.settings
     page(session.console, text, pager_command(settings.pager, settings.paging))
     return Outcome()
-
-
-def _in_newer(session, index, args) -> str:
-    """Help from the newest local spec, for a target the spec in use lacks; "" when it lacks it too."""
-    newest = versiongate.newest_index(session, index.info.api_version) if index.info.api_version else None
-    if newest is None:
-        return ""
-    found = history.history(session.env, newest.info.source, newest.info.api_version)
-    try:
-        text = render(newest, " ".join(args), since=_since(found))  # no curl template: it would go as `version`
-    except UsageError:
-        return ""
-    return f"(not in the v{index.info.api_version} spec in use: from the v{newest.info.api_version} spec)\n" + text
-
-
-def _since(found):
-    """`since(method, path, kind, names)` for render: the versions that added and removed an item."""
-    if found is None:
-        return None
-    return lambda method, path, kind="op", names=(): versions.since_text(*found.span(method, path, kind, names))
 
 
 def render(index, target: str | None, curl=None, since=None) -> str:

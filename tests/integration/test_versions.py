@@ -109,7 +109,8 @@ def test_a_pinned_version_names_its_pin(engine_host, spec_dir, engine_api, pin, 
 def test_help_says_which_version_added_an_operation_a_parameter_and_a_field(engine_host, spec_dir, engine_api):
     ee = session(engine_host, spec_dir)
     _, out, _ = run(ee, "help VolumeUpdate")
-    assert out.splitlines()[0] == "VolumeUpdate: PUT /volumes/{name}  [Volume]  (added in API v1.42)"
+    assert out.splitlines()[0] == ("VolumeUpdate: PUT /volumes/{name}  [Volume]  (added in API v1.42; requests go "
+                                   "as API 1.41)")
     _, out, _ = run(ee, "help ImageList")
     assert [ln for ln in out.splitlines() if ln.startswith("  manifests ")][0].endswith("added in API v1.47")
     _, out, _ = run(ee, "help ContainerCreate")
@@ -129,7 +130,7 @@ def test_help_of_what_the_spec_in_use_lacks_comes_from_a_newer_spec(engine_host,
     lines = out.splitlines()
     newest_here = sources.available_versions({"ENGINE_EXPLORER_SPEC_DIR": str(spec_dir)})[-1]
     assert code == 0 and lines[0] == f"(not in the v1.41 spec in use: from the v{newest_here} spec)"
-    assert lines[1] == "VolumeUpdate: PUT /volumes/{name}  [Volume]  (added in API v1.42)"
+    assert lines[1] == "VolumeUpdate: PUT /volumes/{name}  [Volume]  (added in API v1.42; requests go as API 1.41)"
 
 
 def test_help_says_which_version_removed_a_parameter(engine_host, spec_dir, engine_api):
