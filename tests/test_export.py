@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from explorer.core import versions
 from explorer.core.config import Settings
 from explorer.core.console import Console
 from explorer.core.errors import UsageError
@@ -20,7 +21,7 @@ from explorer.lang.shellvars import Markers
 from explorer.shell.session import Session
 from explorer.workflow import replay as scripts
 from explorer.workflow.export import Exporter
-from explorer.workflow.export_prelude import JQ_LIBRARY
+from explorer.workflow.export_prelude import JQ_LIBRARY, prelude, version_check
 from tests.canned_transport import canned_session
 from tests.recording_server import RecordingServer
 
@@ -249,3 +250,19 @@ def test_a_relative_time_is_exported_as_a_timestamp_with_a_note(spec_v141):
     assert "since=1" in text and "since=5m" not in text
     assert err.getvalue().decode() == ("note: since==5m goes into the script as the timestamp it stands for now, "
                                        "not recomputed when it runs\n")
+
+
+@pytest.mark.parametrize(("need", "have", "runs"), [
+    ("1.41", "1.41", True), ("1.41", "1.44", True), ("1.99", "1.100", True), ("1.41", "2.0", True),
+    ("1.44", "1.41", False), ("1.41", "1.9", False), ("1.100", "1.99", False),
+])
+def test_the_scripts_version_check_orders_versions_as_versions_key(need, have, runs, tmp_path):
+    assert versions.key(have) >= versions.key(need) if runs else versions.key(have) < versions.key(need)
+    ping = f"printf 'HTTP/1.1 200 OK\\r\\nApi-Version: {have}\\r\\n\\r\\n' >\"$_ee_head\"; printf 200"
+    script = tmp_path / "check.sh"
+    script.write_text("\n".join([prelude("t", None), *version_check(need, ping), "echo ran", ""]))
+    done = sh(script)
+    assert (done.returncode, done.stdout) == ((0, "ran\n") if runs else (1, ""))
+    assert done.stderr == ("" if runs else f"this script was exported for Docker API v{need} and the engine speaks "
+                           f"v{have}: export it again with --api-version {have} (what its lines use must exist "
+                           "there)\n")
