@@ -119,13 +119,16 @@ def _settings(args, interactive: bool) -> Settings:
 
 
 def _command_line(args) -> dict:
-    """The settings the command line gives: -H/--unix-socket, --pretty, --vi and every -o KEY=VALUE."""
+    """The settings the command line gives: -H/--unix-socket, --context, the TLS flags, --pretty, --vi
+    and every -o KEY=VALUE."""
     given = []
     if args.host:
         given.append(("host", args.host, "-H"))
     if args.unix_socket:
         given.append(("host", "unix://" + os.path.abspath(args.unix_socket), "--unix-socket"))
-    given += [(name, True, flag) for name, flag in (("pretty", "--pretty"), ("vi", "--vi")) if getattr(args, name)]
+    given += [(name, getattr(args, name), "--" + name) for name in ("context", "tlscacert", "tlscert", "tlskey")
+              if getattr(args, name)]
+    given += [(name, True, "--" + name) for name in ("tls", "tlsverify", "pretty", "vi") if getattr(args, name)]
     return precedence.command_line(given, args.option or [])
 
 

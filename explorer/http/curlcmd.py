@@ -10,14 +10,17 @@ from explorer.http.request import Request, has_dot_segment, split_target
 from explorer.lang.secrets import redact_value
 
 
-def to_argv(req: Request, socket: str | None, base_url: str, redact: bool = True) -> list:
+def to_argv(req: Request, socket: str | None, base_url: str, redact: bool = True, tls=None) -> list:
     """The curl argv that sends exactly `req` (User-Agent and Accept left to curl).
 
-    With `redact`, credential headers show <redacted> instead of their value.
+    With `redact`, credential headers show <redacted> instead of their value. `tls` (an
+    explorer.core.tls.TLS) adds --cacert, --cert, --key, and --insecure where docker does not verify.
     """
     argv = ["curl"]
     if socket:
         argv += ["--unix-socket", socket]
+    if tls is not None:
+        argv += tls_options(tls)
     if req.method == "HEAD":
         argv.append("--head")
     elif req.method != "GET" or req.body is not None or req.body_file:
@@ -36,11 +39,26 @@ def to_argv(req: Request, socket: str | None, base_url: str, redact: bool = True
     return argv
 
 
-def render(req: Request, socket: str | None, base_url: str, redact: bool = True) -> str:
+def render(req: Request, socket: str | None, base_url: str, redact: bool = True, tls=None) -> str:
     """The curl one-liner for `req`, quoted so that pasting it sends the same bytes."""
     import shlex  # not at import: piped runs print no curl line
 
-    return shlex.join(to_argv(req, socket, base_url, redact))
+    return shlex.join(to_argv(req, socket, base_url, redact, tls))
+
+
+def tls_options(tls) -> list:
+    """curl's options for an explorer.core.tls.TLS: what libcurl is given in explorer.http.transport."""
+    argv = []
+    if tls.ca:
+        argv += ["--cacert", tls.ca]
+    if tls.cert:
+        # curl reads `--cert FILE:PASSWORD`: a colon (and so a backslash) in the name is escaped
+        argv += ["--cert", tls.cert.replace("\\", "\\\\").replace(":", "\\:")]
+    if tls.key:
+        argv += ["--key", tls.key]
+    if not tls.verify:
+        argv.append("--insecure")
+    return argv
 
 
 class Pasted(NamedTuple):
@@ -50,6 +68,7 @@ class Pasted(NamedTuple):
     socket: str | None = None
     base_url: str = "http://localhost"  # scheme://host[:port] of the URL (ignored over a socket)
     hints: tuple = ()
+    tls: tuple = ()  # (--cacert, --cert, --key, --insecure) when the line gives any of them
 
 
 # curl options that change nothing about the request bytes, with whether they take a value.
@@ -57,18 +76,19 @@ _IGNORED = {
     "-s": False, "--silent": False, "-S": False, "--show-error": False, "-i": False,
     "--include": False, "-v": False, "--verbose": False, "-N": False, "--no-buffer": False,
     "-f": False, "--fail": False, "-L": False, "--location": False, "--compressed": False,
-    "-k": False, "--insecure": False, "-g": False, "--globoff": False, "--http1.1": False,
+    "-g": False, "--globoff": False, "--http1.1": False,
     "-o": True, "--output": True, "-w": True, "--write-out": True, "-m": True, "--max-time": True,
     "--connect-timeout": True, "-A": True, "--user-agent": True,
 }
 _DATA = ("-d", "--data", "--data-ascii", "--data-binary", "--data-raw", "--json")
-_WITH_VALUE = {"-X", "--request", "-H", "--header", "--unix-socket", "-T", "--upload-file", *_DATA}
+_TLS = {"--cacert": 0, "-E": 1, "--cert": 1, "--key": 2}  # option → its place in Pasted.tls
+_WITH_VALUE = {"-X", "--request", "-H", "--header", "--unix-socket", "-T", "--upload-file", *_DATA, *_TLS}
 
 
 def parse(argv) -> Pasted:
     """Parse `curl [options] URL` (as printed here, or as Docker's docs write it)."""
     state: dict = {"method": None, "headers": [], "data": [], "socket": None, "url": None,
-             "get": False, "head": False, "upload": None, "json": False, "as_is": False}
+             "get": False, "head": False, "upload": None, "json": False, "as_is": False, "tls": {}}
     for opt, value in _options(list(argv)[1:]):
         _apply(state, opt, value)
     if not state["url"]:
@@ -136,8 +156,26 @@ def _apply(state: dict, opt: str, value) -> None:
         state["upload"] = value
     elif opt == "--path-as-is":
         state["as_is"] = True
+    elif opt in _TLS:
+        state["tls"][_TLS[opt]] = _cert_name(value) if _TLS[opt] == 1 else value
+    elif opt in ("-k", "--insecure"):
+        state["tls"][3] = True
     elif opt not in _IGNORED:
         raise UsageError(f"curl option {opt} is not supported here; drop it or use our own syntax")
+
+
+def _cert_name(value: str) -> str:
+    """The file of `--cert FILE[:PASSWORD]`, `\\:` and `\\\\` unescaped as curl does; a password is refused."""
+    out, i = [], 0
+    while i < len(value):
+        ch = value[i]
+        if ch == "\\" and i + 1 < len(value) and value[i + 1] in ":\\":
+            ch, i = value[i + 1], i + 1
+        elif ch == ":":
+            raise UsageError("curl --cert FILE:PASSWORD: an encrypted key is not supported here (docker has none)")
+        out.append(ch)
+        i += 1
+    return "".join(out)
 
 
 def _header(value: str) -> tuple:
@@ -168,7 +206,9 @@ def _to_pasted(state: dict) -> Pasted:
         query += tuple((k, v) for k, v in _form_pairs(body.decode()))
         body = None
     req = Request(method, path, query, tuple(headers), body, body_file, version)
-    return Pasted(req, state["socket"], f"{url.scheme}://{url.netloc}", tuple(hints))
+    tls = state["tls"]
+    given = tuple(tls.get(i) for i in range(3)) + (tls.get(3, False),) if tls else ()
+    return Pasted(req, state["socket"], f"{url.scheme}://{url.netloc}", tuple(hints), given)
 
 
 def _squashed(path: str) -> str:

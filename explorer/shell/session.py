@@ -5,7 +5,7 @@ import os
 import time
 
 from explorer.core import versions
-from explorer.core.config import Endpoint, engine_address
+from explorer.core.config import TLS_KEYS, engine_address
 from explorer.core.errors import EngineError, ExplorerError, SpecError, UsageError
 from explorer.core.outcome import Outcome
 from explorer.http import curlcmd, request
@@ -27,6 +27,8 @@ class Session:
         self.commands = commands if commands is not None else Dispatcher()
         self.env = env
         self._transport_factory = transport_factory
+        self._start = settings  # what `context default` goes back to
+        self.engine_changes = 0  # counts `context NAME` switches: the REPL refreshes what depends on the engine
         self._endpoint = None
         self._transport = None
         self._version = None
@@ -111,7 +113,7 @@ class Session:
     def curl_line(self, req) -> str:
         """The curl one-liner for `req` against this session's engine."""
         ep = self.endpoint()
-        return curlcmd.render(req, ep.socket, ep.base_url, redact=not self.settings.show_secrets)
+        return curlcmd.render(req, ep.socket, ep.base_url, redact=not self.settings.show_secrets, tls=ep.tls)
 
     def _pasted(self, argv) -> Outcome:
         pasted = curlcmd.parse(argv)
@@ -133,11 +135,39 @@ class Session:
     # -- lazily resolved state ----------------------------------------------------------
 
     def endpoint(self):
-        """Where requests go (-H/--unix-socket, DOCKER_HOST, config.toml, a context, default sockets)."""
+        """Where requests go (-H/--unix-socket, --context, DOCKER_HOST, DOCKER_CONTEXT, config.toml,
+        docker's currentContext, the default sockets); the shell and -v say which, and why."""
         if self._endpoint is None:
-            socket, base = engine_address(self.settings, self.env)
-            self._endpoint = Endpoint(socket, base)
+            self._endpoint = self._announced(engine_address(self.settings, self.env))
         return self._endpoint
+
+    def use_context(self, name: str):
+        """Switch to docker context `name` ("default": the engine the session started with, else
+        DOCKER_HOST or the default socket): engine, API version and spec follow; its Endpoint."""
+        settings = self.context_settings(name)
+        endpoint = engine_address(settings, self.env)  # a context that cannot be used changes nothing
+        self.close()
+        self.settings, self._endpoint = settings, self._announced(endpoint)
+        self._version = self._engine_version = None
+        self._offline_at = -OFFLINE_RETRY_SECONDS
+        self.engine_changes += 1
+        return endpoint
+
+    def context_settings(self, name: str):
+        """The session's settings with context `name` in use: a named one replaces the host and the TLS
+        settings (it carries its own); "default" restores the host the session started with."""
+        start = self._start
+        replaced = ("host", "context") if name == "default" else ("host", "context", *TLS_KEYS)
+        origins = tuple(o for o in start.origins if o[0] not in replaced) + (("context", "the shell"),)
+        if name == "default":
+            origins += tuple(o for o in start.origins if o[0] == "host")
+        return start._replace(context=name, host=start.host if name == "default" else None, origins=origins)
+
+    def _announced(self, endpoint):
+        """`endpoint`, once the shell or -v has said which engine it is and why."""
+        if self.console.interactive or self.console.verbose:
+            self.console.note("engine: " + endpoint.describe())
+        return endpoint
 
     def transport(self):
         """The (one, reused) transport to the engine."""
@@ -182,6 +212,9 @@ class Session:
         if self._engine_version is None:
             resp = self.transport().send(request.Request("GET", "/_ping"))
             found = resp.header("Api-Version")
+            if not found and resp.status == 400 and b"HTTPS server" in resp.body:
+                raise EngineError(f"{self.endpoint().display} speaks TLS, not plain HTTP: add --tlsverify "
+                                  "(or DOCKER_TLS_VERIFY=1), or write https://")
             if not found:
                 raise EngineError(f"{self.endpoint().display} answered /_ping without Api-Version: "
                                   "is it a Docker-compatible engine? pin one with --api-version")

@@ -101,7 +101,7 @@ class Exporter:
     def request(self, where: str, shown: str, req, covered: bool, redir, prep) -> None:
         """curl with the body, headers and status kept for the captures and checks that follow."""
         ep = self.session.endpoint()
-        argv = curlcmd.to_argv(req, _SOCKET if ep.socket else None, ep.base_url, redact=False)
+        argv = curlcmd.to_argv(req, _SOCKET if ep.socket else None, ep.base_url, redact=False, tls=ep.tls)
         words = ['curl -sS -o "$_ee_body" -D "$_ee_head" -w \'%{http_code}\'']
         for i, arg in enumerate(argv[1:], 1):
             if arg == _SOCKET and argv[i - 1] == "--unix-socket":
