@@ -51,7 +51,11 @@ class Repl:
         self.session = session
         self.console = session.console
         self.meta_words = tuple(sorted(commands.META_WORDS))
-        self.live = live or Refresher(partial(_warm_getter, session.endpoint()), on_update=self._invalidate)
+        self._make_live = (lambda: live) if live else self._new_refresher
+        self.live = self._make_live()
+        self._engine = getattr(session, "engine_changes", 0)  # `context NAME` counts up: see _follow_engine
+        self._live_started = False
+        self._context = self._engine_context()
         self._view: SpecView | None = None  # of the session's index, once known
         self._version = "…"
         self.warm = threading.Event()  # set once the first prompt has loaded the spec and started live values
@@ -65,6 +69,26 @@ class Repl:
             vi_mode=settings.vi, history=history or open_history(session.env, settings.history_size),
             auto_suggest=AutoSuggestFromHistory(), complete_while_typing=True, style=style(settings.style),
             include_default_pygments_style=False, input=input, output=output)
+
+    def _new_refresher(self) -> Refresher:
+        return Refresher(partial(_warm_getter, self.session.endpoint()), on_update=self._invalidate)
+
+    def _follow_engine(self) -> None:
+        """After `context NAME`: live values, API version and spec of the new engine (the prompt shows it)."""
+        self._engine = self.session.engine_changes
+        self.live.close()
+        self.live = self._make_live()
+        if self._live_started:
+            self.live.start()
+        self._view, self._version, self._context = None, "…", self._engine_context()
+        self._sync()
+
+    def _engine_context(self) -> str | None:
+        """The docker context the prompt shows (None: none, or the engine cannot be told yet)."""
+        try:
+            return self.session.endpoint().context
+        except ExplorerError:
+            return None
 
     def sources(self):
         """What completion draws on right now (read on each keystroke, never waits)."""
@@ -112,6 +136,8 @@ class Repl:
         if words and words[0] in self._commands:
             return self._commands[words[0]](words[1:])
         outcome = self.session.execute(line)
+        if getattr(self.session, "engine_changes", 0) != self._engine:
+            self._follow_engine()
         kind = self._request_kind(line)
         if kind == "changes":
             self.live.request()
@@ -145,6 +171,7 @@ class Repl:
     async def _warm_up(self) -> None:
         try:
             self.live.start()
+            self._live_started = True
             await run_in_terminal(self._sync)
         finally:
             self.warm.set()
@@ -175,7 +202,9 @@ class Repl:
         if kind == "other":
             kind = "engine"
         offline = [("class:prompt.offline", " offline")] if snap.reachable is False else []
-        return [("class:prompt.kind", kind), ("class:prompt", f" {self._version}")] + offline + [
+        context = self._context
+        where = [("class:prompt.context", f"@{context}")] if context not in (None, "default") else []
+        return [("class:prompt.kind", kind)] + where + [("class:prompt", f" {self._version}")] + offline + [
             ("class:prompt", " > ")]
 
     def _toolbar(self):

@@ -12,6 +12,7 @@ STYLE = Style.from_dict({
     "prompt": "bold",
     "prompt.kind": "ansicyan bold",
     "prompt.offline": "ansired",
+    "prompt.context": "ansimagenta bold",
     "method": "ansiblue bold",
     "path": "ansigreen",
     "path.value": "ansigreen bold underline",
