@@ -5,12 +5,16 @@ from __future__ import annotations
 import io
 
 import pytest
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
 
 from explorer.cli import dispatcher
+from explorer.completion.candidates import complete
 from explorer.core import contexts, precedence
 from explorer.core.config import Settings, engine_address
 from explorer.core.console import Console
 from explorer.core.errors import UsageError
+from explorer.repl.app import Repl
 from explorer.shell.session import Session
 
 
@@ -113,3 +117,17 @@ def test_the_shell_lists_contexts_as_docker_context_ls(two_contexts):
     assert table[0].split() == ["NAME", "DESCRIPTION", "DOCKER", "ENDPOINT", "ERROR"]
     assert [[cell.strip() for cell in line.split("  ") if cell] for line in table[1:]] == [
         [cell.strip() for cell in line.split("|") if cell] for line in docker.stdout.splitlines()]
+
+
+def test_context_names_complete_in_the_shell_and_follow_the_store(two_contexts):
+    settings, _ = precedence.settings({}, two_contexts.env, {})
+    session = Session(settings, Console(stdout=io.BytesIO(), stderr=io.BytesIO()), env=two_contexts.env,
+                      commands=dispatcher())
+    with create_pipe_input() as inp:
+        repl = Repl(session, input=inp, output=DummyOutput())
+        repl._read_contexts()  # what each prompt does first
+        assert [c.text for c in complete("context ", repl.sources())] == ["default", "one", "two"]
+        ok(two_contexts.docker("context", "create", "twenty", "--docker", "host=unix:///run/20.sock"))
+        repl._read_contexts()
+        assert [c.text for c in complete("context tw", repl.sources())] == ["twenty", "two"]
+        repl.live.close()

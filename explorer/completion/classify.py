@@ -39,6 +39,13 @@ class MetaCommand:
 
 
 @dataclass(frozen=True)
+class ContextName:
+    """A docker context's name, after `context`."""
+
+    prefix: str
+
+
+@dataclass(frozen=True)
 class OperationId:
     """An operationId as the target; only those with `method` when it is given."""
 
@@ -189,8 +196,12 @@ def _target(prefix: str, method: str | None) -> tuple:
 
 
 def _meta_args(words: list, current: Word) -> tuple:
-    """Arguments of a meta command: `help` takes one target; the others none we can complete."""
-    if words[0].value.lower() != "help" or len(words) > 1:
+    """Arguments of a meta command: `help` takes one target, `context` one context; the others none
+    we can complete."""
+    command = words[0].value.lower()
+    if command == "context" and len(words) == 1:
+        return (ContextName(current.value),)
+    if command != "help" or len(words) > 1:
         return ()
     prefix = current.value
     if prefix.startswith("/"):

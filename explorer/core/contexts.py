@@ -105,6 +105,24 @@ def listing(env: Mapping) -> list:
     return sorted(found, key=lambda item: natural(item.name))
 
 
+def names(env: Mapping) -> tuple:
+    """Every context name, "default" first, in `docker context ls` order, for completion: a context
+    that cannot be read is left out (`context` shows why)."""
+    try:
+        listed = listing(env)
+    except UsageError:  # an unreadable store: nothing to offer but "default"
+        listed = []
+    return (DEFAULT, *(item.name for item in listed if item.context is not None))
+
+
+def store_stamp(env: Mapping) -> float | None:
+    """When the store last gained or lost a context (its meta folder's mtime); None: no store."""
+    try:
+        return os.stat(os.path.join(store(env), "meta")).st_mtime
+    except OSError:
+        return None
+
+
 def natural(name: str) -> list:
     """Sort key that orders ctx2 before ctx10, as docker's sortorder.NaturalLess."""
     return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in _DIGITS.split(name) if part]

@@ -56,6 +56,8 @@ class Repl:
         self._engine = getattr(session, "engine_changes", 0)  # `context NAME` counts up: see _follow_engine
         self._live_started = False
         self._context = self._engine_context()
+        self._contexts: tuple = ("default",)  # for completion: read before each prompt (_read_contexts)
+        self._contexts_stamp: float | None = None
         self._view: SpecView | None = None  # of the session's index, once known
         self._version = "…"
         self.warm = threading.Event()  # set once the first prompt has loaded the spec and started live values
@@ -96,7 +98,7 @@ class Repl:
         from explorer.completion.candidates import Sources
 
         return Sources(self._view, self.live.snapshot, getattr(self.session, "variables", None) or {},
-                       self.meta_words)
+                       self.meta_words, self._contexts)
 
     def run(self) -> int:
         """The loop; returns the exit code of the shell (0)."""
@@ -178,7 +180,8 @@ class Repl:
         self.prompt.app.invalidate()
 
     def _sync(self) -> None:
-        """Before each prompt: the API version and spec index the session now uses."""
+        """Before each prompt: the API version and spec index the session now uses, docker's contexts."""
+        self._read_contexts()
         try:
             self._version = self.session.api_version(need_engine=False) or "?"
             index = self.session.index()
@@ -195,6 +198,16 @@ class Repl:
             from explorer.completion.specview import SpecView
 
             self._view = SpecView(index)
+
+    def _read_contexts(self) -> None:
+        """docker's context names for `context <Tab>`, read again only when the store changed."""
+        # hashlib and json read the store: only a shell that runs pays for them, off the first prompt
+        from explorer.core import contexts
+
+        env = getattr(self.session, "env", None) or {}
+        stamp = contexts.store_stamp(env)
+        if stamp != self._contexts_stamp:
+            self._contexts, self._contexts_stamp = contexts.names(env), stamp
 
     def _message(self):
         snap = self.live.snapshot
