@@ -83,6 +83,9 @@ class Exporter:
         elif isinstance(cmd, commands.Meta) and cmd.name in _META:
             args = [slots.fill(a, slots.WORD, self.markers) for a in cmd.args]
             getattr(self, _META[cmd.name])(line, args, depth)
+        elif isinstance(cmd, commands.Meta) and cmd.name == "context" and cmd.args:
+            # the lines after it would go to another engine than the one this script's curl lines name
+            raise UsageError("`context NAME` switches the engine mid-script: export one script per engine")
         else:
             self.body.append("# (nothing to do in sh)")
 
