@@ -128,3 +128,25 @@ def test_the_curl_line_carries_the_files_and_a_pasted_one_gives_them_back():
     assert pasted.base_url == "https://h:1"
     with pytest.raises(UsageError, match="--cert FILE:PASSWORD"):
         curlcmd.parse(["curl", "--cert", "c.pem:secret", "https://h:1/_ping"])
+
+
+@pytest.mark.parametrize("line, engine, other", [
+    ("curl http://localhost/_ping", ("/s.sock", "http://localhost", None), ""),
+    ("curl --unix-socket /s.sock http://localhost/_ping", ("/s.sock", "http://localhost", None), ""),
+    ("curl --unix-socket /o.sock http://localhost/_ping", ("/s.sock", "http://localhost", None), "/o.sock"),
+    ("curl http://h:2375/_ping", ("/s.sock", "http://localhost", None), "http://h:2375"),
+    ("curl http://h:2375/_ping", (None, "http://h:2375/prefix", None), ""),
+    ("curl http://h:2376/_ping", (None, "http://h:2375", None), "http://h:2376"),
+    ("curl --cacert /c/ca.pem --cert /c/cert.pem --key /c/key.pem https://h:1/_ping",
+     (None, "https://h:1", ("/c/ca.pem", "/c/cert.pem", "/c/key.pem", True)), ""),
+    ("curl --cacert /c/other.pem --cert /c/cert.pem --key /c/key.pem https://h:1/_ping",
+     (None, "https://h:1", ("/c/ca.pem", "/c/cert.pem", "/c/key.pem", True)), "its --cacert/--cert/--key"),
+    ("curl --insecure https://h:1/_ping", (None, "https://h:1", ("/c/ca.pem", None, None, True)), "its --insecure"),
+    ("curl https://h:1/_ping", (None, "https://h:1", ("/c/ca.pem", None, None, True)), ""),  # no TLS option given
+])
+def test_a_pasted_line_that_names_another_engine_or_other_tls_files_is_said(line, engine, other):
+    from explorer.core.tls import TLS  # as config does: the TLS module loads with a TCP engine only
+
+    socket, base, tls = engine
+    pasted = curlcmd.parse(line.split())
+    assert curlcmd.elsewhere(pasted, socket, base, TLS(*tls) if tls else None) == other

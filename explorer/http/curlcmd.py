@@ -1,6 +1,7 @@
 """Request model ⇄ curl command line. What we print is what pycurl sends."""
 from __future__ import annotations
 
+import os
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -69,6 +70,29 @@ class Pasted(NamedTuple):
     base_url: str = "http://localhost"  # scheme://host[:port] of the URL (ignored over a socket)
     hints: tuple = ()
     tls: tuple = ()  # (--cacert, --cert, --key, --insecure) when the line gives any of them
+
+
+def elsewhere(pasted: Pasted, socket: str | None, base_url: str, tls=None) -> str:
+    """What a pasted line names that differs from this engine (its socket, its URL's host, its TLS
+    options), as "the pasted line's …"; "" when it names this engine. The session sends to its own
+    engine and says so."""
+    if pasted.socket:
+        return "" if pasted.socket == socket else pasted.socket
+    ours = urlsplit(base_url)
+    if socket is None and pasted.base_url != f"{ours.scheme}://{ours.netloc}":
+        return pasted.base_url
+    if socket is not None and pasted.base_url not in ("http://localhost", "http://localhost:80"):
+        return pasted.base_url
+    given = _tls_files(pasted.tls[:3]) + (bool(pasted.tls[3]),) if pasted.tls else (None, None, None, False)
+    have = (tls.ca, tls.cert, tls.key, not tls.verify) if tls is not None else (None, None, None, False)
+    if pasted.tls and given != have:
+        return "its " + "/".join(opt for opt, value in zip(("--cacert", "--cert", "--key", "--insecure"), given,
+                                                            strict=True) if value)
+    return ""
+
+
+def _tls_files(paths: tuple) -> tuple:
+    return tuple(os.path.abspath(os.path.expanduser(p)) if p else None for p in paths)
 
 
 # curl options that change nothing about the request bytes, with whether they take a value.

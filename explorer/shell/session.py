@@ -120,9 +120,10 @@ class Session:
         for hint in pasted.hints:
             self.console.note("hint: " + hint)
         ep = self.endpoint()
-        if pasted.socket and pasted.socket != ep.socket:
-            self.console.note(f"note: sending to this session's engine {ep.display}, "
-                              f"not {pasted.socket} as the pasted line says")
+        other = curlcmd.elsewhere(pasted, ep.socket, ep.base_url, ep.tls)
+        if other:
+            self.console.note(f"note: sending to this session's engine {ep.describe()}, "
+                              f"not {other} as the pasted line says")
         req = pasted.request
         if req.api_version is None:
             req = req._replace(api_version=self.api_version())

@@ -176,3 +176,11 @@ def test_a_script_exported_against_the_tls_engine_runs_there(user_env, engine_tl
     assert f"--cacert {engine_tls.certs.ca} --cert {engine_tls.certs.cert}" in script.read_text()
     ran = subprocess.run(["sh", str(script)], capture_output=True, text=True, timeout=30, env=user_env)
     assert ran.returncode == 0 and '"ApiVersion"' in ran.stdout, ran.stderr
+
+
+def test_a_pasted_line_with_other_tls_files_goes_to_this_engine_and_says_so(user_env, engine_tls, wrong_ca_certs):
+    done = explore({**user_env, **engine_tls.env}, "-c", f"curl --cacert {wrong_ca_certs.ca} {engine_tls.url}/_ping")
+    assert (done.returncode, done.stdout) == (0, "OK"), done.stderr
+    certs = engine_tls.certs
+    assert done.stderr == (f"note: sending to this session's engine {engine_tls.url} (DOCKER_HOST; TLS verified with "
+                           f"{certs.ca}, client certificate {certs.cert}), not its --cacert as the pasted line says\n")
