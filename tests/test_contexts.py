@@ -131,3 +131,12 @@ def test_context_names_complete_in_the_shell_and_follow_the_store(two_contexts):
         repl._read_contexts()
         assert [c.text for c in complete("context tw", repl.sources())] == ["twenty", "two"]
         repl.live.close()
+
+
+def test_the_list_shows_when_the_context_in_use_is_not_there(two_contexts):
+    env = {**two_contexts.env, "DOCKER_CONTEXT": "gone"}
+    out = io.BytesIO()
+    settings, _ = precedence.settings({}, env, {})
+    session = Session(settings, Console(stdout=out, stderr=io.BytesIO()), env=env, commands=dispatcher())
+    assert session.execute("context").exit_code == 0
+    assert [line.split()[0] for line in out.getvalue().decode().splitlines()] == ["NAME", "default", "one", "two"]

@@ -29,7 +29,10 @@ def command(session: Shell, args: tuple) -> Outcome:
 
 def listing(session: Shell) -> str:
     """The table `docker context ls` prints, for this session's DOCKER_CONFIG and current context."""
-    current = session.endpoint().context or contexts.DEFAULT
+    try:
+        current = session.endpoint().context or contexts.DEFAULT
+    except ExplorerError:  # a context that is not there: the list is how the user finds the right name
+        current = session.settings.context or contexts.DEFAULT
     rows = [_default_row(session, current)]
     for item in contexts.listing(session.env):
         if item.context is None:
