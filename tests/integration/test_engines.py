@@ -164,6 +164,7 @@ def test_context_in_the_shell_switches_engine_live_values_and_prompt(user_env, c
     assert re.fullmatch(r"docker@ee-dead 1\.\d+ offline > ", seen["dead"]), seen["dead"]
     assert seen["default"].startswith("docker ") and "@" not in seen["default"]
     engines = [line for line in out.splitlines() if line.startswith("engine: ")]
+    assert out.splitlines()[0] == engines[0]  # the shell's first line
     assert engines[0].startswith("engine: https://127.0.0.1:") and "(context ee-tls, from " in engines[0]
     assert engines[1] == f"engine: unix://{tmp_path}/dead.sock (context ee-dead, from the shell)"
     assert os.environ.get("DOCKER_CONFIG") != user_env["DOCKER_CONFIG"]  # the test's own docker config only
