@@ -80,6 +80,10 @@ def test_a_failed_verification_is_one_line_saying_which_end(user_env, engine_tls
     assert done.returncode == 2 and len(done.stderr.splitlines()) == 1
     assert done.stderr.startswith(f"error: TLS: the engine at {engine_tls.url} refused the client certificate "
                                   f"{other.cert} (")
+    done = explore(user_env, "-H", engine_tls.host, "--tlsverify", "--tlscacert", str(ours.ca), "-c", "/_ping")
+    assert done.returncode == 2 and len(done.stderr.splitlines()) == 1
+    assert done.stderr.startswith(f"error: TLS: the engine at {engine_tls.url} wants a client certificate: give "
+                                  "--tlscert and --tlskey (or cert.pem and key.pem in DOCKER_CERT_PATH) (")
 
 
 def test_plain_http_to_the_tls_port_says_to_turn_tls_on(user_env, engine_tls):
