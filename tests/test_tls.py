@@ -68,11 +68,14 @@ def test_the_flags_name_the_files_relative_to_the_working_directory(tmp_path, ce
     assert got.tls == (str(certs / "ca.pem"), str(certs / "cert.pem"), str(certs / "key.pem"), True)
 
 
-def test_tls_alone_does_not_verify_and_needs_no_ca(tmp_path, certs):
-    (certs / "ca.pem").unlink()
+def test_tls_alone_does_not_verify_but_needs_the_ca_as_docker_does(tmp_path, certs):
     got = endpoint([H, ("tls", True, "--tls")], {"DOCKER_CERT_PATH": str(certs)}, tmp_path=tmp_path)
     assert got.tls == (None, str(certs / "cert.pem"), str(certs / "key.pem"), False)
+    assert got.why == "-H"  # the default CA is read, not used, and not worth a note
     assert "--insecure" in curlcmd.to_argv(Request("GET", "/_ping"), None, got.base_url, tls=got.tls)
+    (certs / "ca.pem").unlink()  # docker 20.10 and 28: "unable to resolve docker endpoint: open …/ca.pem"
+    with pytest.raises(UsageError, match=f"^TLS: cannot read the CA certificate {certs}/ca.pem "):
+        endpoint([H, ("tls", True, "--tls")], {"DOCKER_CERT_PATH": str(certs)}, tmp_path=tmp_path)
 
 
 def test_the_config_file_can_hold_the_tls_settings(tmp_path, certs):

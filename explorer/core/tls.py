@@ -5,8 +5,9 @@ Loaded only for an engine on TCP (explorer.core.config). Every file is checked b
 sent, so a missing one is one line naming the file and where it came from. The rules, docker's:
 TLS is on with --tls or --tlsverify (or their variables, set to anything but ""), never because of
 a port; --tls alone does not verify the engine's certificate; the CA defaults to
-$DOCKER_CERT_PATH/ca.pem (which must exist when verifying), the client certificate and key to
-cert.pem and key.pem there when they exist; DOCKER_CERT_PATH defaults to $DOCKER_CONFIG (~/.docker).
+$DOCKER_CERT_PATH/ca.pem (which must exist, even for --tls alone: docker 20.10 and 28 read it),
+the client certificate and key to cert.pem and key.pem there when they exist; DOCKER_CERT_PATH
+defaults to $DOCKER_CONFIG (~/.docker).
 Ours: https://HOST:PORT is TLS too, verified against the system's CAs unless a CA is given.
 """
 from __future__ import annotations
@@ -63,15 +64,16 @@ def for_settings(settings: Any, sources: dict, scheme: str, env, name: str) -> t
     for key, field, default, what in _FILES:
         path = getattr(settings, field)
         source = sources.get(key, "")
-        if path is None and on and (key != "tlscacert" or verify):
+        if path is None and on:  # docker reads the default CA even for --tls alone, so it must be there
             path, source = os.path.join(folder, default), f"default in {folder_source}"
             if key != "tlscacert" and not os.path.exists(path):
                 path = None  # docker: a default client certificate or key that is not there is not used
         paths[key] = _readable(path, what, source) if path else None
     note = ""
     if paths["tlscacert"] and not verify:
-        paths["tlscacert"] = None
-        note = f"{sources.get('tlscacert')} unused: --tls alone does not verify the engine (--tlsverify does)"
+        paths["tlscacert"] = None  # read, as docker reads it, but --tls alone verifies nothing with it
+        if "tlscacert" in sources:
+            note = f"{sources['tlscacert']} unused: --tls alone does not verify the engine (--tlsverify does)"
     _pair(paths["tlscert"], paths["tlskey"], "give --tlscert and --tlskey together")
     return TLS(paths["tlscacert"], paths["tlscert"], paths["tlskey"], verify), note
 
