@@ -125,16 +125,16 @@ def _settings(args, interactive: bool) -> Settings:
 
 
 def _command_line(args) -> dict:
-    """The settings the command line gives: -H/--unix-socket, --pretty, --style, --view, --vi,
-    --read-only, --no-confirm and every -o KEY=VALUE."""
+    """The settings the command line gives: -H/--unix-socket, --context, the TLS flags, --pretty, --style,
+    --view, --vi, --read-only, --no-confirm and every -o KEY=VALUE."""
     given = []
     if args.host:
         given.append(("host", args.host, "-H"))
     if args.unix_socket:
         given.append(("host", "unix://" + os.path.abspath(args.unix_socket), "--unix-socket"))
-    given += [(name, getattr(args, name), "--" + name) for name in ("pretty", "style", "view") if getattr(args, name)]
-    if args.vi:
-        given.append(("vi", True, "--vi"))
+    valued = ("context", "tlscacert", "tlscert", "tlskey", "pretty", "style", "view")
+    given += [(name, getattr(args, name), "--" + name) for name in valued if getattr(args, name)]
+    given += [(name, True, "--" + name) for name in ("tls", "tlsverify", "vi") if getattr(args, name)]
     if args.read_only:
         given.append(("read-only", True, "--read-only"))
     if args.no_confirm:

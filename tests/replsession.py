@@ -85,13 +85,14 @@ class Typist:
         assert wait_for(lambda: self.repl.lines_done > done), f"line did not finish: {line!r}"
 
 
-def run_session(script, host: str, spec_dir: str, env_extra=None):
-    """Run `script(typist)` against a REPL on `host`; (exit code, stdout text, stderr text, repl)."""
+def run_session(script, host: str | None, spec_dir: str, env_extra=None, **settings):
+    """Run `script(typist)` against a REPL on `host` (or what `settings` choose); (exit code, stdout
+    text, stderr text, repl)."""
     out, err = io.BytesIO(), io.BytesIO()
     env = dict(os.environ, ENGINE_EXPLORER_SPEC_DIR=spec_dir, **(env_extra or {}))
     env.pop("DOCKER_API_VERSION", None)
-    session = Session(Settings(host=host, interactive=True), Console(stdout=out, stderr=err, interactive=True),
-                      env=env, commands=dispatcher())
+    session = Session(Settings(host=host, interactive=True, **settings),
+                      Console(stdout=out, stderr=err, interactive=True), env=env, commands=dispatcher())
     failure = []
     with create_pipe_input() as inp:
         repl = CountingRepl(session, input=inp, output=DummyOutput())

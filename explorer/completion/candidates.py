@@ -37,6 +37,7 @@ class Sources:
     live: Snapshot = field(default_factory=Snapshot)
     variables: Mapping = field(default_factory=dict)  # name → value
     meta_words: tuple = ()
+    contexts: tuple = ()  # docker's context names, "default" among them
 
 
 def complete(text: str, sources: Sources) -> list:
@@ -59,6 +60,12 @@ def _meta_commands(s: c.MetaCommand, src: Sources) -> list:
 def _meta_args(s: c.MetaArg, src: Sources) -> list:
     low = s.prefix.lower()
     return [Candidate(w, -len(s.prefix), w, "") for w in s.choices if w.startswith(low)]
+
+
+def _context_names(s: c.ContextName, src: Sources) -> list:
+    # docker's names need no quoting: letters, digits and _.+- only
+    return [Candidate(name, -len(s.prefix), name, "docker context") for name in src.contexts
+            if name.startswith(s.prefix)]
 
 
 def _operation_ids(s: c.OperationId, src: Sources) -> list:
@@ -266,6 +273,7 @@ DISPATCH: dict[type, Callable[[Any, Sources], list]] = {
     c.Method: _methods,
     c.MetaCommand: _meta_commands,
     c.MetaArg: _meta_args,
+    c.ContextName: _context_names,
     c.OperationId: _operation_ids,
     c.Path: _paths,
     c.QueryName: _query_names,

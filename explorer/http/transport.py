@@ -100,6 +100,8 @@ class Transport:
     def _set_options(self, c, interruptible: bool, eager: bool, collect: bool) -> None:
         if self.endpoint.socket:
             c.setopt(pycurl.UNIX_SOCKET_PATH, self.endpoint.socket)
+        if self.endpoint.tls is not None:
+            _set_tls(c, self.endpoint.tls)
         c.setopt(pycurl.USERAGENT, USER_AGENT)
         # The path goes as built: no libcurl (7.88 squashes `.`/`..`, 8.x also %2E) may rewrite it.
         # curlcmd prints --path-as-is where that matters, so the curl command does the same.
@@ -150,6 +152,8 @@ class Transport:
     def _explain(self, err) -> EngineError:
         code, message = err.args[0], err.args[1] if len(err.args) > 1 else ""
         where = self.endpoint.display
+        if self.endpoint.tls is not None and code in _TLS_CODES:
+            return _tls_problem(self.endpoint.tls, where, code, message)
         sock = self.endpoint.socket
         if code == pycurl.E_COULDNT_CONNECT and sock:
             if not os.path.exists(sock):
@@ -168,6 +172,44 @@ class Transport:
             return EngineError("stopped reading the response")
         return EngineError(f"request to {where} failed: {message} (curl error {code})")
 
+
+# curl errors that TLS explains: a failed verification, an unusable file, a refused handshake.
+_TLS_CODES = (pycurl.E_PEER_FAILED_VERIFICATION, pycurl.E_SSL_CACERT_BADFILE, pycurl.E_SSL_CERTPROBLEM,
+              pycurl.E_SSL_CONNECT_ERROR, pycurl.E_RECV_ERROR, pycurl.E_SEND_ERROR)
+
+
+def _tls_problem(tls, where: str, code: int, message: str) -> EngineError:
+    """One line saying which TLS file or which end failed, for the _TLS_CODES."""
+    if code == pycurl.E_PEER_FAILED_VERIFICATION:
+        against = tls.ca or "the system's CAs"
+        return EngineError(f"TLS: the engine's certificate at {where} failed verification against {against} "
+                           f"({message})")
+    if code == pycurl.E_SSL_CACERT_BADFILE:
+        return EngineError(f"TLS: cannot use {tls.ca} as the CA certificate ({message})")
+    if code == pycurl.E_SSL_CERTPROBLEM:
+        return EngineError(f"TLS: cannot use the client certificate {tls.cert} with the key {tls.key} ({message})")
+    if "wrong version number" in message or "packet length too long" in message:
+        return EngineError(f"TLS: {where} does not answer TLS ({message}): is it a plain HTTP port? "
+                           "then drop --tls/--tlsverify (or write http://)")
+    # The engine ends the handshake with an alert (or just closes) when it does not take our certificate.
+    if tls.cert is None and "alert" in message:
+        return EngineError(f"TLS: the engine at {where} wants a client certificate: give --tlscert and --tlskey "
+                           f"(or cert.pem and key.pem in DOCKER_CERT_PATH) ({message})")
+    if tls.cert is not None and ("alert" in message or code == pycurl.E_SEND_ERROR):
+        return EngineError(f"TLS: the engine at {where} refused the client certificate {tls.cert} ({message})")
+    return EngineError(f"TLS to {where} failed: {message} (curl error {code})")
+
+
+def _set_tls(c, tls) -> None:
+    """What curl's --cacert, --cert, --key and --insecure set (explorer.http.curlcmd.tls_options prints them)."""
+    if tls.ca:
+        c.setopt(pycurl.CAINFO, tls.ca)
+    if tls.cert:
+        c.setopt(pycurl.SSLCERT, tls.cert)
+        c.setopt(pycurl.SSLKEY, tls.key)
+    if not tls.verify:
+        c.setopt(pycurl.SSL_VERIFYPEER, 0)
+        c.setopt(pycurl.SSL_VERIFYHOST, 0)
 
 
 

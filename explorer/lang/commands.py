@@ -13,7 +13,7 @@ METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
 # The first words of meta commands. The shell's dispatcher, wired by explorer.cli, runs each one
 # (tests/test_layers.py checks that the two agree).
 META_WORDS = frozenset({"help", "exit", "quit", "version", "headers", "set", "unset", "vars", "expect",
-                        "config", "save", "run", "export", "import", "edit", "refresh",
+                        "config", "context", "save", "run", "export", "import", "edit", "refresh",
                         "view", "last", "pager", "stats"})
 
 # Item separators, longest first so that `==` wins over `=` and `:=` over `:`.

@@ -55,7 +55,13 @@ class Repl:
         self.console.confirm = self._confirm  # the guard's yes/no question, on this prompt's terminal
         self._io = (input, output)
         self.meta_words = tuple(sorted(commands.META_WORDS))
-        self.live = live or Refresher(partial(_warm_getter, session.endpoint()), on_update=self._invalidate)
+        self._make_live = (lambda: live) if live else self._new_refresher
+        self.live = self._make_live()
+        self._engine = getattr(session, "engine_changes", 0)  # `context NAME` counts up: see _follow_engine
+        self._live_started = False
+        self._context = self._engine_context()
+        self._contexts: tuple = ("default",)  # for completion: read before each prompt (_read_contexts)
+        self._contexts_stamp: float | None = None
         self._view: SpecView | None = None  # of the session's index, once known
         self._version = "…"
         self.warm = threading.Event()  # set once the first prompt has loaded the spec and started live values
@@ -77,13 +83,33 @@ class Repl:
         return open_history(self.session.env, settings.history_size, known=None if names is None else lambda: names,
                             warn=self.console.error, show=settings.show_secrets)
 
+    def _new_refresher(self) -> Refresher:
+        return Refresher(partial(_warm_getter, self.session.endpoint()), on_update=self._invalidate)
+
+    def _follow_engine(self) -> None:
+        """After `context NAME`: live values, API version and spec of the new engine (the prompt shows it)."""
+        self._engine = self.session.engine_changes
+        self.live.close()
+        self.live = self._make_live()
+        if self._live_started:
+            self.live.start()
+        self._view, self._version, self._context = None, "…", self._engine_context()
+        self._sync()
+
+    def _engine_context(self) -> str | None:
+        """The docker context the prompt shows (None: none, or the engine cannot be told yet)."""
+        try:
+            return self.session.endpoint().context
+        except ExplorerError:
+            return None
+
     def sources(self):
         """What completion draws on right now (read on each keystroke, never waits)."""
         # completion's modules load in the refresher's thread (_warm_getter), not before the first prompt
         from explorer.completion.candidates import Sources
 
         return Sources(self._view, self.live.snapshot, getattr(self.session, "variables", None) or {},
-                       self.meta_words)
+                       self.meta_words, self._contexts)
 
     def run(self) -> int:
         """The loop; returns the exit code of the shell (0)."""
@@ -124,6 +150,8 @@ class Repl:
         if words and words[0] in self._commands:
             return self._commands[words[0]](words[1:])
         outcome = self.session.execute(line)
+        if getattr(self.session, "engine_changes", 0) != self._engine:
+            self._follow_engine()
         kind = self._request_kind(line)
         if kind == "changes":
             self.live.request()
@@ -165,13 +193,15 @@ class Repl:
     async def _warm_up(self) -> None:
         try:
             self.live.start()
+            self._live_started = True
             await run_in_terminal(self._sync)
         finally:
             self.warm.set()
         self.prompt.app.invalidate()
 
     def _sync(self) -> None:
-        """Before each prompt: the API version and spec index the session now uses."""
+        """Before each prompt: the API version and spec index the session now uses, docker's contexts."""
+        self._read_contexts()
         try:
             self._version = self.session.api_version(need_engine=False) or "?"
             podman = self.session.podman_version()  # known once /_ping answered: its release, as podman says it
@@ -192,6 +222,16 @@ class Repl:
 
             self._view = SpecView(index)
 
+    def _read_contexts(self) -> None:
+        """docker's context names for `context <Tab>`, read again only when the store changed."""
+        # hashlib and json read the store: only a shell that runs pays for them, off the first prompt
+        from explorer.core import contexts
+
+        env = getattr(self.session, "env", None) or {}
+        stamp = contexts.store_stamp(env)
+        if stamp != self._contexts_stamp:
+            self._contexts, self._contexts_stamp = contexts.names(env), stamp
+
     def _message(self):
         snap = self.live.snapshot
         kind = snap.engine_kind or ("podman" if self.session.podman_version() else "") or (
@@ -201,7 +241,9 @@ class Repl:
         offline = [("class:prompt.offline", " offline")] if snap.reachable is False else []
         if getattr(self.session.settings, "read_only", False):
             offline.append(("class:prompt.readonly", " read-only"))
-        return [("class:prompt.kind", kind), ("class:prompt", f" {self._version}")] + offline + [
+        context = self._context
+        where = [("class:prompt.context", f"@{context}")] if context not in (None, "default") else []
+        return [("class:prompt.kind", kind)] + where + [("class:prompt", f" {self._version}")] + offline + [
             ("class:prompt", " > ")]
 
     def _toolbar(self):

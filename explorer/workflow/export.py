@@ -97,6 +97,9 @@ class Exporter:
         elif isinstance(cmd, commands.Meta) and cmd.name in _META:
             args = [slots.fill(a, slots.WORD, self.markers) for a in cmd.args]
             getattr(self, _META[cmd.name])(line, args, depth)
+        elif isinstance(cmd, commands.Meta) and cmd.name == "context" and cmd.args:
+            # the lines after it would go to another engine than the one this script's curl lines name
+            raise UsageError("`context NAME` switches the engine mid-script: export one script per engine")
         else:
             self.body.append("# (nothing to do in sh)")
 
@@ -125,7 +128,7 @@ class Exporter:
     def request(self, where: str, shown: str, req, covered: bool, redir, prep) -> None:
         """curl with the body, headers and status kept for the captures and checks that follow."""
         ep = self.session.endpoint()
-        argv = curlcmd.to_argv(req, _SOCKET if ep.socket else None, ep.base_url)
+        argv = curlcmd.to_argv(req, _SOCKET if ep.socket else None, ep.base_url, tls=ep.tls)
         if not req.operation_id and not self.show:  # a pasted curl line: its secrets are read from variables
             for index, pieces in curlcmd.hidden(req, argv).items():
                 slot = slots.HEADER if argv[index - 1] == "-H" else slots.STRING
