@@ -119,8 +119,8 @@ def _settings(args, interactive: bool) -> Settings:
 
 
 def _command_line(args) -> dict:
-    """The settings the command line gives: -H/--unix-socket, --pretty, --vi, --read-only, --no-confirm
-    and every -o KEY=VALUE."""
+    """The settings the command line gives: -H/--unix-socket, --pretty, --vi, --read-only, --no-confirm,
+    --with-registry-auth and every -o KEY=VALUE."""
     given = []
     if args.host:
         given.append(("host", args.host, "-H"))
@@ -131,6 +131,8 @@ def _command_line(args) -> dict:
         given.append(("read-only", True, "--read-only"))
     if args.no_confirm:
         given.append(("destructive-warning", False, "--no-confirm"))
+    if args.with_registry_auth:
+        given.append(("with-registry-auth", True, "--with-registry-auth"))
     return precedence.command_line(given, args.option or [])
 
 

@@ -91,11 +91,13 @@ def split_target(target: str, references: bool = False) -> tuple:
     return path, tuple(parse_qsl(query, keep_blank_values=True)) if query else (), version
 
 
-def build(line: RequestLine, index, api_version: str | None, values=slots.NO_VALUES) -> Request:
+def build(line: RequestLine, index, api_version: str | None, values=slots.NO_VALUES, complete=None) -> Request:
     """Turn a parsed request line into a Request, resolved and checked against the spec.
 
     `{{NAME}}` references take their `values` only now, each in its slot (explorer.lang.slots): the
     operation, the path's shape, query keys and header names are settled before any value is seen.
+    `complete(request)` adds what the client adds (docker's config.json: explorer.http.registryauth)
+    before the check, since a spec may require a header the client fills.
     """
     items = line.items
     query_items = [(i.name, i.value) for i in items if i.kind == "query"] if items else []
@@ -119,6 +121,8 @@ def build(line: RequestLine, index, api_version: str | None, values=slots.NO_VAL
                   version or api_version, op.operation_id if op else "")
     if items:
         req = _with_body(req, line, op, values)
+    if complete is not None:
+        req = complete(req)
     if op is not None and not line.force:
         validate.check(op, req, index)
     return req

@@ -13,6 +13,7 @@ from explorer.lang import commands, redirect, secrets, slots
 from explorer.response.delivery import deliver
 from explorer.shell import guard
 from explorer.shell.dispatch import Dispatcher
+from explorer.shell.dockerclient import DockerClient
 from explorer.spec import find_spec, load_index, sources
 
 OFFLINE_RETRY_SECONDS = 30.0
@@ -43,6 +44,8 @@ class Session:
         self.dry_run = False  # --dry-run: requests print their curl line and are not sent
         self.secret_names: set = set()  # variables that fill a secret (explorer.lang.secrets): never shown
         self._named: set = set()  # the $VARIABLES of printed curl lines already explained
+        # docker's config.json: HttpHeaders on every request, registry credentials where docker sends them
+        self.docker = DockerClient(env, console, settings.with_registry_auth)
 
     # -- the executor ---------------------------------------------------------------------
 
@@ -105,7 +108,8 @@ class Session:
             _, _, pinned = request.split_target(line.target)
             if pinned and pinned != version:
                 index = self._index_for(pinned)
-        return request.build(line, index, version, self.values() if values is None else values)
+        return request.build(line, index, version, self.values() if values is None else values,
+                             complete=self.docker.complete)
 
     def send(self, req) -> Outcome:
         """Print the curl line (REPL, -v), send; the body is shown or written as it arrives.
@@ -135,9 +139,11 @@ class Session:
         else:
             self.console.curl(line)
         for name in variables:
-            if name not in self._named:
-                self._named.add(name)
-                self.console.note("note: " + secrets.how_to_set(name))
+            filled = self.docker.filled.get(name)
+            if (name, filled) not in self._named:
+                self._named.add((name, filled))
+                self.console.note("note: " + (secrets.how_to_set(name) if filled is None else
+                                              secrets.how_to_get(name, filled)))
 
     def _pasted(self, argv) -> Outcome:
         pasted = curlcmd.parse(argv)
@@ -206,7 +212,7 @@ class Session:
     def engine_version(self) -> str:
         """The engine's API version, from GET /_ping's Api-Version header."""
         if self._engine_version is None:
-            resp = self.transport().send(request.Request("GET", "/_ping"))
+            resp = self.transport().send(request.Request("GET", "/_ping", headers=self.docker.headers()))
             found = resp.header("Api-Version")
             if not found:
                 raise EngineError(f"{self.endpoint().display} answered /_ping without Api-Version: "

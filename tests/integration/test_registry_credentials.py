@@ -1,0 +1,121 @@
+"""Registry credentials from docker's config.json, against Debian's docker-registry (htpasswd auth):
+a push and a pull with what `docker login` stored in `auths` and in a credential helper, a wrong
+password, a line's own X-Registry-Auth. Lines carry no credentials: engine-explorer adds them.
+
+Effects are checked on the registry itself (its manifest digest) and with the raw client.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+
+from tests.integration.apidriver import Explorer, inspect, rerun
+from tests.integration.test_api_registry import auth_header, manifest_digest
+
+pytestmark = pytest.mark.engine
+
+
+@pytest.fixture
+def pushed(docker_api, busybox_image, registry):
+    """(repository, reference) tagged on the engine for this test; the engine forgets the tag afterwards."""
+    repository = f"ee-creds/busybox-{secrets.token_hex(4)}"
+    ref = f"{registry.host}/{repository}:v1"
+    assert docker_api.call("POST", f"/images/{busybox_image}/tag?repo={registry.host}/{repository}&tag=v1")[0] == 201
+    yield repository, ref
+    docker_api.call("DELETE", f"/images/{ref}?force=1")
+
+
+def login(docker_config, engine_host, registry, password=None, env=None):
+    """`docker login` as users run it: the CLI writes config.json (auths, or the credsStore helper)."""
+    done = docker_config.docker("login", "-u", registry.user, "--password-stdin", registry.host,
+                                input=password or registry.password, env={"DOCKER_HOST": engine_host, **(env or {})})
+    assert done.returncode == 0, done.stderr
+
+
+def push_then_pull(ee, docker_api, registry, repository, ref):
+    """Push `ref` and pull it back through engine-explorer, with no credentials on either line."""
+    pushed = ee.send(f"POST /images/{ref}/push", 200)
+    digest = next(line["aux"]["Digest"] for line in pushed.json_lines() if "aux" in line)
+    assert manifest_digest(registry, repository, "v1") == digest
+    assert docker_api.call("DELETE", f"/images/{ref}")[0] == 200
+    pulled = ee.send(f"POST /images/create fromImage=={registry.host}/{repository} tag==v1", 200)
+    assert f"{registry.host}/{repository}@{digest}" in inspect(docker_api, "images", ref)["RepoDigests"]
+    return pushed, pulled
+
+
+def test_push_and_pull_with_the_credentials_docker_login_stored_in_auths(
+        engine_host, spec_dir, docker_api, docker_config, registry, pushed):
+    login(docker_config, engine_host, registry)
+    assert registry.host in docker_config.config()["auths"]
+    ee = Explorer(engine_host, spec_dir, env=docker_config.env)
+    try:
+        push, pull = push_then_pull(ee, docker_api, registry, *pushed)
+    finally:
+        ee.close()
+    for sent in (push, pull):  # the printed line reads the credentials from a variable, named once
+        assert '-H "X-Registry-Auth: $REGISTRY_AUTH"' in sent.curl
+        assert registry.password not in sent.curl and registry.password.encode() not in sent.err
+    assert f"credentials for {registry.host} from auths in {docker_config.path}".encode() in push.err
+    assert b"--show-secrets prints the value" in push.err
+    # pasted with REGISTRY_AUTH set to what --show-secrets prints, the line pushes again
+    value = base64.urlsafe_b64encode(json.dumps(
+        {"username": registry.user, "password": registry.password, "serveraddress": registry.host},
+        separators=(",", ":")).encode()).decode()
+    assert json.loads(rerun(push, env={"REGISTRY_AUTH": value}).splitlines()[-1])["aux"]["Size"] > 0
+
+
+def test_push_and_pull_with_the_credential_helper(
+        engine_host, spec_dir, docker_api, docker_config, credential_helper, registry, pushed):
+    docker_config.write_config({"credsStore": credential_helper.name})
+    login(docker_config, engine_host, registry, env=credential_helper.env)
+    assert registry.host in credential_helper.entries()  # the helper holds them, config.json does not:
+    assert docker_config.config().get("auths", {}).get(registry.host, {}) == {}
+    ee = Explorer(engine_host, spec_dir, env={**docker_config.env, **credential_helper.env})
+    try:
+        push, _ = push_then_pull(ee, docker_api, registry, *pushed)
+    finally:
+        ee.close()
+    asked = [call["input"].strip() for call in credential_helper.calls() if call["action"] == "get"]
+    assert asked[-2:] == [registry.host, registry.host]
+    assert f"docker-credential-{credential_helper.name} (credsStore in".encode() in push.err
+
+
+def run_cli(engine_host, spec_dir, env, *lines):
+    """engine-explorer -c LINE… as a user runs it: (exit code, stdout, stderr)."""
+    argv = [sys.executable, "-m", "explorer", "-H", engine_host]
+    for line in lines:
+        argv += ["-c", line]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False,
+                          env={**os.environ, "ENGINE_EXPLORER_SPEC_DIR": str(spec_dir), **env})
+    return done.returncode, done.stdout, done.stderr
+
+
+def test_a_wrong_password_gives_the_registrys_error_and_exit_1(engine_host, spec_dir, docker_config, registry,
+                                                               pushed):
+    auth = base64.b64encode(f"{registry.user}:not-{registry.password}".encode()).decode()
+    docker_config.write_config({"auths": {registry.host: {"auth": auth}}})
+    repository, ref = pushed
+    for line in (f"POST /images/{ref}/push", f"POST /images/create fromImage=={registry.host}/{repository} tag==v1"):
+        code, out, err = run_cli(engine_host, spec_dir, docker_config.env, line)
+        assert code == 1, (line, out, err)
+        assert len(err.splitlines()) == 1 and "unauthorized" in err.lower(), (line, err)
+
+
+def test_the_lines_own_header_wins(engine_host, spec_dir, docker_api, docker_config, registry, pushed):
+    auth = base64.b64encode(f"{registry.user}:not-{registry.password}".encode()).decode()
+    docker_config.write_config({"auths": {registry.host: {"auth": auth}}})  # wrong: it must not be used
+    ee = Explorer(engine_host, spec_dir, env=docker_config.env, show_secrets=True)
+    try:
+        refused = ee.send(f"POST /images/{pushed[1]}/push")  # config.json's credentials are in use…
+        assert b"unauthorized" in (refused.body + refused.err).lower(), refused
+        sent = ee.send(f"POST /images/{pushed[1]}/push X-Registry-Auth:{auth_header(registry)}", 200)
+    finally:
+        ee.close()
+    assert any("aux" in line for line in sent.json_lines()), sent.body[-500:]
+    assert sent.curl.count("X-Registry-Auth") == 1 and auth_header(registry) in sent.curl
