@@ -68,6 +68,16 @@ def test_push_and_pull_with_the_credentials_docker_login_stored_in_auths(
         {"username": registry.user, "password": registry.password, "serveraddress": registry.host},
         separators=(",", ":")).encode()).decode()
     assert json.loads(rerun(push, env={"REGISTRY_AUTH": value}).splitlines()[-1])["aux"]["Size"] > 0
+    # an exported script reads them from REGISTRY_AUTH too, checked first
+    script = docker_config.path / "push.sh"
+    code, out, err = run_cli(engine_host, spec_dir, docker_config.env, f"POST /images/{pushed[1]}/push",
+                             "--export", str(script))
+    assert code == 0, err
+    text = script.read_text()
+    assert ': "${REGISTRY_AUTH:?set REGISTRY_AUTH}"' in text and value not in text and registry.password not in text
+    assert subprocess.run(["sh", str(script)], capture_output=True, timeout=60, env={**os.environ}).returncode != 0
+    done = subprocess.run(["sh", str(script)], capture_output=True, timeout=60, env={**os.environ, "REGISTRY_AUTH": value})
+    assert done.returncode == 0 and b'"aux"' in done.stdout, done.stderr
 
 
 def test_push_and_pull_with_the_credential_helper(
@@ -86,11 +96,9 @@ def test_push_and_pull_with_the_credential_helper(
     assert f"docker-credential-{credential_helper.name} (credsStore in".encode() in push.err
 
 
-def run_cli(engine_host, spec_dir, env, *lines):
-    """engine-explorer -c LINE… as a user runs it: (exit code, stdout, stderr)."""
-    argv = [sys.executable, "-m", "explorer", "-H", engine_host]
-    for line in lines:
-        argv += ["-c", line]
+def run_cli(engine_host, spec_dir, env, line, *options):
+    """engine-explorer -c LINE [OPTIONS…] as a user runs it: (exit code, stdout, stderr)."""
+    argv = [sys.executable, "-m", "explorer", "-H", engine_host, "-c", line, *options]
     done = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False,
                           env={**os.environ, "ENGINE_EXPLORER_SPEC_DIR": str(spec_dir), **env})
     return done.returncode, done.stdout, done.stderr
@@ -104,7 +112,9 @@ def test_a_wrong_password_gives_the_registrys_error_and_exit_1(engine_host, spec
     for line in (f"POST /images/{ref}/push", f"POST /images/create fromImage=={registry.host}/{repository} tag==v1"):
         code, out, err = run_cli(engine_host, spec_dir, docker_config.env, line)
         assert code == 1, (line, out, err)
-        assert len(err.splitlines()) == 1 and "unauthorized" in err.lower(), (line, err)
+        # the push stream's in-band error is one line on stderr; the pull's error response is its body
+        said = err if "push" in line else out
+        assert len(said.splitlines()) == 1 and "unauthorized" in said.lower(), (line, out, err)
 
 
 def test_the_lines_own_header_wins(engine_host, spec_dir, docker_api, docker_config, registry, pushed):
