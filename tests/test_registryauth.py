@@ -169,3 +169,10 @@ def test_http_headers_go_on_every_request_and_in_the_printed_line(tmp_path, spec
         for line, ours in zip(printed, (version, info), strict=True):  # pasted, each line sends the same bytes
             assert subprocess.run(["bash", "-c", line], capture_output=True, timeout=30).returncode == 0
             assert strip_agent(server.take()[0]) == strip_agent(ours)
+
+
+def test_the_session_looks_at_every_path_that_may_reach_a_registry():
+    from explorer.http.registryauth import PREFIXES
+    from explorer.shell.dockerclient import MAY_REACH_A_REGISTRY
+
+    assert MAY_REACH_A_REGISTRY == PREFIXES

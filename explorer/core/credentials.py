@@ -10,7 +10,6 @@ nothing, and goes on without credentials; so do we).
 """
 from __future__ import annotations
 
-import base64
 import os
 from collections.abc import Mapping
 from typing import NamedTuple
@@ -81,6 +80,8 @@ def encode_every(auths: dict) -> str:
 
 
 def _base64(text: str) -> str:
+    import base64  # only a request that carries credentials encodes any
+
     return base64.urlsafe_b64encode(text.encode()).decode()
 
 
@@ -111,6 +112,8 @@ def _from_entry(key: str, entry: Mapping) -> dict:
     values = {name: entry.get(name) for name in FIELDS if isinstance(entry.get(name), str) and entry.get(name)}
     encoded = values.pop("auth", "")
     if encoded:
+        import base64  # only an `auths` entry with a password decodes one
+
         try:
             user, _, password = base64.b64decode(encoded, validate=True).decode().partition(":")
         except (ValueError, UnicodeDecodeError):

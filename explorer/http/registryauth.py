@@ -13,7 +13,6 @@
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import NamedTuple
 from urllib.parse import unquote
@@ -24,19 +23,20 @@ from explorer.http.request import Request
 from explorer.lang import imageref
 
 AUTH, CONFIG = "X-Registry-Auth", "X-Registry-Config"
-# (method, path without the version prefix, where the reference is: "path" (the captured group),
-# a query parameter's name, or "body" (a service spec), and whether it is sent only when asked)
+# (method, path prefix, path suffix, where the reference is: "path" (between the two), a query
+# parameter's name, or "body" (a service spec), and whether it is sent only when asked)
 _TAKES_AUTH = (
-    ("POST", re.compile(r"/images/create"), "fromImage", False),
-    ("POST", re.compile(r"/images/(.+)/push"), "path", False),
-    ("POST", re.compile(r"/plugins/pull"), "remote", False),
-    ("POST", re.compile(r"/plugins/(.+)/upgrade"), "remote", False),
-    ("POST", re.compile(r"/plugins/(.+)/push"), "path", False),
-    ("GET", re.compile(r"/distribution/(.+)/json"), "path", False),
-    ("POST", re.compile(r"/services/create"), "body", True),
-    ("POST", re.compile(r"/services/([^/]+)/update"), "body", True),
+    ("POST", "/images/create", "", "fromImage", False),
+    ("POST", "/images/", "/push", "path", False),
+    ("POST", "/plugins/pull", "", "remote", False),
+    ("POST", "/plugins/", "/upgrade", "remote", False),
+    ("POST", "/plugins/", "/push", "path", False),
+    ("GET", "/distribution/", "/json", "path", False),
+    ("POST", "/services/create", "", "body", True),
+    ("POST", "/services/", "/update", "body", True),
 )
-_PUSH = re.compile(r"/images/(.+)/push")
+# What every path above starts with: explorer.shell.dockerclient looks no further for other paths.
+PREFIXES = ("/images/", "/plugins/", "/distribution/", "/services/", "/build")
 _BUILD = "/build"
 
 
@@ -61,7 +61,7 @@ def complete(req: Request, config: ClientConfig, env: Mapping, service_auth: boo
     key = imageref.credentials_key(reference)
     found = credentials.lookup(config, key, env)
     warnings = (found.warning,) if found.warning else ()
-    if not found.auth and not _PUSH.fullmatch(req.path):
+    if not found.auth and not _is_push(req):
         return Added(req, (), warnings)
     what = (f"the credentials for {key} from {found.source}" if found.auth else
             f"no credentials (config.json has none for {key}): `e30=`, an empty {{}}, which a push needs")
@@ -89,18 +89,23 @@ def _with_http_headers(own: tuple, extra: tuple) -> tuple:
 
 def _reference(req: Request, service_auth: bool) -> str | None:
     """The image or plugin reference `req` names where docker sends it credentials, else None."""
-    for method, pattern, where, asked in _TAKES_AUTH:
-        if req.method != method:
+    path = req.path
+    for method, prefix, suffix, where, asked in _TAKES_AUTH:
+        if req.method != method or not path.startswith(prefix) or (asked and not service_auth):
             continue
-        match = pattern.fullmatch(req.path)
-        if match is None or (asked and not service_auth):
+        inner = path[len(prefix):len(path) - len(suffix)] if suffix else ""
+        if (path != prefix if not suffix else not (path.endswith(suffix) and inner)):
             continue
         if where == "path":
-            return unquote(match.group(1))
+            return unquote(inner)
         if where == "body":
-            return _service_image(req.body)
+            return _service_image(req.body) if "/" not in inner else None
         return next((value for name, value in req.query if name == where and value), None)
     return None
+
+
+def _is_push(req: Request) -> bool:
+    return req.method == "POST" and req.path.startswith("/images/") and req.path.endswith("/push")
 
 
 def _service_image(body: bytes | None) -> str | None:

@@ -54,7 +54,9 @@ class Repl:
         self.console.confirm = self._confirm  # the guard's yes/no question, on this prompt's terminal
         self._io = (input, output)
         self.meta_words = tuple(sorted(commands.META_WORDS))
-        self.live = live or Refresher(partial(_warm_getter, session.endpoint(), session.docker.headers),
+        # config.json's HttpHeaders go on the live-value requests too; read here, so that a warning
+        # about the file is printed before the first prompt, not from the refresher's thread
+        self.live = live or Refresher(partial(_warm_getter, session.endpoint(), session.docker.headers()),
                                       on_update=self._invalidate)
         self._view: SpecView | None = None  # of the session's index, once known
         self._version = "…"
@@ -229,4 +231,4 @@ def _warm_getter(endpoint, headers):
     """The refresher's getter, made in its thread: completion's modules load there too, off the prompt."""
     import explorer.completion.candidates  # noqa: F401  # loaded here, in the refresher's thread
 
-    return engine_getter(endpoint, headers=headers())
+    return engine_getter(endpoint, headers=headers)

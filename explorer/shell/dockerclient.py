@@ -10,8 +10,10 @@ from __future__ import annotations
 import os
 
 from explorer.core import clientconfig
-from explorer.http import registryauth
 from explorer.lang import secrets
+
+# the paths that may reach a registry (explorer.http.registryauth.PREFIXES, checked by its tests)
+MAY_REACH_A_REGISTRY = ("/images/", "/plugins/", "/distribution/", "/services/", "/build")
 
 
 class DockerClient:
@@ -36,12 +38,22 @@ class DockerClient:
 
     def headers(self) -> tuple:
         """config.json's HttpHeaders, for the requests the session makes on its own (/_ping, lookups)."""
-        return registryauth.http_headers(self.config())
+        config = self.config()
+        if not config.http_headers:
+            return ()
+        from explorer.http import registryauth  # most configs have no HttpHeaders; this start needs it
+
+        return registryauth.http_headers(config)
 
     def complete(self, req):
         """`req` with config.json's HttpHeaders and the registry credentials docker would send."""
         config = self.config()
         self.filled = {}
+        if not config.http_headers and not req.path.startswith(MAY_REACH_A_REGISTRY):
+            return req  # the hot path: nothing to add
+        # credentials may run a helper (subprocess) and encode JSON: only requests that may need them
+        from explorer.http import registryauth
+
         if registryauth.reaches_registry(req, self._service_auth):
             config = self.config(fresh=True)
         elif not config.http_headers:

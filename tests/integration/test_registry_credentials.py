@@ -75,8 +75,10 @@ def test_push_and_pull_with_the_credentials_docker_login_stored_in_auths(
     assert code == 0, err
     text = script.read_text()
     assert ': "${REGISTRY_AUTH:?set REGISTRY_AUTH}"' in text and value not in text and registry.password not in text
-    assert subprocess.run(["sh", str(script)], capture_output=True, timeout=60, env={**os.environ}).returncode != 0
-    done = subprocess.run(["sh", str(script)], capture_output=True, timeout=60, env={**os.environ, "REGISTRY_AUTH": value})
+    unset = subprocess.run(["sh", str(script)], capture_output=True, timeout=60, env=dict(os.environ))
+    assert unset.returncode != 0 and b"set REGISTRY_AUTH" in unset.stderr
+    done = subprocess.run(["sh", str(script)], capture_output=True, timeout=60,
+                          env={**os.environ, "REGISTRY_AUTH": value})
     assert done.returncode == 0 and b'"aux"' in done.stdout, done.stderr
 
 
