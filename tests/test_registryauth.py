@@ -176,3 +176,18 @@ def test_the_session_looks_at_every_path_that_may_reach_a_registry():
     from explorer.shell.dockerclient import MAY_REACH_A_REGISTRY
 
     assert MAY_REACH_A_REGISTRY == PREFIXES
+
+
+@pytest.mark.parametrize("asked", [(), ("--with-registry-auth",), ("-o", "with-registry-auth=true")])
+def test_with_registry_auth_from_the_command_line_gives_services_credentials(asked, tmp_path, spec_v141):
+    (tmp_path / "config.json").write_text(json.dumps({"auths": {HOST: {"auth": BASIC}}}))
+    line = f"POST /services/create Name=s TaskTemplate[ContainerSpec][Image]={HOST}/app:v1"
+    with RecordingServer() as server:
+        done = subprocess.run(
+            [sys.executable, "-m", "explorer", "-H", "unix://" + server.path, "--spec", str(spec_v141),
+             *asked, "-c", line], capture_output=True, text=True, timeout=60, check=False,
+            env={**os.environ, "DOCKER_CONFIG": str(tmp_path)})
+        assert done.returncode == 0, done.stderr
+        created = server.take()[-1]
+    header = f"X-Registry-Auth: {credentials.encode(ME)}\r\n".encode()
+    assert (header in created) == bool(asked)

@@ -7,11 +7,13 @@ Effects are checked on the registry itself (its manifest digest) and with the ra
 from __future__ import annotations
 
 import base64
+import io
 import json
 import os
 import secrets
 import subprocess
 import sys
+import tarfile
 
 import pytest
 
@@ -131,3 +133,27 @@ def test_the_lines_own_header_wins(engine_host, spec_dir, docker_api, docker_con
         ee.close()
     assert any("aux" in line for line in sent.json_lines()), sent.body[-500:]
     assert sent.curl.count("X-Registry-Auth") == 1 and auth_header(registry) in sent.curl
+
+
+def test_a_build_pulls_its_private_base_image_with_x_registry_config(
+        engine_host, spec_dir, docker_api, docker_config, registry, pushed, tmp_path):
+    repository, ref = pushed
+    login(docker_config, engine_host, registry)
+    context = tmp_path / "context.tar"
+    dockerfile = f"FROM {ref}\nLABEL ee-built=yes\n".encode()
+    with tarfile.open(context, "w") as tar:
+        info = tarfile.TarInfo("Dockerfile")
+        info.size = len(dockerfile)
+        tar.addfile(info, io.BytesIO(dockerfile))
+    built = f"ee-creds-built-{secrets.token_hex(4)}:v1"
+    ee = Explorer(engine_host, spec_dir, env=docker_config.env)
+    try:
+        ee.send(f"POST /images/{ref}/push", 200)
+        assert docker_api.call("DELETE", f"/images/{ref}")[0] == 200  # the build must pull it
+        sent = ee.send(f"POST /build t=={built} @{context}", 200)
+        image = inspect(docker_api, "images", built)
+        assert image and image["Config"]["Labels"] == {"ee-built": "yes"}, sent.body[-800:]
+    finally:
+        ee.close()
+        docker_api.call("DELETE", f"/images/{built}?force=1")
+    assert '-H "X-Registry-Config: $REGISTRY_CONFIG"' in sent.curl and registry.password.encode() not in sent.err
