@@ -191,3 +191,8 @@ def test_with_registry_auth_from_the_command_line_gives_services_credentials(ask
         created = server.take()[-1]
     header = f"X-Registry-Auth: {credentials.encode(ME)}\r\n".encode()
     assert (header in created) == bool(asked)
+
+
+def test_a_builds_own_header_wins():
+    req = Request("POST", "/build", headers=(("X-Registry-Config", "mine"),))
+    assert complete(req, AUTHS, {}).request.headers == (("X-Registry-Config", "mine"),)

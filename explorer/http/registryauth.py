@@ -41,22 +41,23 @@ _BUILD = "/build"
 
 
 class Added(NamedTuple):
-    """A request with what config.json adds, the credential variables filled with where they came
-    from ({"REGISTRY_AUTH": "the credentials for 127.0.0.1:5000 from auths in FILE"}), and warnings."""
+    """A request with what config.json adds, the credential headers it filled, and warnings."""
 
     request: Request
-    filled: tuple = ()  # of (header name, what its value is)
+    # of (header, what it holds): ("X-Registry-Auth", "the credentials for 127.0.0.1:5000 from auths in FILE")
+    filled: tuple = ()
     warnings: tuple = ()
 
 
 def complete(req: Request, config: ClientConfig, env: Mapping, service_auth: bool = False) -> Added:
     """`req` with config.json's HttpHeaders and, where docker would send them, registry credentials."""
+    own = req.header(CONFIG if req.path == _BUILD else AUTH) is not None  # the line's own header wins
     headers = _with_http_headers(req.headers, config.http_headers)
     req = req._replace(headers=headers) if headers is not req.headers else req
     if req.path == _BUILD and req.method == "POST":
-        return _build_config(req, config, env)
+        return Added(req) if own else _build_config(req, config, env)
     reference = _reference(req, service_auth)
-    if reference is None or req.header(AUTH) is not None:
+    if reference is None or own:
         return Added(req)
     key = imageref.credentials_key(reference)
     found = credentials.lookup(config, key, env)
@@ -121,7 +122,7 @@ def _service_image(body: bytes | None) -> str | None:
 
 
 def _build_config(req: Request, config: ClientConfig, env: Mapping) -> Added:
-    if req.header(CONFIG) is not None or not (config.auths or config.creds_store or config.cred_helpers):
+    if not (config.auths or config.creds_store or config.cred_helpers):
         return Added(req)
     every, warnings = credentials.every(config, env)
     if not every:

@@ -78,7 +78,10 @@ class Explorer:
     def _session(self, stdout) -> tuple[Session, Console]:
         console = Console(stdout=stdout, stderr=io.BytesIO(), verbose=True)
         settings = Settings(host=self.host, verbose=True, show_secrets=self.show_secrets)
-        return Session(settings, console, env={"ENGINE_EXPLORER_SPEC_DIR": self.spec_dir, **self.env}), console
+        # the session's own DOCKER_CONFIG (tests/components), never the real ~/.docker
+        env = {"ENGINE_EXPLORER_SPEC_DIR": self.spec_dir, "DOCKER_CONFIG": os.environ.get("DOCKER_CONFIG", ""),
+               **self.env}
+        return Session(settings, console, env=env), console
 
     def send(self, line: str, status: int | None = None) -> Sent:
         """Execute `line`; with `status`, assert the response had it (the body and stderr say why not)."""
