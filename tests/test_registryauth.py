@@ -51,6 +51,7 @@ ME = {"username": "me", "password": "s3cret", "serveraddress": HOST}
     (Request("POST", f"/images/{HOST}/a/b/push", (("tag", "v1"),)), ME),
     (Request("POST", "/plugins/pull", (("remote", f"{HOST}/p:1"),)), ME),
     (Request("POST", "/plugins/p/upgrade", (("remote", f"{HOST}/p:2"),)), ME),
+    (Request("GET", "/plugins/privileges", (("remote", f"{HOST}/p:2"),)), ME),
     (Request("POST", f"/plugins/{HOST}/p:1/push"), ME),
     (Request("GET", f"/distribution/{HOST}/x:v1/json"), ME),
     (Request("POST", "/images/create", (("fromImage", "busybox"),)),

@@ -29,6 +29,7 @@ _TAKES_AUTH = (
     ("POST", "/images/create", "", "fromImage", False),
     ("POST", "/images/", "/push", "path", False),
     ("POST", "/plugins/pull", "", "remote", False),
+    ("GET", "/plugins/privileges", "", "remote", False),  # docker asks them before a pull, with credentials
     ("POST", "/plugins/", "/upgrade", "remote", False),
     ("POST", "/plugins/", "/push", "path", False),
     ("GET", "/distribution/", "/json", "path", False),

@@ -157,3 +157,27 @@ def test_a_build_pulls_its_private_base_image_with_x_registry_config(
         ee.close()
         docker_api.call("DELETE", f"/images/{built}?force=1")
     assert '-H "X-Registry-Config: $REGISTRY_CONFIG"' in sent.curl and registry.password.encode() not in sent.err
+
+
+def test_a_plugin_pushed_and_pulled_with_the_credentials_in_auths(
+        engine_host, spec_dir, docker_api, docker_config, registry, volume_plugin, unique_name, tmp_path):
+    login(docker_config, engine_host, registry)
+    ref = f"{registry.host}/ee-creds/{unique_name}:v1"
+    ee = Explorer(engine_host, spec_dir, env=docker_config.env)
+    try:
+        ee.send(f"POST /plugins/create name=={ref} @{volume_plugin.context(unique_name)}", 204)
+        pushed = ee.send(f"POST /plugins/{ref}/push", 200)  # the spec declares no header here
+        assert any("aux" in line for line in pushed.json_lines()), pushed.body[-500:]
+        assert docker_api.call("DELETE", f"/plugins/{ref}")[0] == 200
+        privileges = ee.send(f"GET /plugins/privileges remote=={ref}", 200)
+        assert privileges.json() == volume_plugin.privileges
+        agreed = tmp_path / "privileges.json"
+        agreed.write_bytes(privileges.body)
+        pulled = ee.send(f"POST /plugins/pull remote=={ref} name=={unique_name} @{agreed}", 200)
+        assert docker_api.call_json("GET", f"/plugins/{unique_name}/json")[0] == 200, pulled.body[-500:]
+    finally:
+        ee.close()
+        for name in (ref, unique_name):
+            docker_api.call("DELETE", f"/plugins/{name}?force=1")
+    for sent in (pushed, privileges, pulled):
+        assert '-H "X-Registry-Auth: $REGISTRY_AUTH"' in sent.curl
