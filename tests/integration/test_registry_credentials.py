@@ -41,10 +41,12 @@ def login(docker_config, engine_host, registry, password=None, env=None):
 
 
 def push_then_pull(ee, docker_api, registry, repository, ref):
-    """Push `ref` and pull it back through engine-explorer, with no credentials on either line."""
+    """Push `ref`, inspect it in the registry and pull it back through engine-explorer, with no
+    credentials on any line."""
     pushed = ee.send(f"POST /images/{ref}/push", 200)
     digest = next(line["aux"]["Digest"] for line in pushed.json_lines() if "aux" in line)
     assert manifest_digest(registry, repository, "v1") == digest
+    assert ee.send(f"GET /distribution/{ref}/json", 200).json()["Descriptor"]["digest"] == digest
     assert docker_api.call("DELETE", f"/images/{ref}")[0] == 200
     pulled = ee.send(f"POST /images/create fromImage=={registry.host}/{repository} tag==v1", 200)
     assert f"{registry.host}/{repository}@{digest}" in inspect(docker_api, "images", ref)["RepoDigests"]
