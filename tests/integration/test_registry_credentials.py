@@ -183,3 +183,14 @@ def test_a_plugin_pushed_and_pulled_with_the_credentials_in_auths(
             docker_api.call("DELETE", f"/plugins/{name}?force=1")
     for sent in (pushed, privileges, pulled):
         assert '-H "X-Registry-Auth: $REGISTRY_AUTH"' in sent.curl
+
+
+def test_a_helper_that_fails_is_one_warning_then_the_engines_error(engine_host, spec_dir, docker_config,
+                                                                      registry, pushed):
+    docker_config.write_config({"credsStore": "ee-missing"})
+    code, out, err = run_cli(engine_host, spec_dir, docker_config.env, f"POST /images/{pushed[1]}/push")
+    assert code == 1, (out, err)
+    warning, error = err.splitlines()
+    assert warning == (f"warning: docker-credential-ee-missing (credsStore in {docker_config.path / 'config.json'}): "
+                       f"docker-credential-ee-missing is not on PATH; sending without credentials for {registry.host}")
+    assert error == "error: no basic auth credentials"  # the engine's, for a push with an empty `{}`
