@@ -126,7 +126,7 @@ def _settings(args, interactive: bool) -> Settings:
 
 def _command_line(args) -> dict:
     """The settings the command line gives: -H/--unix-socket, --context, the TLS flags, --pretty, --style,
-    --view, --vi, --read-only, --no-confirm and every -o KEY=VALUE."""
+    --view, --vi, --read-only, --no-confirm, --with-registry-auth and every -o KEY=VALUE."""
     given = []
     if args.host:
         given.append(("host", args.host, "-H"))
@@ -139,6 +139,8 @@ def _command_line(args) -> dict:
         given.append(("read-only", True, "--read-only"))
     if args.no_confirm:
         given.append(("destructive-warning", False, "--no-confirm"))
+    if args.with_registry_auth:
+        given.append(("with-registry-auth", True, "--with-registry-auth"))
     return precedence.command_line(given, args.option or [])
 
 

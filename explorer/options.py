@@ -45,6 +45,8 @@ OPTIONS = (
      "refuse every operation that changes the engine's state, before sending it"),
     (("--no-confirm",), "no_confirm", "flag", None,
      "at the prompt, do not ask before removals, prunes, kills and other destructive operations"),
+    (("--with-registry-auth",), "with_registry_auth", "flag", None,
+     "send registry credentials from docker's config.json with service create and update too"),
     (("-o", "--option"), "option", "append", "KEY=VALUE",
      "a config.toml setting for this run, over the environment and the file (repeatable): -o pager='less -S'"),
     (("--config",), "config", "value", "FILE",

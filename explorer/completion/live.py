@@ -161,12 +161,13 @@ def dig(doc, dotted: str):
 class engine_getter:  # noqa: N801 - used as a function: get = engine_getter(endpoint); get(target)
     """`get(target) -> Response` over a transport of its own, for the refresher's thread."""
 
-    def __init__(self, endpoint, timeout: float = 5.0) -> None:
+    def __init__(self, endpoint, timeout: float = 5.0, headers: tuple = ()) -> None:
         self.transport = Transport(endpoint, connect_timeout=min(timeout, 2.0), timeout=timeout)
+        self.headers = headers  # docker's config.json HttpHeaders: on every request, as docker sends them
 
     def __call__(self, target: str):
         path, query, _ = split_target(target)
-        return self.transport.send(Request("GET", path, query))
+        return self.transport.send(Request("GET", path, query, self.headers))
 
     def close(self) -> None:
         """Release the connection."""

@@ -60,6 +60,7 @@ class Settings(NamedTuple):
     toolbar: bool = True  # the REPL's bottom toolbar
     read_only: bool = False  # --read-only / read-only: refuse, before sending, what changes state
     confirm_destructive: bool = True  # at the prompt, ask before a removal, prune, kill… (--no-confirm)
+    with_registry_auth: bool = False  # services get config.json's registry credentials (explorer.http.registryauth)
     origins: tuple = ()  # (config key, where its value came from) for each key not at its default
     config_file: str | None = None  # the config.toml this run reads (it may not exist)
 

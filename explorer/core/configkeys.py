@@ -72,6 +72,9 @@ KEYS = (
         "Refuse, before sending, every request that changes the engine's state (as --read-only)."),
     Key("destructive-warning", "confirm_destructive", "bool", True,
         "At the prompt, ask before a removal, prune, kill or forced change (--no-confirm: don't)."),
+    Key("with-registry-auth", "with_registry_auth", "bool", False,
+        "Send a service's registry credentials from docker's config.json with ServiceCreate and\n"
+        "ServiceUpdate, for the swarm to store (as --with-registry-auth)."),
 )
 BY_NAME = {key.name: key for key in KEYS}
 

@@ -92,13 +92,16 @@ def split_target(target: str, references: bool = False) -> tuple:
     return path, tuple(parse_qsl(query, keep_blank_values=True)) if query else (), version
 
 
-def build(line: RequestLine, index, api_version: str | None, values=slots.NO_VALUES, warn=None) -> Request:
+def build(line: RequestLine, index, api_version: str | None, values=slots.NO_VALUES, warn=None,
+          complete=None) -> Request:
     """Turn a parsed request line into a Request, resolved and checked against the spec.
 
     `warn(text)` hears what is sent all the same: a body field the spec does not name.
 
     `{{NAME}}` references take their `values` only now, each in its slot (explorer.lang.slots): the
     operation, the path's shape, query keys and header names are settled before any value is seen.
+    `complete(request)` adds what the client adds (docker's config.json: explorer.http.registryauth)
+    before the check, since a spec may require a header the client fills.
     """
     items = line.items
     query_items = [(i.name, i.value) for i in items if i.kind == "query"] if items else []
@@ -126,6 +129,8 @@ def build(line: RequestLine, index, api_version: str | None, values=slots.NO_VAL
         req = _with_body(req, line, op, values)
     if req.body is None and req.body_file is None and op is not None and op.body is not None:
         req = _empty_object(req, op, index)
+    if complete is not None:
+        req = complete(req)
     if op is not None and not line.force:
         for text in validate.check(op, req, index):
             if warn is not None:

@@ -85,6 +85,13 @@ def how_to_set(variable: str) -> str:
             "(--show-secrets prints the value instead)")
 
 
+def how_to_get(variable: str, filled: str) -> str:
+    """One line naming what `$variable` stands for when engine-explorer filled it (docker's config.json)."""
+    header = next((name for name, v in HEADERS if v == variable), variable)
+    return (f"${variable} stands for the {header} header engine-explorer added: {filled}; set {variable} "
+            "to it before pasting the line (--show-secrets prints the value)")
+
+
 # -- secrets inside a curl command line ------------------------------------------------------------
 
 def curl_secrets(args: list, fields: dict | None = None) -> dict:

@@ -84,7 +84,10 @@ class Repl:
                             warn=self.console.error, show=settings.show_secrets)
 
     def _new_refresher(self) -> Refresher:
-        return Refresher(partial(_warm_getter, self.session.endpoint()), on_update=self._invalidate)
+        # config.json's HttpHeaders go on the live-value requests too; read here, so that a warning
+        # about the file is printed before the first prompt, not from the refresher's thread
+        return Refresher(partial(_warm_getter, self.session.endpoint(), self.session.docker.headers()),
+                         on_update=self._invalidate)
 
     def _follow_engine(self) -> None:
         """After `context NAME`: live values, API version and spec of the new engine (the prompt shows it)."""
@@ -273,8 +276,8 @@ class Repl:
         return False
 
 
-def _warm_getter(endpoint):
+def _warm_getter(endpoint, headers):
     """The refresher's getter, made in its thread: completion's modules load there too, off the prompt."""
     import explorer.completion.candidates  # noqa: F401  # loaded here, in the refresher's thread
 
-    return engine_getter(endpoint)
+    return engine_getter(endpoint, headers=headers)

@@ -14,6 +14,7 @@ from explorer.response import rawframes
 from explorer.response.delivery import deliver, expected_kind
 from explorer.shell import guard
 from explorer.shell.dispatch import Dispatcher
+from explorer.shell.dockerclient import DockerClient
 from explorer.spec import combined, find_spec, load_index, sources
 
 OFFLINE_RETRY_SECONDS = 30.0
@@ -54,6 +55,8 @@ class Session:
         self._named: set = set()  # the $VARIABLES of printed curl lines already explained
         self._noted: set = set()  # the notes on what curl shows of a body (rawframes) already given
         self._libcurl_compared = False  # the first printed line says whether the curl command's libcurl is ours
+        # docker's config.json: HttpHeaders on every request, registry credentials where docker sends them
+        self.docker = DockerClient(env, console, settings.with_registry_auth)
 
     # -- the executor ---------------------------------------------------------------------
 
@@ -123,7 +126,8 @@ class Session:
             if not line.force:
                 raise UsageError(_NO_LIBPOD_SPEC if self._podman else _NOT_PODMAN)
             index = None  # `!`: sent as written, no spec to check it against
-        return request.build(line, index, version, self.values() if values is None else values, self.console.note)
+        return request.build(line, index, version, self.values() if values is None else values, self.console.note,
+                             complete=self.docker.complete)
 
     def _with_libpod(self, index, version):
         """`index`, or the one with Podman's libpod spec when /_ping says the engine is Podman (a pinned
@@ -169,9 +173,11 @@ class Session:
         else:
             self.console.curl(line)
         for name in variables:
-            if name not in self._named:
-                self._named.add(name)
-                self.console.note("note: " + secrets.how_to_set(name))
+            filled = self.docker.filled.get(name)
+            if (name, filled) not in self._named:
+                self._named.add((name, filled))
+                self.console.note("note: " + (secrets.how_to_set(name) if filled is None else
+                                              secrets.how_to_get(name, filled)))
         note = rawframes.curl_note(expected_kind(self, req))
         if note is not None and note not in self._noted:  # once a session: it says the same each time
             self._noted.add(note)
@@ -291,7 +297,7 @@ class Session:
     def engine_version(self) -> str:
         """The engine's API version, from GET /_ping's Api-Version header."""
         if self._engine_version is None:
-            resp = self.transport().send(request.Request("GET", "/_ping"))
+            resp = self.transport().send(request.Request("GET", "/_ping", headers=self.docker.headers()))
             found = resp.header("Api-Version")
             if not found and resp.status == 400 and b"HTTPS server" in resp.body:
                 raise EngineError(f"{self.endpoint().display} speaks TLS, not plain HTTP: add --tlsverify "

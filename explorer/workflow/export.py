@@ -129,11 +129,8 @@ class Exporter:
         """curl with the body, headers and status kept for the captures and checks that follow."""
         ep = self.session.endpoint()
         argv = curlcmd.to_argv(req, _SOCKET if ep.socket else None, ep.base_url, tls=ep.tls)
-        if not req.operation_id and not self.show:  # a pasted curl line: its secrets are read from variables
-            for index, pieces in curlcmd.hidden(req, argv).items():
-                slot = slots.HEADER if argv[index - 1] == "-H" else slots.STRING
-                argv[index] = "".join(self.markers.marker("env." + p, slot) if k % 2 else p
-                                      for k, p in enumerate(pieces))
+        if not self.show:
+            self._hide_literal_secrets(req, argv)
         words = ['curl -sS -o "$_ee_body" -D "$_ee_head" -w \'%{http_code}\'']
         for i, arg in enumerate(argv[1:], 1):
             if arg == _SOCKET and argv[i - 1] == "--unix-socket":
@@ -152,6 +149,16 @@ class Exporter:
         self.body.append(': >"$_ee_body"' if req.method == "HEAD" else self._output(where, shown, redir, demux))
         if not covered:
             self.body.append(f'[ "$_ee_status" -lt 400 ] || _ee_http_fail {shlex.quote(where)} {shlex.quote(shown)}')
+
+    def _hide_literal_secrets(self, req, argv: list) -> None:
+        """Secrets written out in `argv` are read from variables instead: a pasted curl line's, and
+        the credentials or HttpHeaders docker's config.json added (a typed secret is a reference already)."""
+        for index, pieces in curlcmd.hidden(req, argv).items():
+            if self.markers.found(argv[index]):
+                continue  # a {{reference}}: the script reads it already
+            slot = slots.HEADER if argv[index - 1] == "-H" else slots.STRING
+            argv[index] = "".join(self.markers.marker("env." + p, slot) if k % 2 else p
+                                  for k, p in enumerate(pieces))
 
     def _output(self, where: str, shown: str, redir, demux: bool = False) -> str:
         """Where the body goes: the terminal, or as `| cmd`, `> file`, `>> file` say (2xx/3xx only);
