@@ -24,6 +24,10 @@ def test_offline_completion_help_and_previews_work_and_requests_fail_in_one_line
         t.cancel()
         seen["fields"] = t.tab("POST /containers/create HostConfig[Net")
         t.cancel()
+        seen["volumes"] = t.tab("GET /volumes/")
+        t.cancel()
+        seen["attach"] = t.tab("POST /containers/create Attac")
+        t.cancel()
         seen["toolbar"] = t.repl._toolbar()
         t.enter("help ContainerList")
         t.enter("curl GET /containers/json all==1")
@@ -32,8 +36,13 @@ def test_offline_completion_help_and_previews_work_and_requests_fail_in_one_line
     code, out, err, repl = run_session(script, offline(tmp_path), str(spec_dir))
     assert code == 0
     assert seen["prompt"].endswith(" offline > ") and seen["prompt"].startswith("docker ")
-    assert seen["paths"] == ["json", "{id}/"]  # no live values offline, no waiting for them
-    assert seen["fields"] == ["NetworkMode]="]
+    # no live values offline: the placeholder is shown in the menu, never inserted
+    assert seen["paths"] == ("GET /containers/", ["json", "{id}/"])
+    assert seen["volumes"] == ("GET /volumes/", ["{name}"])
+    assert seen["fields"].line == "POST /containers/create HostConfig[NetworkMode]="  # the only one: at once
+    # several: what they all start with goes in first, the menu shows them
+    assert seen["attach"] == ("POST /containers/create AttachStd",
+                              ["AttachStdin:=", "AttachStdout:=", "AttachStderr:="])
     assert seen["toolbar"].startswith("engine unreachable")
     assert "ContainerList" in out and "List containers" in out
     assert f"--unix-socket {tmp_path}/no-engine.sock" in out and "containers/json?all=1" in out

@@ -6,10 +6,13 @@ import threading
 
 import pytest
 
+from explorer.completion import overlay
+from explorer.completion.events import EventFollower
 from explorer.core.config import Endpoint, parse_host
 from explorer.core.errors import EngineError
 from explorer.http.request import Request
 from explorer.http.transport import Transport
+from tests.replsession import wait_for
 
 pytestmark = pytest.mark.engine
 WAIT_S = 30.0
@@ -42,3 +45,20 @@ def test_stop_ends_an_idle_event_stream_from_another_thread(engine_host):
             transport.send(Request("GET", "/_ping"))
     finally:
         transport.close()
+
+
+def test_the_follower_asks_for_containers_when_one_is_created_elsewhere(engine_host, docker_api, busybox_image,
+                                                                         unique_name):
+    asked: list = []
+    follower = EventFollower(endpoint(engine_host), overlay.load(), asked.append)
+    follower.start()
+    try:
+        assert wait_for(lambda: follower.following and None in asked, WAIT_S)  # connected: refresh all once
+        status, _ = docker_api.call("POST", f"/containers/create?name={unique_name}",
+                                    {"Image": busybox_image, "Cmd": ["true"], "HostConfig": {"NetworkMode": "none"}})
+        assert status == 201
+        assert wait_for(lambda: ("containers",) in asked, WAIT_S), asked
+    finally:
+        follower.close()
+        docker_api.call("DELETE", f"/containers/{unique_name}?force=1")
+    assert follower.join(WAIT_S) and not follower.following and follower.supported
