@@ -12,11 +12,12 @@ RESPONSE_BODY = b'{"ok":true}'
 class RecordingServer:
     """Serves keep-alive connections on a fresh socket; `requests` holds each raw request."""
 
-    def __init__(self, status: int = 200, headers=(("Api-Version", "1.41"),)):
+    def __init__(self, status: int = 200, headers=(("Api-Version", "1.41"),), bodies=None):
         self.dir = tempfile.mkdtemp(prefix="ee-rec-")
         self.path = os.path.join(self.dir, "rec.sock")
         self.status = status
         self.extra_headers = headers
+        self.bodies = dict(bodies or {})  # request path (no query) → the JSON body it answers; else RESPONSE_BODY
         self.requests: list = []
         self._lock = threading.Lock()
         self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -73,14 +74,16 @@ class RecordingServer:
                     return
                 with self._lock:
                     self.requests.append(raw)
-                conn.sendall(self._response(raw.split(b" ", 1)[0] == b"HEAD"))
+                method, _, rest = raw.partition(b" ")
+                path = rest.partition(b" ")[0].partition(b"?")[0].decode("latin-1")
+                conn.sendall(self._response(method == b"HEAD", self.bodies.get(path, RESPONSE_BODY)))
 
-    def _response(self, head_only: bool) -> bytes:
+    def _response(self, head_only: bool, body: bytes) -> bytes:
         lines = [f"HTTP/1.1 {self.status} Status", "Content-Type: application/json",
-                 f"Content-Length: {len(RESPONSE_BODY)}"]
+                 f"Content-Length: {len(body)}"]
         lines += [f"{k}: {v}" for k, v in self.extra_headers]
         head = ("\r\n".join(lines) + "\r\n\r\n").encode()
-        return head if head_only else head + RESPONSE_BODY
+        return head if head_only else head + body
 
 
 class _Reader:
