@@ -93,14 +93,6 @@ class Repl:
         return Refresher(partial(_warm_getter, endpoint), on_update=partial(self._soon, self._live_arrived),
                          make_follower=partial(EventFollower, endpoint))
 
-    def restart_live(self) -> None:
-        """Follow the session's engine anew (after it changed, e.g. a `context` switch): the old
-        refresher and its events follower stop, new ones start on `session.endpoint()`."""
-        self.live.close()
-        self.live = self._new_live()
-        if self._started:
-            self.live.start()
-
     def sources(self):
         """What completion draws on right now (read on each keystroke, never waits)."""
         # completion's modules load in the refresher's thread (_warm_getter), not before the first prompt
