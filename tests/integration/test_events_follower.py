@@ -47,18 +47,28 @@ def test_stop_ends_an_idle_event_stream_from_another_thread(engine_host):
         transport.close()
 
 
-def test_the_follower_asks_for_containers_when_one_is_created_elsewhere(engine_host, docker_api, busybox_image,
-                                                                         unique_name):
+def follows_a_creation(host: str, api, image: str, name: str) -> None:
+    """A follower on `host` asks for the containers list once a container is created there by `api`."""
     asked: list = []
-    follower = EventFollower(endpoint(engine_host), overlay.load(), asked.append)
+    follower = EventFollower(endpoint(host), overlay.load(), asked.append)
     follower.start()
     try:
         assert wait_for(lambda: follower.following and None in asked, WAIT_S)  # connected: refresh all once
-        status, _ = docker_api.call("POST", f"/containers/create?name={unique_name}",
-                                    {"Image": busybox_image, "Cmd": ["true"], "HostConfig": {"NetworkMode": "none"}})
+        status, _ = api.call("POST", f"/v1.41/containers/create?name={name}",
+                             {"Image": image, "Cmd": ["true"], "HostConfig": {"NetworkMode": "none"}})
         assert status == 201
         assert wait_for(lambda: ("containers",) in asked, WAIT_S), asked
     finally:
         follower.close()
-        docker_api.call("DELETE", f"/containers/{unique_name}?force=1")
+        api.call("DELETE", f"/v1.41/containers/{name}?force=1")
     assert follower.join(WAIT_S) and not follower.following and follower.supported
+
+
+def test_the_follower_asks_for_containers_when_one_is_created_elsewhere(engine_host, docker_api, busybox_image,
+                                                                         unique_name):
+    follows_a_creation(engine_host, docker_api, busybox_image, unique_name)
+
+
+@pytest.mark.podman
+def test_the_follower_follows_podman_too(podman_host, podman_api, unique_name):
+    follows_a_creation(podman_host, podman_api, "busybox:local", unique_name)
