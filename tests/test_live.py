@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from explorer.completion import events, overlay
+from explorer.completion import events, overlay, refresher
 from explorer.completion.live import LiveValue, Snapshot, collect, dig, extract
 from explorer.completion.refresher import Refresher
 from explorer.core.errors import EngineError, SpecError
@@ -296,3 +296,50 @@ def wait_until(predicate, timeout=5.0):
             return True
         time.sleep(0.002)
     return False
+
+
+def test_on_update_comes_once_the_first_values_are_in():
+    """The REPL's pending Tab asks, when woken by on_update, whether the first values are in."""
+    seen: list = []
+    live = Refresher(lambda: fake_get(ANSWERS), on_update=lambda: seen.append(live.wait_first(0)))
+    live.start()
+    try:
+        assert live.wait(5) and seen and all(seen)
+    finally:
+        live.close()
+
+
+class FakeFollower:
+    """Stands in for the events follower: the test calls the request it was given."""
+
+    def __init__(self, overlay, request):
+        self.request = request
+        self.following = True
+
+    def start(self):
+        pass
+
+    def close(self):
+        pass
+
+    def join(self, timeout):
+        return True
+
+
+def test_an_events_refresh_is_paced_and_an_urgent_request_takes_it_along(monkeypatch):
+    monkeypatch.setattr(refresher, "PACE", 1e6)  # after the first refresh, an event's waits (all but) forever
+    asked, made = [], []
+    live = Refresher(lambda: fake_get(ANSWERS, asked),
+                     make_follower=lambda ov, request: made.append(FakeFollower(ov, request)) or made[-1])
+    live.start()
+    try:
+        assert live.wait(5) and made
+        asked.clear()
+        made[0].request(["volumes"])
+        assert not live.wait(0.3) and asked == []  # paced: not yet
+        live.request(["networks"])  # the session changed something: at once, the event's lists with it
+        assert live.wait(5)
+        assert asked == ["/_ping", "/networks", "/volumes"]
+    finally:
+        live.close()
+        assert live.join(5)

@@ -11,11 +11,17 @@ For a new engine (a `context` switch), close this refresher and start another on
 from __future__ import annotations
 
 import threading
+import time
 
 from explorer.completion import overlay
 from explorer.completion.live import Snapshot, collect
 from explorer.completion.overlay import Overlay
 from explorer.core.errors import ExplorerError
+
+# After a refresh that took d seconds, one asked for by an event waits until PACE × d have passed:
+# on a busy engine (events every moment, 10,000 containers) following costs at most a third of a
+# core, and a small engine's refresh (milliseconds) is not delayed in any way one could see.
+PACE = 2.0
 
 
 class Refresher:
@@ -23,7 +29,8 @@ class Refresher:
 
     `make_getter()` runs in the thread and gives `get(target) -> Response`; `on_update()` is
     called (in the thread) after each new snapshot; `make_follower(overlay, request)`, when
-    given, makes an events follower (start/close/following) that calls `request(lists)`.
+    given, makes an events follower (start/close/following) that calls `request(lists)`;
+    those refreshes are paced (PACE), the others are done at once.
     """
 
     def __init__(self, make_getter, load_overlay=None, on_update=None, make_follower=None) -> None:
@@ -37,6 +44,8 @@ class Refresher:
         self._asked = 1  # refreshes asked for (the first one by being created), and done:
         self._done = 0  # the thread catches up to `_asked`
         self._lists: set | None = None  # the lists asked for since the last refresh; None: all
+        self._urgent = True  # something other than an event asked: no pacing
+        self._calm = 0.0  # monotonic time before which an event's refresh waits (PACE)
         self._stopped = False
         self._first = threading.Event()  # set once the first refresh is over (or cannot happen)
         self._thread: threading.Thread | None = None
@@ -62,12 +71,20 @@ class Refresher:
 
         Requests that come while a refresh runs are merged into the next one.
         """
+        self._ask(lists, True)
+
+    def _from_event(self, lists=None) -> None:
+        """The events follower's request: like request(), but paced (PACE)."""
+        self._ask(lists, False)
+
+    def _ask(self, lists, urgent: bool) -> None:
         with self._cond:
             if lists is None or self._lists is None:
                 self._lists = None
             else:
                 self._lists.update(lists)
             self._asked += 1
+            self._urgent = self._urgent or urgent
             self._cond.notify_all()
 
     def wait(self, timeout: float) -> bool:
@@ -121,14 +138,19 @@ class Refresher:
         """Wait for a request, do the refresh; False once closed."""
         with self._cond:
             self._cond.wait_for(lambda: self._asked > self._done or self._stopped)
+            # only events asked: wait out the pause after the last refresh, unless another request comes
+            self._cond.wait_for(lambda: self._urgent or self._stopped, self._calm - time.monotonic())
             if self._stopped:
                 return False
-            target, lists, self._lists = self._asked, self._lists, set()
+            target, lists, self._lists, self._urgent = self._asked, self._lists, set(), False
+        started = time.monotonic()
         self._refresh(loaded, get, lists)
+        self._calm = time.monotonic() + PACE * (time.monotonic() - started)
         with self._cond:
             self._done = target
             self._cond.notify_all()
-        self._first.set()
+        self._first.set()  # before on_update: what it wakes may ask whether the first values are in
+        self._on_update()
         return True
 
     def _overlay(self) -> Overlay | None:
@@ -142,7 +164,7 @@ class Refresher:
         """Start the events follower, unless there is nothing to follow or we are closed already."""
         if self._make_follower is None or loaded is None or not loaded.event_types():
             return
-        follower = self._make_follower(loaded, self.request)
+        follower = self._make_follower(loaded, self._from_event)
         with self._cond:
             if self._stopped:
                 return
@@ -160,4 +182,3 @@ class Refresher:
             fresh = Snapshot(old.values, loaded, old.reachable, old.engine_version, old.engine_kind,
                              error=f"live values: internal error {type(err).__name__}: {err}", objects=old.objects)
         self._snapshot = fresh
-        self._on_update()
