@@ -102,8 +102,10 @@ class Typist:
         assert wait_for(lambda: self.repl.lines_done > done), f"line did not finish: {line!r}"
 
 
-def run_session(script, host: str, spec_dir: str, env_extra=None):
-    """Run `script(typist)` against a REPL on `host`; (exit code, stdout text, stderr text, repl)."""
+def run_session(script, host: str, spec_dir: str, env_extra=None, live_getter=None):
+    """Run `script(typist)` against a REPL on `host` (its live values read through `live_getter()`
+    when given);
+    (exit code, stdout text, stderr text, repl)."""
     out, err = io.BytesIO(), io.BytesIO()
     env = dict(os.environ, ENGINE_EXPLORER_SPEC_DIR=spec_dir, **(env_extra or {}))
     env.pop("DOCKER_API_VERSION", None)
@@ -111,7 +113,7 @@ def run_session(script, host: str, spec_dir: str, env_extra=None):
                       env=env, commands=dispatcher())
     failure = []
     with create_pipe_input() as inp:
-        repl = CountingRepl(session, input=inp, output=DummyOutput())
+        repl = CountingRepl(session, input=inp, output=DummyOutput(), live_getter=live_getter)
 
         def typist():
             try:

@@ -56,13 +56,13 @@ class Repl:
     history is kept (history_size).
     """
 
-    def __init__(self, session, *, input=None, output=None, live=None, history=None):
+    def __init__(self, session, *, input=None, output=None, live_getter=None, history=None):
         self.session = session
         self.console = session.console
         self.console.confirm = self._confirm  # the guard's yes/no question, on this prompt's terminal
         self._io = (input, output)
         self.meta_words = tuple(sorted(commands.META_WORDS))
-        self.live = live or self._new_live()
+        self.live = self._new_live(live_getter)
         self._view: SpecView | None = None  # of the session's index, once known
         self._version = "…"
         self._started = False  # live values and the spec load, once the first prompt is up
@@ -87,10 +87,12 @@ class Repl:
         return open_history(self.session.env, settings.history_size, known=None if names is None else lambda: names,
                             warn=self.console.error, show=settings.show_secrets)
 
-    def _new_live(self) -> Refresher:
-        """Live values of the session's engine, following its events."""
+    def _new_live(self, make_getter=None) -> Refresher:
+        """Live values of the session's engine, following its events; `make_getter()` (tests: the
+        transport seam) gives what lists are read through, in the refresher's thread."""
         endpoint = self.session.endpoint()
-        return Refresher(partial(_warm_getter, endpoint), on_update=partial(self._soon, self._live_arrived),
+        return Refresher(make_getter or partial(_warm_getter, endpoint),
+                         on_update=partial(self._soon, self._live_arrived),
                          make_follower=partial(EventFollower, endpoint))
 
     def sources(self):
