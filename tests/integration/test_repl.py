@@ -88,6 +88,7 @@ def test_prompt_shows_engine_and_version_and_bad_lines_do_not_end_the_session(en
         t.enter("GET /nope")
         t.enter("GET '/containers/json")
         t.enter("GET /containers/json all==1")
+        assert wait_for(lambda: t.repl.live.following, WAIT_S)
         t.enter("refresh")
 
     code, out, err, _ = run_session(script, engine_host, str(spec_dir))
@@ -99,6 +100,7 @@ def test_prompt_shows_engine_and_version_and_bad_lines_do_not_end_the_session(en
     _, containers = docker_api.call_json("GET", "/containers/json?all=1")
     # a container is one, though completion offers its name and its ID
     assert f"live values: {len(containers)} containers, " in out
+    assert out.rstrip().endswith("; following the engine's events")
 
 
 def test_a_tab_typed_in_the_same_burst_as_the_start_inserts_the_only_live_name(engine_host, spec_dir,
