@@ -95,6 +95,13 @@ def containers(docker_api, busybox_image, unique_name):
         docker_api.call("DELETE", f"/containers/{name}?force=1")
 
 
+def fresh_prompt(term: Terminal) -> None:
+    """Ctrl-C, and wait for the empty prompt: keys typed before it would be echoed by the tty
+    between two prompts, which moves the cursor under prompt_toolkit's drawing."""
+    term.keys("", "C-c")
+    assert wait_for(lambda: term.line() == "", WAIT_S), term.screen()
+
+
 def create(docker_api, image: str, name: str) -> None:
     status, _ = docker_api.call("POST", f"/containers/create?name={name}",
                                 {"Image": image, "Cmd": ["true"], "HostConfig": {"NetworkMode": "none"}})
@@ -108,11 +115,11 @@ def test_tab_in_the_first_keystrokes_common_prefixes_and_no_placeholders(engine_
         # typed the moment the shell starts, before its first prompt, spec or live values
         term.keys("GET /containers/" + only[:-2], "Tab")
         assert wait_for(lambda: term.line() == f"GET /containers/{only}/", WAIT_S), term.screen()
-        term.keys("", "C-c")
+        fresh_prompt(term)
         term.keys("DELETE /containers/" + alpha[:-4], "Tab")  # …-al: both share …-alp
         assert wait_for(lambda: term.line() == "DELETE /containers/" + alpha[:-2], WAIT_S), term.screen()
         assert wait_for(lambda: alpha in term.screen() and alpine in term.screen(), WAIT_S), term.screen()
-        term.keys("", "C-c")
+        fresh_prompt(term)
         term.keys("GET /exec/", "Tab")  # no exec instance on the engine: {id} is shown, not typed
         assert wait_for(lambda: "Exec instance ID" in term.screen(), WAIT_S), term.screen()
         assert term.line() == "GET /exec/" and "{id}/" in term.screen()
