@@ -28,12 +28,13 @@ class RecordingServer:
     """Serves keep-alive connections on a fresh socket; `requests` holds each raw request."""
 
     def __init__(self, status: int = 200, headers=(("Api-Version", "1.41"),), body: bytes = RESPONSE_BODY,
-                 tcp: bool = False, tls: ServerTLS | None = None):
+                 tcp: bool = False, tls: ServerTLS | None = None, bodies=None):
         self.dir = tempfile.mkdtemp(prefix="ee-rec-")
         self.path = os.path.join(self.dir, "rec.sock")
         self.status = status
         self.extra_headers = headers
         self.body = body
+        self.bodies = dict(bodies or {})  # request path (no query) → the JSON body it answers; else `body`
         self.requests: list = []
         self.handshake_errors: list = []  # why TLS clients were turned away
         self._lock = threading.Lock()
@@ -105,14 +106,16 @@ class RecordingServer:
                     return
                 with self._lock:
                     self.requests.append(raw)
-                conn.sendall(self._response(raw.split(b" ", 1)[0] == b"HEAD"))
+                method, _, rest = raw.partition(b" ")
+                path = rest.partition(b" ")[0].partition(b"?")[0].decode("latin-1")
+                conn.sendall(self._response(method == b"HEAD", self.bodies.get(path, self.body)))
 
-    def _response(self, head_only: bool) -> bytes:
+    def _response(self, head_only: bool, body: bytes) -> bytes:
         lines = [f"HTTP/1.1 {self.status} Status", "Content-Type: application/json",
-                 f"Content-Length: {len(self.body)}"]
+                 f"Content-Length: {len(body)}"]
         lines += [f"{k}: {v}" for k, v in self.extra_headers]
         head = ("\r\n".join(lines) + "\r\n\r\n").encode()
-        return head if head_only else head + self.body
+        return head if head_only else head + body
 
 
 def _server_context(tls: ServerTLS) -> ssl.SSLContext:

@@ -1,6 +1,7 @@
 """The only module that imports pycurl: send a Request over a unix socket or TCP, as curl does."""
 from __future__ import annotations
 
+import _thread
 import os
 import time
 from collections.abc import Callable
@@ -31,7 +32,7 @@ class Transport:
     """
 
     def __init__(self, endpoint: Endpoint, connect_timeout: float = 5.0, timeout: float = 0,
-                 interruptible: bool = False):
+                 interruptible: bool = False, stoppable: bool = False):
         self.endpoint = endpoint
         self.connect_timeout_ms = int(connect_timeout * 1000)
         self.timeout_ms = int(timeout * 1000)
@@ -47,10 +48,34 @@ class Transport:
         self._on_headers: Callable | None = None  # called once, before the first body byte (or at the end)
         self._chunks: list = []
         self._received = 0
+        # stoppable: the socket libcurl has open (-1: none), so that stop() can end a transfer
+        # (_thread, documented and built in: `threading` would cost a -c start its import)
+        self._guard = _thread.allocate_lock() if stoppable else None
+        self._fd = -1
+        self._stopping = False
 
     def close(self) -> None:
         """Close the connection."""
         self._curl.close()
+
+    def stop(self) -> None:
+        """End the transfer this (stoppable) transport is in, at once, from any thread; it sends
+        nothing more. An endless stream (GET /events) idles in libcurl's poll, which no flag
+        would reach: shutting its socket down ends the poll, and send() raises EngineError."""
+        import socket  # only the events follower stops a transfer; a -c start never loads it
+
+        if self._guard is None:
+            raise ValueError("stop() needs Transport(stoppable=True)")
+        with self._guard:  # the socket cannot be closed (and its number reused) meanwhile: see _closing
+            self._stopping = True
+            if self._fd >= 0:
+                dup = socket.socket(fileno=os.dup(self._fd))
+                try:
+                    dup.shutdown(socket.SHUT_RDWR)
+                except OSError:  # not connected yet, or already gone: libcurl finds out either way
+                    pass
+                finally:
+                    dup.close()
 
     def send(self, req, sink=None, on_headers=None, eager: bool = False) -> Response:
         """Send `req`; with `sink`, each body chunk goes to sink(bytes) as it arrives.
@@ -63,6 +88,8 @@ class Transport:
         passes through pycurl, and ends the transfer too).
         """
         c = self._curl
+        if self._stopping:
+            raise EngineError("stopped reading the response")
         plain = req.method == "GET" and not req.headers and req.body is None and not req.body_file
         # (progress callback?, headers at once?, body straight into a list?)
         mode = (self.interruptible or eager, eager, sink is None and on_headers is None)
@@ -83,6 +110,8 @@ class Transport:
             c.perform()
         except pycurl.error as err:
             self._mode = None
+            if self._stopping:
+                raise EngineError("stopped reading the response") from None
             raise self._explain(err) from None
         finally:
             if upload is not None:
@@ -112,6 +141,9 @@ class Transport:
         c.setopt(pycurl.NOSIGNAL, 1)
         c.setopt(pycurl.WRITEFUNCTION, self._chunks.append if collect else self._write)
         c.setopt(pycurl.HEADERFUNCTION, self._header_line if eager else self._lines.append)
+        if self._guard is not None:
+            c.setopt(pycurl.SOCKOPTFUNCTION, self._opened)
+            c.setopt(pycurl.CLOSESOCKETFUNCTION, self._closing)
         if interruptible:
             # A Ctrl-C wakes libcurl's poll, which then calls this: Python runs the signal handler
             # and KeyboardInterrupt ends even an idle endless stream (events, logs follow) at once.
@@ -122,6 +154,22 @@ class Transport:
         """libcurl's progress callback (at least once a second, idle or not): returning to Python lets
         pending signals run; a set `cancel` (a thread of `stats` told to stop) aborts the transfer."""
         return 1 if self.cancel is not None and self.cancel.is_set() else None
+
+    def _opened(self, fd: int, purpose: int) -> int:
+        """libcurl made a socket (stoppable transports): note it, or refuse it once stopping."""
+        assert self._guard is not None  # set as a callback only then
+        with self._guard:
+            self._fd = fd
+            return pycurl.SOCKOPT_ERROR if self._stopping else pycurl.SOCKOPT_OK
+
+    def _closing(self, fd: int) -> int:
+        """libcurl closes a socket (stoppable transports): forget it first, under the lock stop() takes."""
+        assert self._guard is not None
+        with self._guard:
+            if self._fd == fd:
+                self._fd = -1
+            os.close(fd)
+        return 0
 
     def _header_line(self, line: bytes):
         self._lines.append(line)
