@@ -7,12 +7,12 @@ unversioned list endpoints, so it needs nothing from the session.
 """
 from __future__ import annotations
 
-import json
 import threading
 from dataclasses import dataclass, field
 
 from explorer.completion import overlay
 from explorer.completion.overlay import ListSource, Overlay
+from explorer.core import jsontext
 from explorer.core.errors import ExplorerError
 from explorer.http.request import Request, split_target
 from explorer.http.transport import Transport
@@ -113,7 +113,7 @@ def _get_json(get, target: str):
     if resp.status != 200:
         return None
     try:
-        return json.loads(resp.body)
+        return jsontext.loads(resp.body)
     except ValueError:
         return None
 

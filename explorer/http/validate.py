@@ -253,10 +253,10 @@ def _type_problem(schema: dict, value, path: list) -> str:
 
 
 def _parses_as(text: str, types: list) -> bool:
-    import json  # only on the error path
+    from explorer.core import jsontext  # json: only on the error path
 
     try:
-        value = json.loads(text)
+        value = jsontext.loads(text)
     except ValueError:
         return False
     return any(KINDS[t](value) for t in types)
@@ -275,9 +275,12 @@ def _a(kind: str) -> str:
 
 
 def _show(value) -> str:
-    import json  # only on the error path
+    from explorer.core import jsontext  # json: only on the error path
 
-    text = json.dumps(value, ensure_ascii=False)
+    try:
+        text = jsontext.dumps(value, ensure_ascii=False)
+    except ValueError:
+        text = f"a {json_kind(value)} too deep to show"
     return text if len(text) <= 40 else text[:37] + "..."
 
 

@@ -12,6 +12,8 @@ import json
 import struct
 from dataclasses import dataclass
 
+from explorer.core import jsontext
+
 STDOUT, STDERR = 1, 2
 _HEADER = struct.Struct(">B3sL")
 _PAD = b"\0\0\0"
@@ -139,23 +141,27 @@ def parse_values(line: bytes) -> tuple:
     """(values, "whole") for a line of whole JSON values; ([], "partial") when the last one is cut
     short at the end of the line; ([], "bad") when it is not JSON."""
     try:
-        return [json.loads(line)], "whole"
+        return [jsontext.loads(line)], "whole"
+    except jsontext.Unreadable:
+        return [], "bad"  # too deep or a number too long: shown as the text it is
     except ValueError:
         pass
     try:
         text = line.decode("utf-8").rstrip()
     except UnicodeDecodeError:
         return [], "bad"
-    decoder, values, pos = json.JSONDecoder(), [], 0
+    values, pos = [], 0
     while pos < len(text):
         if text[pos].isspace():
             pos += 1
             continue
         try:
-            value, pos = decoder.raw_decode(text, pos)
+            value, pos = jsontext.raw_decode(text, pos)
         except json.JSONDecodeError as err:
             # JSON strings hold no raw newline, so a value spread over lines breaks off at the end
             return [], "partial" if err.pos >= len(text) and text[pos] in "{[" else "bad"
+        except ValueError:
+            return [], "bad"
         values.append(value)
     return values, "whole"
 

@@ -7,9 +7,9 @@ output is for reading: the REPL marks a container's stderr, JSON objects become 
 """
 from __future__ import annotations
 
-import json
 import re
 
+from explorer.core import jsontext
 from explorer.core.console import live
 from explorer.response.streams import (
     STDERR,
@@ -150,7 +150,7 @@ class JsonRaw:
             if isinstance(message, InbandError):
                 self.error = message.message
             if self.pretty:
-                text = line if isinstance(value, NotJson) else json_text(value, False, True).encode()
+                text = line if isinstance(value, NotJson) else _json_bytes(value, line)
                 self.out.write(text + b"\n")
 
 
@@ -168,18 +168,18 @@ class JsonShown:
 
     def feed(self, chunk: bytes) -> None:
         """Show the values a chunk completes."""
-        for value, _ in self.lines.feed(chunk):
-            self._show(value)
+        for value, raw in self.lines.feed(chunk):
+            self._show(value, raw)
 
     def close(self) -> None:
         """Show a last value and close the view."""
         try:
-            for value, _ in self.lines.close():
-                self._show(value)
+            for value, raw in self.lines.close():
+                self._show(value, raw)
         finally:
             self.view.close()
 
-    def _show(self, value) -> None:
+    def _show(self, value, raw: bytes) -> None:
         if isinstance(value, NotJson):
             self.view.write(value.decode("utf-8", "replace") + "\n")
             return
@@ -191,7 +191,10 @@ class JsonShown:
         elif isinstance(message, Text):
             self.view.write(message.text if self.color else _SGR.sub("", message.text))
         else:
-            self.view.write(json_text(value, self.color, self.pretty) + "\n")
+            try:
+                self.view.write(json_text(value, self.color, self.pretty) + "\n")
+            except ValueError:  # more than Python can write back: the line as it came
+                self.view.write(raw.decode("utf-8", "replace") + "\n")
 
 
 class PlainView:
@@ -224,9 +227,9 @@ class PlainView:
 def json_text(value, color: bool, pretty: bool) -> str:
     """One JSON value: compact on one line, or indented with --pretty; coloured for a terminal."""
     if pretty:
-        text = json.dumps(value, ensure_ascii=False, indent=2)
+        text = jsontext.dumps(value, ensure_ascii=False, indent=2)
     else:
-        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        text = jsontext.dumps(value, ensure_ascii=False, separators=(",", ":"))
     if not color:
         return text
     from pygments import highlight  # these: colour on a terminal only
@@ -234,3 +237,11 @@ def json_text(value, color: bool, pretty: bool) -> str:
     from pygments.lexers import JsonLexer
 
     return highlight(text, JsonLexer(), TerminalFormatter()).rstrip("\n")
+
+
+def _json_bytes(value, raw: bytes) -> bytes:
+    """A value indented for --pretty; one too deep to write back goes as the engine wrote it."""
+    try:
+        return json_text(value, False, True).encode()
+    except ValueError:
+        return raw

@@ -1,10 +1,10 @@
 """`help [TARGET]`: an operation's documentation as plain text, from the spec alone (no engine needed)."""
 from __future__ import annotations
 
-import json
 import re
 import textwrap
 
+from explorer.core import jsontext
 from explorer.core.console import page
 from explorer.core.errors import SpecError, UsageError
 from explorer.core.outcome import Outcome
@@ -235,7 +235,10 @@ def _nullable(schema: dict) -> bool:
 
 
 def _json(value) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    try:
+        return jsontext.dumps(value, ensure_ascii=False)
+    except ValueError as err:  # a spec's example or default too deep to write
+        return f"({err})"
 
 
 # -- the curl template ------------------------------------------------------------------------

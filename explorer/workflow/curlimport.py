@@ -7,13 +7,14 @@ also run. Every translation is checked: built again, it must send what the curl 
 """
 from __future__ import annotations
 
-import json
 import shlex
 
+from explorer.core import jsontext
 from explorer.core.errors import ExplorerError, UsageError
 from explorer.core.outcome import Outcome
 from explorer.http import curlcmd, request
 from explorer.lang import commands
+from explorer.lang.jsonvalues import same
 from explorer.workflow import recording, replay
 
 _ITEM_UNSAFE = set("[]=:@")  # in a name, these would change how the item parses
@@ -54,7 +55,7 @@ def _fields(req):
     if req.body is None:
         return []
     try:
-        doc = json.loads(req.body)
+        doc = jsontext.loads(req.body)
     except ValueError:
         return None
     if not isinstance(doc, dict) or not doc:
@@ -63,8 +64,11 @@ def _fields(req):
     for key, value in doc.items():
         if not key or _ITEM_UNSAFE & set(key):
             return None
-        items.append(f"{key}={value}" if isinstance(value, str) else
-                     f"{key}:={json.dumps(value, separators=(',', ':'), ensure_ascii=False)}")
+        try:
+            items.append(f"{key}={value}" if isinstance(value, str) else
+                         f"{key}:={jsontext.dumps(value, separators=(',', ':'), ensure_ascii=False)}")
+        except ValueError:  # too deep to write back: the curl line is kept as it is
+            return None
     return items
 
 
@@ -80,7 +84,10 @@ def _same(req, line: str) -> bool:
     if files:
         built = built._replace(body_file=files[0])
     if req.body is not None:
-        if built.body is None or json.loads(built.body) != json.loads(req.body):
+        try:
+            if built.body is None or not same(jsontext.loads(built.body), jsontext.loads(req.body)):
+                return False
+        except ValueError:
             return False
         built = built._replace(body=req.body)
     if not any(k.lower() == "content-type" for k, _ in req.headers):  # our fields add one
