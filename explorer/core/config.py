@@ -58,7 +58,11 @@ def parse_host(spec: str) -> tuple:
     """`unix:///p`, `/p`, `tcp://h:p`, `http(s)://h:p` → (socket or None, base URL)."""
     if spec.startswith("/"):
         return spec, "http://localhost"
-    parts = urlsplit(spec)
+    try:
+        parts = urlsplit(spec)
+        parts.port  # noqa: B018 - a port out of range raises only when read
+    except ValueError as err:
+        raise UsageError(f"-H {spec}: {err}; write unix:///path, tcp://HOST:PORT or https://HOST:PORT") from None
     if parts.scheme == "unix":
         path = parts.path or parts.netloc
         if not path:

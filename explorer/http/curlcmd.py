@@ -1,12 +1,15 @@
 """Request model ⇄ curl command line. What we print is what pycurl sends."""
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from explorer.core import versions
-from explorer.core.errors import UsageError
+from explorer.core.errors import UsageError, shown
+from explorer.core.files import check_file_name
 from explorer.http.request import Request, has_dot_segment, split_target
+from explorer.lang import slots
 from explorer.lang.secrets import redact_value
 
 
@@ -61,6 +64,7 @@ _IGNORED = {
     "-o": True, "--output": True, "-w": True, "--write-out": True, "-m": True, "--max-time": True,
     "--connect-timeout": True, "-A": True, "--user-agent": True,
 }
+_TOKEN = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+")  # RFC 9110's token: what a method may be
 _DATA = ("-d", "--data", "--data-ascii", "--data-binary", "--data-raw", "--json")
 _WITH_VALUE = {"-X", "--request", "-H", "--header", "--unix-socket", "-T", "--upload-file", *_DATA}
 
@@ -120,6 +124,9 @@ def _apply(state: dict, opt: str, value) -> None:
             raise UsageError("the curl command names two URLs; give one")
         state["url"] = value
     elif opt in ("-X", "--request"):
+        if not _TOKEN.fullmatch(value):
+            raise UsageError(f"curl -X `{shown(value)}` is not an HTTP method: a method is letters, digits "
+                             "and !#$%&'*+-.^_`|~ only")
         state["method"] = value.upper()
     elif opt in ("-H", "--header"):
         state["headers"].append(_header(value))
@@ -141,6 +148,7 @@ def _apply(state: dict, opt: str, value) -> None:
 
 
 def _header(value: str) -> tuple:
+    slots.check_header_text(value, f"curl -H `{shown(value)}`")
     name, sep, rest = value.partition(":")
     if not sep:
         name, sep, rest = value.partition(";")
@@ -151,7 +159,11 @@ def _header(value: str) -> tuple:
 
 
 def _to_pasted(state: dict) -> Pasted:
-    url = urlsplit(state["url"] if "://" in state["url"] else "http://" + state["url"])
+    try:
+        url = urlsplit(state["url"] if "://" in state["url"] else "http://" + state["url"])
+        url.port  # noqa: B018 - a port out of range raises only when read
+    except ValueError as err:
+        raise UsageError(f"curl URL `{shown(state['url'])}`: {err}") from None
     path = url.path or "/"
     if not state["as_is"] and has_dot_segment(path):
         path = _squashed(path)
@@ -203,7 +215,7 @@ def _default_method(state: dict, has_body) -> str:
 
 def _body(state: dict, headers: list):
     if state["upload"]:
-        return None, state["upload"]
+        return None, check_file_name(state["upload"])
     if not state["data"]:
         return None, None
     if state["json"]:
@@ -215,7 +227,7 @@ def _body(state: dict, headers: list):
         if value.startswith("@") and opt != "--data-raw":
             if opt not in ("--data-binary", "--json"):
                 raise UsageError(f"curl {opt} @file strips newlines; use --data-binary @file here")
-            return None, value[1:]
+            return None, check_file_name(value[1:])
     parts = []
     for opt, value in state["data"]:
         if value.startswith("@") and opt != "--data-raw":

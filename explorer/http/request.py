@@ -8,7 +8,8 @@ from typing import NamedTuple
 from urllib.parse import parse_qsl
 
 from explorer.core import versions
-from explorer.core.errors import UsageError
+from explorer.core.errors import UsageError, shown
+from explorer.core.files import user_path
 from explorer.http import validate
 from explorer.lang import body, slots
 from explorer.lang.commands import RequestLine
@@ -206,10 +207,11 @@ def _headers(line: RequestLine, values) -> tuple:
         if item.kind != "header":
             continue
         slots.refuse(item.name, "a header's name")
-        value = slots.fill(item.value, slots.HEADER, values)
-        if any(c in item.name + item.value for c in "\r\n") or not item.name.strip():
-            raise UsageError(f"header `{item.name}`: names and values cannot hold line breaks")
-        headers.append((item.name, value))
+        label = f"header `{shown(item.name)}`"
+        if not item.name.strip():
+            raise UsageError(f"{label}: a header needs a name")
+        slots.check_header_text(item.name + item.value, label)
+        headers.append((item.name, slots.fill(item.value, slots.HEADER, values)))
     return tuple(headers)
 
 
@@ -223,7 +225,7 @@ def _with_body(req: Request, line: RequestLine, op, values) -> Request:
     if len(files) > 1:
         raise UsageError("only one @file body per request")
     if files:
-        path = os.path.expanduser(files[0])
+        path = user_path(files[0])
         if not os.path.isfile(path):
             raise UsageError(f"@{files[0]}: no such file")
         return _typed(req._replace(body_file=path), _file_content_type(op, path))

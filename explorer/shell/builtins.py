@@ -67,7 +67,7 @@ def vars_command(session: Shell, args: tuple) -> Outcome:
     """`vars`: each variable and its value."""
     lines = [f"{name} = {value}" for name, value in session.variables.items()]
     text = "\n".join(lines) if lines else "no variables; `set NAME = VALUE` makes one"
-    session.console.stdout.write(text.encode() + b"\n")
+    session.console.stdout.write(text.encode("utf-8", "surrogateescape") + b"\n")
     session.console.stdout.flush()
     return Outcome()
 

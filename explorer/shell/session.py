@@ -9,7 +9,7 @@ from explorer.core.config import Endpoint, endpoint_address
 from explorer.core.errors import EngineError, ExplorerError, SpecError, UsageError
 from explorer.core.outcome import Outcome
 from explorer.http import curlcmd, request
-from explorer.lang import commands, redirect, slots
+from explorer.lang import commands, redirect, slots, words
 from explorer.response.delivery import deliver
 from explorer.shell.dispatch import Dispatcher
 from explorer.spec import find_spec, load_index, sources
@@ -49,7 +49,7 @@ class Session:
         its slot of the parsed command (explorer.lang.slots), so no value can change what is sent.
         """
         try:
-            text = line
+            text = line = words.lone_surrogates_as_bytes(line)  # no text: bytes, as bash writes them
             self.redirect = None
             if "|" in text or ">" in text:
                 text, self.redirect = redirect.split(text)

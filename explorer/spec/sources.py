@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 from explorer.core import versions
 from explorer.core.datafiles import data_file, parsed
 from explorer.core.errors import ExplorerError, SpecError, UsageError
-from explorer.core.files import cache_dir, write_atomic
+from explorer.core.files import cache_dir, user_path, write_atomic
 
 # Specs that distribution packages install (Debian: golang-github-docker-docker-dev, API 1.41)
 SYSTEM_SPECS = ("/usr/share/gocode/src/github.com/docker/docker/api/swagger.yaml",)
@@ -167,7 +167,7 @@ def _explicit(value: str, origin: str, wanted: str | None, env: Mapping, fetch: 
     elif value.startswith("file://"):
         path = unquote(urlsplit(value).path)
     else:
-        path = os.path.expanduser(value)
+        path = user_path(value)
     if not os.path.isfile(path):
         raise SpecError(f"{path}: no such spec file (from {origin}); fix the path")
     version = spec_file_version(path)

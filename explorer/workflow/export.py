@@ -12,6 +12,7 @@ import os
 import shlex
 
 from explorer.core.errors import ExplorerError, UsageError
+from explorer.core.files import user_path
 from explorer.core.outcome import Outcome
 from explorer.http import curlcmd
 from explorer.lang import commands, expect, redirect, slots, variables
@@ -218,7 +219,7 @@ class Exporter:
 def export_script(session, lines, path: str, source: str, given=None) -> None:
     """Write the sh form of `lines` to `path` (mode 0755)."""
     text = Exporter(session, given).script(lines, f"exported by engine-explorer from {source}")
-    target = os.path.expanduser(path)
+    target = user_path(path)
     try:
         with open(target, "w", encoding="utf-8") as fh:
             fh.write(text)

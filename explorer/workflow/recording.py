@@ -5,10 +5,10 @@ line that parsed; this module decides which of them make a script.
 """
 from __future__ import annotations
 
-import os
 import shlex
 
 from explorer.core.errors import ExplorerError, UsageError
+from explorer.core.files import user_path
 from explorer.core.outcome import Outcome
 from explorer.lang import commands
 from explorer.lang.secrets import redact_line, secret_variables
@@ -53,7 +53,7 @@ def write_script(path: str, lines) -> None:
     """Write `lines` as a script file (a header comment first)."""
     text = HEADER.format(name=shlex.quote(path)) + "\n" + "".join(line + "\n" for line in lines)
     try:
-        with open(os.path.expanduser(path), "w", encoding="utf-8") as fh:
+        with open(user_path(path), "w", encoding="utf-8", errors="surrogateescape") as fh:
             fh.write(text)
     except OSError as err:
         raise ExplorerError(f"cannot write {path}: {err.strerror}") from None
