@@ -64,7 +64,8 @@ def test_an_unexpected_exception_is_one_line_and_the_loop_goes_on(tmp_path, spec
     code, out, err, _ = run_session(script, offline(tmp_path), str(spec_dir))
     assert code == 0
     assert err.strip().splitlines() == [
-        "error: internal error: RuntimeError: kaput (a bug; run with ENGINE_EXPLORER_DEBUG=1 to see the traceback)"]
+        "error: internal error: RuntimeError: kaput (a bug in engine-explorer; please report it with the line "
+        'that caused it, see README.md, "Reporting a bug"; ENGINE_EXPLORER_DEBUG=1 shows the traceback)']
     assert "/version" in out
 
 

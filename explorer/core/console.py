@@ -5,6 +5,8 @@ import os
 import stat
 import sys
 
+from explorer.core.errors import OutputError
+
 
 class Console:
     """The program's I/O environment (httpie's idea): tests pass their own streams.
@@ -15,8 +17,10 @@ class Console:
     def __init__(self, stdout=None, stderr=None, interactive: bool = False, color: bool = False,
                  pretty: bool = False, verbose: bool = False, tty: bool = False, headers: bool = False,
                  ask=None, progress=None):
-        self.stdout = stdout if stdout is not None else sys.stdout.buffer
-        self.stderr = stderr if stderr is not None else sys.stderr.buffer
+        # Write errors are one OutputError on stdout (a full disk, a reader gone: the data is lost, so
+        # the line fails) and ignored on stderr (where the error would have to be written).
+        self.stdout = Output(stdout if stdout is not None else _buffer(sys.stdout), "stdout")
+        self.stderr = Output(stderr if stderr is not None else _buffer(sys.stderr), "stderr", quiet=True)
         self.interactive = interactive
         self.color = color
         self.pretty = pretty
@@ -77,6 +81,62 @@ class Console:
         stream.flush()
 
 
+class Output:
+    """A binary stream (stdout, stderr) whose write errors are one OutputError, never an OSError.
+
+    A closed stream (None: the program started with `>&-`) fails every write the same way.
+    `quiet` ignores them instead: for stderr, where nothing could report its own failure.
+    """
+
+    __slots__ = ("stream", "name", "quiet")
+
+    def __init__(self, stream, name: str, quiet: bool = False) -> None:
+        self.stream = stream.stream if isinstance(stream, Output) else stream
+        self.name = name
+        self.quiet = quiet
+
+    def write(self, data) -> int:
+        """Write bytes; an OutputError (or nothing, when quiet) if they cannot be written."""
+        try:
+            return self.stream.write(data)
+        except (OSError, ValueError, AttributeError) as err:  # ValueError: closed; AttributeError: None
+            return self._failed(err)
+
+    def flush(self) -> None:
+        """Flush; as write."""
+        try:
+            self.stream.flush()
+        except (OSError, ValueError, AttributeError) as err:
+            self._failed(err)
+
+    def fileno(self) -> int:
+        """The file descriptor (an OSError or ValueError as the stream raises it, for callers to test)."""
+        if self.stream is None:
+            raise ValueError(f"{self.name} is closed")
+        return self.stream.fileno()
+
+    def isatty(self) -> bool:
+        """Whether it is a terminal."""
+        try:
+            return self.stream is not None and self.stream.isatty()
+        except (OSError, ValueError):
+            return False
+
+    def __getattr__(self, name: str):  # getvalue() of a test's BytesIO, and the like
+        return getattr(self.stream, name)
+
+    def _failed(self, err: Exception) -> int:
+        if self.quiet:
+            return 0
+        why = err.strerror if isinstance(err, OSError) and err.strerror else "it is closed"
+        raise OutputError(f"cannot write to {self.name}: {why}; output was lost") from None
+
+
+def _buffer(stream):
+    """The binary buffer under sys.stdout/sys.stderr, or None when it was closed at start (`>&-`)."""
+    return getattr(stream, "buffer", None) if stream is not None else None
+
+
 def status_line(resp) -> str:
     """Status, reason, time and size in one line."""
     reason = f" {resp.reason}" if resp.reason else ""
@@ -97,11 +157,11 @@ def human_size(n: int) -> str:
 
 def pretty_json(data: bytes, color: bool) -> bytes:
     """Indent JSON (each line of a JSON-lines stream too); colour it for a terminal."""
-    import json  # not at import: a piped /_ping never formats JSON
+    from explorer.core import jsontext  # json: not at import, a piped /_ping never formats JSON
 
     try:
-        text = json.dumps(json.loads(data), indent=2, ensure_ascii=False) + "\n"
-    except ValueError:
+        text = jsontext.dumps(jsontext.loads(data), indent=2, ensure_ascii=False) + "\n"
+    except ValueError:  # not JSON, or more than Python can hold: shown as it came
         return data
     if color:
         # pygments: only colour on a terminal needs it

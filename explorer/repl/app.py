@@ -6,9 +6,7 @@ way; the loop prints one line and goes on.
 """
 from __future__ import annotations
 
-import os
 import threading
-import traceback
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -17,7 +15,7 @@ from prompt_toolkit.application import run_in_terminal
 from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
 
 from explorer.completion.live import Refresher, engine_getter
-from explorer.core.errors import ExplorerError
+from explorer.core.errors import ExplorerError, internal_error
 from explorer.lang import commands
 from explorer.lang.secrets import redact_line
 from explorer.repl import keys, replcmds
@@ -32,7 +30,6 @@ if TYPE_CHECKING:  # annotations only: completion's modules load off the first p
 
 READ_ONLY = ("GET", "HEAD", "OPTIONS")
 SENDING_COMMANDS = ("run", "import")  # meta commands that send requests of any kind
-DEBUG_ENV = "ENGINE_EXPLORER_DEBUG"
 
 
 def run_repl(session, vi: bool = False, **options) -> int:
@@ -96,10 +93,7 @@ class Repl:
         return False
 
     def _internal_error(self, err: Exception) -> None:
-        self.console.error(f"internal error: {type(err).__name__}: {err} "
-                           f"(a bug; run with {DEBUG_ENV}=1 to see the traceback)")
-        if os.environ.get(DEBUG_ENV):
-            traceback.print_exc()
+        self.console.error(internal_error(err))
 
     def _run_line(self, line: str) -> bool:
         words = line.split(None, 1)
