@@ -33,6 +33,8 @@ def to_argv(req: Request, socket: str | None, base_url: str, redact: bool = True
     elif req.body is not None:
         text = req.body.decode("utf-8", "surrogateescape")
         argv += ["--data-raw" if text.startswith("@") else "--data-binary", text]
+    if req.compressed:
+        argv.append("--compressed")
     if has_dot_segment(req.path):
         argv.append("--path-as-is")  # as the transport sends it: no curl may squash the segment
     argv.append(base_url.rstrip("/") + req.target())
@@ -59,7 +61,7 @@ class Pasted(NamedTuple):
 _IGNORED = {
     "-s": False, "--silent": False, "-S": False, "--show-error": False, "-i": False,
     "--include": False, "-v": False, "--verbose": False, "-N": False, "--no-buffer": False,
-    "-f": False, "--fail": False, "-L": False, "--location": False, "--compressed": False,
+    "-f": False, "--fail": False, "-L": False, "--location": False,
     "-k": False, "--insecure": False, "-g": False, "--globoff": False, "--http1.1": False,
     "-o": True, "--output": True, "-w": True, "--write-out": True, "-m": True, "--max-time": True,
     "--connect-timeout": True, "-A": True, "--user-agent": True,
@@ -72,7 +74,7 @@ _WITH_VALUE = {"-X", "--request", "-H", "--header", "--unix-socket", "-T", "--up
 def parse(argv) -> Pasted:
     """Parse `curl [options] URL` (as printed here, or as Docker's docs write it)."""
     state: dict = {"method": None, "headers": [], "data": [], "socket": None, "url": None,
-             "get": False, "head": False, "upload": None, "json": False, "as_is": False}
+             "get": False, "head": False, "upload": None, "json": False, "as_is": False, "compressed": False}
     for opt, value in _options(list(argv)[1:]):
         _apply(state, opt, value)
     if not state["url"]:
@@ -143,6 +145,8 @@ def _apply(state: dict, opt: str, value) -> None:
         state["upload"] = value
     elif opt == "--path-as-is":
         state["as_is"] = True
+    elif opt == "--compressed":
+        state["compressed"] = True
     elif opt not in _IGNORED:
         raise UsageError(f"curl option {opt} is not supported here; drop it or use our own syntax")
 
@@ -179,7 +183,7 @@ def _to_pasted(state: dict) -> Pasted:
     if state["get"] and body is not None:
         query += tuple((k, v) for k, v in _form_pairs(body.decode()))
         body = None
-    req = Request(method, path, query, tuple(headers), body, body_file, version)
+    req = Request(method, path, query, tuple(headers), body, body_file, version, compressed=state["compressed"])
     return Pasted(req, state["socket"], f"{url.scheme}://{url.netloc}", tuple(hints))
 
 

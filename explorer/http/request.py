@@ -28,6 +28,7 @@ class Request(NamedTuple):
     body_file: str | None = None
     api_version: str | None = None  # "1.41" → sent as /v1.41/...; None → unversioned
     operation_id: str = ""
+    compressed: bool = False  # curl --compressed: ask for a compressed body (Accept-Encoding), and inflate it
 
     def target(self) -> str:
         """The request target as sent: `/v1.41/containers/json?all=1`, percent-encoded."""

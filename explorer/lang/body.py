@@ -34,7 +34,7 @@ def json_value(name: str, text: str):
     """Parse the value of a `name:=json` item."""
     import json  # these: not at import, most lines have no := item
 
-    from explorer.core import jsontext
+    from explorer.core import jsontext  # as json: only := items need it
 
     try:
         return jsontext.loads(text)

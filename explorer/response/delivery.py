@@ -135,6 +135,7 @@ class Reception:
         self.status = 0
         self.response = None
         self.failure: BaseException | None = None  # raised while writing, which stopped the transfer
+        self.headers_shown = False  # shown as the body began (a stream), not with the status
 
     def on_headers(self, status: int, reason: str, headers: tuple):
         """Called by the transport before the first body byte; 0 stops the transfer."""
@@ -166,6 +167,7 @@ class Reception:
             raise UsageError(f"{self.ex.method} {self.ex.path} sent a binary body, which is not written "
                              "to a terminal: repeat it with `> FILE`")
         sink = self.sink = sinks.make(kind, self.console, target)
+        self.headers_shown = sink.streaming
         if sink.streaming:
             self.console.show_headers(headers)
 
@@ -181,7 +183,7 @@ class Reception:
             self.response = resp
             if self.target is not None:
                 self.target.close()  # a piped command's last output comes before the status line
-            self.console.status(resp, headers=False)
+            self.console.status(resp, headers=not self.headers_shown)
         else:
             data = sink.data
             self.response = resp if data is resp.body else resp.with_body(data)

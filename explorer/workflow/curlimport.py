@@ -93,8 +93,8 @@ def _same(req, line: str) -> bool:
     if not any(k.lower() == "content-type" for k, _ in req.headers):  # our fields add one
         built = built._replace(headers=tuple((k, v) for k, v in built.headers if k.lower() != "content-type"))
     return (built.method, built.path, built.query, built.body, built.body_file, built.api_version,
-            sorted(built.headers)) == (req.method, req.path, req.query, req.body, req.body_file,
-                                       req.api_version, sorted(req.headers))
+            sorted(built.headers), built.compressed) == (req.method, req.path, req.query, req.body, req.body_file,
+                                                         req.api_version, sorted(req.headers), req.compressed)
 
 
 def convert(lines) -> list:
