@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 import sys
+from typing import Any
 
 from explorer.core.errors import OutputError
 
@@ -64,17 +66,24 @@ class Console:
                 self.note(f"{name}: {value}")
 
     def format_body(self, resp) -> bytes:
-        """The response body to write: as received when piped, formatted in the REPL or with --pretty."""
+        """The response body to write: as received when piped, formatted in the REPL or with --pretty.
+
+        In the REPL it is for reading only: its control characters are written out (`visible`).
+        """
         data = resp.body
         if not data:
             return b""
         if (self.interactive or self.pretty) and "json" in (resp.header("Content-Type") or "").lower():
             data = pretty_json(data, self.color)
+        if self.interactive:
+            data = visible_bytes(data, self.color)
         if (self.interactive or self.tty) and not data.endswith(b"\n"):
             data += b"\n"
         return data
 
     def _line(self, stream, text: str, sgr: str, errors: str = "replace") -> None:
+        if errors == "replace":  # a message, not a curl line: what an engine sent stays one visible line
+            text = visible(text, line=True)
         if self.color:
             text = f"\x1b[{sgr}m{text}\x1b[0m"
         stream.write(text.encode("utf-8", errors) + b"\n")
@@ -89,6 +98,7 @@ class Output:
     """
 
     __slots__ = ("stream", "name", "quiet")
+    stream: Any
 
     def __init__(self, stream, name: str, quiet: bool = False) -> None:
         self.stream = stream.stream if isinstance(stream, Output) else stream
@@ -135,6 +145,43 @@ class Output:
 def _buffer(stream):
     """The binary buffer under sys.stdout/sys.stderr, or None when it was closed at start (`>&-`)."""
     return getattr(stream, "buffer", None) if stream is not None else None
+
+
+# What a terminal would act on rather than show: C0 controls, DEL and C1 controls, each written out
+# by a table (str.translate runs in C: a megabyte of NULs costs milliseconds); a lone CR too (it
+# would hide the text before it). SGR colour sequences are kept or dropped whole.
+_CONTROL_CODES = [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]
+_WRITTEN_OUT = {code: f"\\x{code:02x}" for code in _CONTROL_CODES}
+_LINE_WRITTEN_OUT = {**_WRITTEN_OUT, 0x0A: "\\x0a", 0x0D: "\\x0d"}
+_SGR = re.compile("(\x1b\\[[0-9;]*m)")
+_LONE_CR = re.compile("\r(?!\n)")
+
+
+def visible(text: str, colours: bool = False, line: bool = False) -> str:
+    """`text` as a terminal may show it: each control character written out (`\\x1b`), so no body,
+    header or message retitles, clears or moves the terminal. Tab and newline stay (with `line`,
+    newline and CR too are written out: one message, one line); SGR colours stay with `colours`
+    and go without."""
+    if text.isprintable():  # the common case: nothing to do
+        return text
+    table = _LINE_WRITTEN_OUT if line else _WRITTEN_OUT
+    if "\x1b[" in text:
+        if colours:  # the colours stay, what is between them is written out
+            parts = _SGR.split(text)
+            return "".join(p if i % 2 else _written_out(p, table) for i, p in enumerate(parts))
+        text = _SGR.sub("", text)
+    return _written_out(text, table)
+
+
+def _written_out(text: str, table: dict) -> str:
+    if "\r" in text and table is _WRITTEN_OUT:
+        text = _LONE_CR.sub("\\\\x0d", text)
+    return text.translate(table)
+
+
+def visible_bytes(data: bytes, colours: bool = False) -> bytes:
+    """visible() for a body's bytes (UTF-8; a byte that is not is shown as U+FFFD)."""
+    return visible(data.decode("utf-8", "replace"), colours).encode("utf-8")
 
 
 def status_line(resp) -> str:

@@ -9,6 +9,7 @@ valid frame header switches the demultiplexer to pass-through.
 from __future__ import annotations
 
 import json
+import re
 import struct
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from explorer.core import jsontext
 STDOUT, STDERR = 1, 2
 _HEADER = struct.Struct(">B3sL")
 _PAD = b"\0\0\0"
+_EMPTY_FRAMES = re.compile(b"(?:\0{8})+")
 
 
 class Demuxer:
@@ -27,6 +29,8 @@ class Demuxer:
         self._stream = STDOUT
         self._left = 0  # payload bytes of the current frame still to come
         self.raw = False  # the bytes turned out not to be frames: everything is stdout
+        self.framed = False  # a frame header was read: the stream is framed, and must end between frames
+        self.cut_short = ""  # set by close when the stream ended inside a frame: what is missing
 
     def feed(self, chunk: bytes) -> list:
         """The (stream, payload) pieces in `chunk`, in order; adjacent pieces of one stream joined."""
@@ -67,11 +71,16 @@ class Demuxer:
                 self._head, self._left = chunk[pos:], 0
                 return
             kind, pad, left = _HEADER.unpack_from(chunk, pos)
+            if not (kind or left) and pad == _PAD:  # empty frames (a run of zeros): one step for the run
+                pos = _EMPTY_FRAMES.match(chunk, pos).end()  # type: ignore[union-attr]  # it matched 8 zeros
+                self.framed = True
+                continue
             if kind > 2 or pad != _PAD:
                 self.raw, self._left = True, 0  # a TTY stream, or garbage: show it as it is
                 out(chunk[pos:])
                 return
             pos += 8
+            self.framed = True
             self._stream = STDERR if kind == STDERR else STDOUT
             write = err if kind == STDERR else out
             if end - pos <= left:
@@ -81,13 +90,29 @@ class Demuxer:
                 return
 
     def close(self) -> list:
-        """What is left at the end: a stream shorter than one header is unframed output."""
-        head, self._head = self._head, b""
-        return [(STDOUT, head)] if head else []
+        """What is left at the end: a stream shorter than one header is unframed output.
+
+        A framed stream that ends inside a frame (its header, or its payload) was cut short: that
+        is said in `cut_short`, and the bytes of a half header are not output.
+        """
+        head, left, self._head, self._left = self._head, self._left, b"", 0
+        if self.raw:
+            return []
+        if left:
+            self.cut_short = f"{left} bytes of its last frame never came"
+        elif head and self.framed:
+            self.cut_short = f"its last frame header has {len(head)} of 8 bytes"
+        elif head:
+            return [(STDOUT, head)]
+        return []
 
 
 class NotJson(bytes):
     """A line of a JSON stream that is not JSON: passed on as text."""
+
+
+class LongText(NotJson):
+    """A piece of a line too long to hold (MAX_PENDING): passed on as it came, newline included."""
 
 
 class JsonLines:
@@ -101,25 +126,48 @@ class JsonLines:
 
     def __init__(self) -> None:
         self._rest: list = []  # bytes after the last newline
+        self._rest_size = 0
         self._pending = b""  # lines of a value that has not completed yet
+        self._long = False  # inside a line longer than MAX_PENDING: passed on as LongText to its end
 
     def feed(self, chunk: bytes) -> list:
-        """The values completed by `chunk`."""
+        """The values completed by `chunk` (and the pieces of a line too long to hold)."""
+        items: list = []
+        if self._long:
+            end = chunk.find(b"\n") + 1
+            piece = chunk[:end] if end else chunk
+            items.append((LongText(piece), piece))
+            if not end:
+                return items
+            self._long, chunk = False, chunk[end:]
         cut = chunk.rfind(b"\n")
         if cut < 0:
             self._rest.append(chunk)
-            return []
+            self._rest_size += len(chunk)
+            if self._rest_size + len(self._pending) > self.MAX_PENDING:
+                items += self._too_long()
+            return items
         lines = b"".join(self._rest + [chunk[:cut]]).split(b"\n")
         self._rest = [chunk[cut + 1:]] if cut + 1 < len(chunk) else []
-        items: list = []
+        self._rest_size = len(chunk) - cut - 1
         for line in lines:
             items += self._line(line)
         return items
 
+    def _too_long(self) -> list:
+        """An open line past MAX_PENDING: what is held goes on as text, the rest of the line as it comes."""
+        held = ([self._pending, b"\n"] if self._pending else []) + self._rest
+        data = b"".join(held)
+        self._rest, self._rest_size, self._pending, self._long = [], 0, b"", True
+        return [(LongText(data), data)]
+
     def close(self) -> list:
         """The values (or text) left at the end of the stream."""
+        if self._long:
+            self._long = False
+            return []
         items = self._line(b"".join(self._rest), final=True)
-        self._rest = []
+        self._rest, self._rest_size = [], 0
         return items
 
     def _line(self, line: bytes, final: bool = False) -> list:

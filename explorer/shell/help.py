@@ -5,7 +5,7 @@ import re
 import textwrap
 
 from explorer.core import jsontext
-from explorer.core.console import page
+from explorer.core.console import page, visible
 from explorer.core.errors import SpecError, UsageError
 from explorer.core.outcome import Outcome
 from explorer.http.request import JSON, Request, encode_path, split_target
@@ -27,7 +27,7 @@ def command(session, args):
                         "pass --spec FILE or set ENGINE_EXPLORER_SPEC_DIR")
     version = session.api_version(False)
     text = render(index, " ".join(args), curl=lambda req: session.curl_line(req._replace(api_version=version)))
-    page(session.console, text, session.env.get("PAGER"))
+    page(session.console, visible(text), session.env.get("PAGER"))  # a spec is text from elsewhere
     return Outcome()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 from typing import NamedTuple
 
+from explorer.core.console import visible
 from explorer.core.errors import ExplorerError, UsageError
 from explorer.core.files import user_path
 from explorer.core.outcome import Outcome
@@ -187,7 +188,7 @@ def _short(text: str, limit: int = 160) -> str:
 
 
 def _say(session, text: str) -> None:
-    session.console.stderr.write(text.encode("utf-8", "replace") + b"\n")
+    session.console.stderr.write(visible(text, line=True).encode("utf-8", "replace") + b"\n")
     session.console.stderr.flush()
 
 
