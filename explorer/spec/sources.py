@@ -109,7 +109,7 @@ def known_specs() -> dict[str, dict]:
     """Downloadable official specs from sources.json: version → {"url", "sha256"}."""
     path = _sources_file()
     try:
-        return dict(parsed(path, _read_json, "sources")["docker"])
+        return parsed(path, _read_json, "sources", lambda doc: {str(v): dict(e) for v, e in doc["docker"].items()})
     except (OSError, ValueError, KeyError, TypeError) as err:
         raise SpecError(f"{path}: unreadable list of downloadable specs ({err}); reinstall engine-explorer") from None
 
