@@ -131,3 +131,22 @@ def test_a_bug_is_one_line_with_its_own_exit_code(offline, monkeypatch, capsys):
     assert cli.main([*offline, "-c", "GET /_ping"]) == INTERNAL_ERROR_EXIT == 70
     err = capsys.readouterr().err
     one_error(err, "internal error: RuntimeError: kaput", "please report it", '"Reporting a bug"')
+
+
+def _memory_capped():
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))  # a GiB: the red team saw 20 GB
+
+
+def test_a_billion_laughs_spec_and_a_body_cost_one_line_not_memory(tmp_path, server):
+    from tests.hostile_specs import laughs
+
+    spec = tmp_path / "laughs.yaml"
+    spec.write_text(laughs())
+    argv = [sys.executable, "-m", "explorer", "--spec", str(spec), "--api-version", "1.41",
+            "-H", "unix://" + server.path, "-c", "POST /containers/create p0[p1][p2]=x"]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=60, preexec_fn=_memory_capped,
+                          env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")})
+    assert done.returncode == 2
+    one_error(done.stderr, "laughs.yaml", "billion laughs")
