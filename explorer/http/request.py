@@ -153,14 +153,14 @@ def _resolve_path(index, method, path):
     templates = index.match_templates(path)
     if not templates:
         near = ", ".join(index.closest_paths(path)) or "none"
-        raise UsageError(f"unknown path {path}; closest: {near}")
+        raise UsageError(f"unknown path {shown(path, 200)}; closest: {near}")
     if method:
         for template in templates:
             op = index.get(method, template)
             if op:
                 return method, op
         have = ", ".join(index.methods(templates[0]))
-        raise UsageError(f"{method} is not an operation of {path}; it has {have}")
+        raise UsageError(f"{method} is not an operation of {shown(path, 200)}; it has {have}")
     template = templates[0]
     op = index.get("GET", template)
     if op is not None:
@@ -169,7 +169,7 @@ def _resolve_path(index, method, path):
     # Never imply a DELETE: losing a container to a forgotten method word is too costly.
     if len(methods) == 1 and methods[0] != "DELETE":
         return methods[0], index.get(methods[0], template)
-    raise UsageError(f"{path} has {', '.join(methods)}: say which, e.g. `{methods[0]} {path}`")
+    raise UsageError(f"{shown(path, 200)} has {', '.join(methods)}: say which, e.g. `{methods[0]} {shown(path, 200)}`")
 
 
 def _resolve_id(index, name, method):
@@ -178,7 +178,7 @@ def _resolve_id(index, name, method):
     op = index.by_id(name) or index.by_id_ci(name)
     if op is None:
         near = ", ".join(index.closest_ids(name)) or "none"
-        raise UsageError(f"unknown operationId {name}; closest: {near}")
+        raise UsageError(f"unknown operationId {shown(name, 200)}; closest: {near}")
     if method and method != op.method:
         raise UsageError(f"{op.operation_id} is {op.method} {op.path}, not {method}")
     return op

@@ -29,6 +29,7 @@ puts a marker in each slot and leaves the checks to the exported script.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from urllib.parse import quote
 
 from explorer.core.errors import UsageError
@@ -217,7 +218,7 @@ def _string_spans(text: str):
         elif ch == '"':
             starts.append(i)
 
-    def inside(i: int) -> bool:
-        return sum(1 for s in starts if s < i) % 2 == 1
+    def inside(i: int) -> bool:  # a binary search: a line of 100,000 references is not 10^10 steps
+        return bisect_left(starts, i) % 2 == 1
 
     return inside

@@ -3,6 +3,10 @@ from __future__ import annotations
 
 from prompt_toolkit.completion import Completer, Completion
 
+# Past this many characters a line gets no completion, highlighting or toolbar: the work is linear,
+# but each keystroke on a pasted megabyte cost seconds, and nobody completes inside such a line.
+SUGGEST_CHARS = 20_000
+
 
 class ReplCompleter(Completer):
     """Completes the text before the cursor; `sources()` gives the current spec view and live values."""
@@ -14,6 +18,8 @@ class ReplCompleter(Completer):
         # loaded early by the refresher's thread (repl.app._warm_getter), not before the first prompt
         from explorer.completion.candidates import complete
 
+        if len(document.text) > SUGGEST_CHARS:
+            return
         try:
             found = complete(document.text_before_cursor, self._sources())
         except Exception:  # a completion bug must cost a menu, never the prompt

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 from explorer.lang.commands import METHODS
 from explorer.lang.words import before_cursor
+from explorer.repl.completer import SUGGEST_CHARS
 
 HINT = "Tab completes · help TARGET documents · Alt-Enter or a trailing \\ continues the line · Ctrl-R searches history"
 
 
 def toolbar_text(view, text: str, live=None) -> str:
     """One line describing the operation of `text`; a hint when the line names none."""
+    if len(text) > SUGGEST_CHARS:
+        return f"a line of {len(text):,} characters is too long for completion and highlighting"
     op = operation_of(view, text) if view is not None else None
     if op is None:
         if live is not None and live.reachable is False:

@@ -6,7 +6,7 @@ import textwrap
 
 from explorer.core import jsontext
 from explorer.core.console import page, visible
-from explorer.core.errors import SpecError, UsageError
+from explorer.core.errors import SpecError, UsageError, shown
 from explorer.core.outcome import Outcome
 from explorer.http.request import JSON, Request, encode_path, split_target
 from explorer.lang.commands import META_WORDS, METHODS
@@ -76,7 +76,7 @@ def _find(index, words: list) -> list:
         op = index.by_id(target) or index.by_id_ci(target)
         if op is None:
             near = ", ".join(index.closest_ids(target)) or "none"
-            raise UsageError(f"no operation {target} (closest: {near}); `help` lists them all")
+            raise UsageError(f"no operation {shown(target, 200)} (closest: {near}); `help` lists them all")
         return [op]
     path = split_target(target)[0]
     matches = index.match(path)

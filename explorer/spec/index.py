@@ -15,6 +15,7 @@ from explorer.spec.model import Operation, SpecInfo
 from explorer.spec.resolve import Resolver
 
 UNTAGGED = "default"  # tag shown for operations without one (Swagger UI's name for it)
+CLOSEST_CHARS = 200  # characters of an unknown path or operationId compared when looking for the closest
 
 _LIT, _PARAM, _MIXED = 0, 1, 2  # kinds of template segment
 _PARAM_RX = re.compile(r"\{([^{}/]+)\}")
@@ -205,9 +206,14 @@ class SpecIndex:
         return {name: m.group(group) for group, name in rx[1].items()} if m else None
 
     def closest_paths(self, path: str, n: int = 3) -> list[str]:
-        """Up to `n` templates most like `path` (a mistyped template or concrete path)."""
+        """Up to `n` templates most like `path` (a mistyped template or concrete path).
+
+        Only the path's first CLOSEST_CHARS characters are compared: SequenceMatcher is quadratic,
+        and a megabyte-long path took minutes to be told it is unknown.
+        """
         from difflib import SequenceMatcher  # only for an unknown path
 
+        path = path[:CLOSEST_CHARS]
         segs = path.strip("/").split("/")
         scored = []
         for entries in self._route_table().values():
@@ -222,7 +228,7 @@ class SpecIndex:
         from difflib import get_close_matches  # only for an unknown operationId
 
         lowered = {op.operation_id.lower(): op.operation_id for op in self.operations}
-        return [lowered[k] for k in get_close_matches(name.lower(), list(lowered), n, 0.6)]
+        return [lowered[k] for k in get_close_matches(name[:CLOSEST_CHARS].lower(), list(lowered), n, 0.6)]
 
     # -- schemas --
 
