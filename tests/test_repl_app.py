@@ -12,7 +12,8 @@ from explorer.core.config import Settings
 from explorer.core.console import Console
 from explorer.repl.app import Repl
 from explorer.shell.session import Session
-from tests.replsession import run_session, wait_for
+from tests.hostile_server import HostileServer, silent
+from tests.replsession import WAIT_S, run_session, wait_for
 
 
 def offline(tmp_path):
@@ -122,3 +123,22 @@ def test_vi_mode(tmp_path):
     with create_pipe_input() as inp:
         assert Repl(session, vi=True, input=inp, output=DummyOutput()).prompt.app.editing_mode == EditingMode.VI
         assert Repl(session, input=inp, output=DummyOutput()).prompt.app.editing_mode == EditingMode.EMACS
+
+
+def test_the_prompt_comes_and_keys_work_when_the_engine_accepts_but_never_answers(spec_dir):
+    seen = {}
+    with HostileServer(silent()) as server:
+        def script(t):
+            t.ready()
+            warmed = t.repl.warm.wait(WAIT_S)
+            if not warmed:  # the old loop sat in /_ping for good: let it go, so the test can end
+                server.close()
+            assert warmed, "the loop waited on /_ping"
+            t.cancel()  # Ctrl-C is a key again
+            t.enter("curl GET /containers/json")
+            seen["prompt"] = "".join(text for _, text in t.repl._message())
+
+        code, out, err, repl = run_session(script, "unix://" + server.path, str(spec_dir))
+    assert code == 0
+    assert seen["prompt"].startswith("docker ") and not seen["prompt"].startswith("docker … ")
+    assert f"--unix-socket {server.path}" in out and "/containers/json" in out

@@ -56,8 +56,10 @@ class Transport:
         """Close the connection."""
         self._curl.close()
 
-    def send(self, req, sink=None, on_headers=None, eager: bool = False) -> Response:
+    def send(self, req, sink=None, on_headers=None, eager: bool = False, timeout: float | None = None) -> Response:
         """Send `req`; with `sink`, each body chunk goes to sink(bytes) as it arrives.
+
+        `timeout` (seconds) bounds this request only, in place of the transport's own.
 
         `on_headers(status, reason, headers)` is called once the final response's headers are in:
         before the first body chunk, or when the response is complete if it has no body; with
@@ -73,10 +75,13 @@ class Transport:
         mode = (self.interruptible or eager, eager, sink is None and on_headers is None)
         # Resetting and re-setting every option costs more than libcurl's whole request on a
         # keep-alive socket; a plain GET after a plain GET in the same mode only needs a new URL.
-        if not (plain and mode == self._mode):
+        if not (plain and mode == self._mode) or timeout is not None:
             c.reset()
             self._set_options(c, *mode)
-        self._mode = mode if plain else None
+        self._mode = mode if plain and timeout is None else None  # the next request sets its own timeout
+        limit_ms = self.timeout_ms if timeout is None else max(1, int(timeout * 1000))
+        if timeout is not None:
+            c.setopt(pycurl.TIMEOUT_MS, limit_ms)
         self._lines.clear()
         self._chunks.clear()
         self._parsed_at = -1  # len(self._lines) when self._parsed was parsed from them
@@ -86,7 +91,7 @@ class Transport:
         c.setopt(pycurl.URL, self._base + req.target())
         upload = None if plain else _set_method_and_body(c, req)
         start = time.perf_counter()
-        self._deadline = start + self.timeout_ms / 1000 if self.timeout_ms else None
+        self._deadline = start + limit_ms / 1000 if limit_ms else None
         try:
             c.perform()
         except pycurl.error as err:

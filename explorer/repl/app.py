@@ -7,6 +7,7 @@ way; the loop prints one line and goes on.
 from __future__ import annotations
 
 import threading
+from asyncio import get_running_loop
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -133,6 +134,10 @@ class Repl:
     async def _warm_up(self) -> None:
         try:
             self.live.start()
+            # The engine's version, at most PING_TIMEOUT, off the event loop: keys and Ctrl-C work
+            # from the first moment, whatever the socket does (one that accepts and never answers
+            # kept the shell from its prompt). Then the spec, whose note is printed above the prompt.
+            await get_running_loop().run_in_executor(None, self.session.probe_engine)
             await run_in_terminal(self._sync)
         finally:
             self.warm.set()
@@ -145,6 +150,9 @@ class Repl:
             index = self.session.index()
         except ExplorerError as err:
             self.console.error(str(err))
+            return
+        except KeyboardInterrupt:  # Ctrl-C while the engine was asked: the prompt comes back
+            self.console.note("interrupted")
             return
         except Exception as err:  # a bug in loading must not end the session either
             self._internal_error(err)

@@ -15,6 +15,10 @@ from explorer.shell.dispatch import Dispatcher
 from explorer.spec import find_spec, load_index, sources
 
 OFFLINE_RETRY_SECONDS = 30.0
+# How long prompts, previews and the REPL's start wait for /_ping before going on offline: an engine
+# that accepts but never answers must not keep the shell from its prompt. A request waits as long as
+# it takes (or --timeout), and Ctrl-C ends it.
+PING_TIMEOUT = 2.0
 
 
 class Session:
@@ -142,16 +146,20 @@ class Session:
     def transport(self):
         """The (one, reused) transport to the engine."""
         if self._transport is None:
-            if self._transport_factory is None:
-                # pycurl: help and previews need none
-                from explorer.http.transport import Transport
-
-                self._transport_factory = Transport
-            self._transport = self._transport_factory(self.endpoint(), timeout=self.settings.timeout)
+            self._transport = self._load_transport()(self.endpoint(), timeout=self.settings.timeout)
             # In the REPL a Ctrl-C must end the request and keep the session; a non-interactive
             # run is ended by it (SIGINT at its default, see cli.py), which costs no callbacks.
             self._transport.interruptible = self.console.interactive
         return self._transport
+
+    def _load_transport(self):
+        """The transport factory (the real Transport unless a test gave one)."""
+        if self._transport_factory is None:
+            # pycurl: help and previews need none
+            from explorer.http.transport import Transport
+
+            self._transport_factory = Transport
+        return self._transport_factory
 
     def api_version(self, need_engine: bool = True) -> str | None:
         """Pinned (--api-version, DOCKER_API_VERSION), else min(engine's, newest spec known)."""
@@ -168,7 +176,7 @@ class Session:
         if not need_engine and recently_failed:
             return newest
         try:
-            engine = self.engine_version()
+            engine = self.engine_version(timeout=None if need_engine else PING_TIMEOUT)
         except EngineError:
             self._offline_at = time.monotonic()
             if need_engine:
@@ -177,16 +185,35 @@ class Session:
         self._version = min(engine, newest, key=versions.key) if newest else engine
         return self._version
 
-    def engine_version(self) -> str:
-        """The engine's API version, from GET /_ping's Api-Version header."""
+    def engine_version(self, timeout: float | None = None) -> str:
+        """The engine's API version, from GET /_ping's Api-Version header (waiting at most `timeout`)."""
         if self._engine_version is None:
-            resp = self.transport().send(request.Request("GET", "/_ping"))
-            found = resp.header("Api-Version")
-            if not found:
-                raise EngineError(f"{self.endpoint().display} answered /_ping without Api-Version: "
-                                  "is it a Docker-compatible engine? pin one with --api-version")
-            self._engine_version = versions.parse(found, "the engine's Api-Version")
+            self._engine_version = self._ping(self.transport(), timeout)
         return self._engine_version
+
+    def probe_engine(self, timeout: float = PING_TIMEOUT) -> None:
+        """Learn the engine's API version over a transport of its own, waiting at most `timeout`:
+        the REPL calls this off the prompt's thread. An engine that does not answer is offline for now."""
+        if self._engine_version is not None:
+            return
+        transport = self._load_transport()(self.endpoint(), timeout=timeout)
+        try:
+            found = self._ping(transport, timeout)
+        except ExplorerError:
+            self._offline_at = time.monotonic()
+            return
+        finally:
+            transport.close()
+        if self._engine_version is None:
+            self._engine_version = found
+
+    def _ping(self, transport, timeout: float | None) -> str:
+        resp = transport.send(request.Request("GET", "/_ping"), timeout=timeout)
+        found = resp.header("Api-Version")
+        if not found:
+            raise EngineError(f"{self.endpoint().display} answered /_ping without Api-Version: "
+                              "is it a Docker-compatible engine? pin one with --api-version")
+        return versions.parse(found, "the engine's Api-Version")
 
     def index(self):
         """The spec index for this session's API version (None when no spec can be found)."""
