@@ -134,3 +134,16 @@ def test_variables_holding_bytes_are_kept_listed_and_saved(spec_v141, server, tm
     assert b"v = \xed\xa0\x80\nw = \xff\n" in out.getvalue()
     assert b"set w = \xff\n" in script.read_bytes()
     assert (tmp_path / "\udced\udca0\udc80.ee").exists()  # the name's bytes as bash would write them
+
+
+def test_export_writes_bytes_that_are_not_utf8_as_those_bytes(spec_v141, server, tmp_path):
+    out, err = io.BytesIO(), io.BytesIO()
+    session = Session(Settings(host="unix://" + server.path, spec=str(spec_v141), api_version="1.41"),
+                      Console(stdout=out, stderr=err), env={"HOME": str(tmp_path)}, commands=dispatcher())
+    script = tmp_path / "s.sh"
+    for line in ["GET /containers/\udcff/json", "GET /version X-A:\ud800", f"export {script}"]:
+        assert session.execute(line).exit_code == 0, (line, err.getvalue())
+    session.close()
+    assert err.getvalue() == b""
+    text = script.read_bytes()
+    assert b"/containers/%FF/json" in text and b"X-A: \xed\xa0\x80" in text

@@ -221,7 +221,8 @@ def export_script(session, lines, path: str, source: str, given=None) -> None:
     text = Exporter(session, given).script(lines, f"exported by engine-explorer from {source}")
     target = user_path(path)
     try:
-        with open(target, "w", encoding="utf-8") as fh:
+        # bytes that are not UTF-8 (escaped in the text) go into the script as those bytes, as `save` writes them
+        with open(target, "w", encoding="utf-8", errors="surrogateescape") as fh:
             fh.write(text)
         os.chmod(target, 0o755)
     except OSError as err:
