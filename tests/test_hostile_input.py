@@ -104,6 +104,8 @@ SENT = [
     ("curl -H $'X-A: \\ud800' http://localhost/v1.41/version", b"\r\nX-A: \xed\xa0\x80\r\n"),
     ("curl -d $'\\ud800' http://localhost/v1.41/version", b"\r\n\r\n\xed\xa0\x80"),
     ("curl -d \udcff http://localhost/v1.41/version", b"\r\n\r\n\xff"),
+    ("curl -G --data-raw $'a=\\xff' http://localhost/v1.41/version", b"GET /v1.41/version?a=%FF "),
+    ("curl -G -d a=\udcff http://localhost/v1.41/version", b"GET /v1.41/version?a=%FF "),
 ]
 
 

@@ -181,7 +181,8 @@ def _to_pasted(state: dict) -> Pasted:
     body, body_file = _body(state, headers)
     method = state["method"] or _default_method(state, body is not None or body_file)
     if state["get"] and body is not None:
-        query += tuple((k, v) for k, v in _form_pairs(body.decode()))
+        # bytes that are not UTF-8 stay those bytes in the query (escaped in the text until sent)
+        query += tuple((k, v) for k, v in _form_pairs(body.decode("utf-8", "surrogateescape")))
         body = None
     req = Request(method, path, query, tuple(headers), body, body_file, version, compressed=state["compressed"])
     return Pasted(req, state["socket"], f"{url.scheme}://{url.netloc}", tuple(hints))
