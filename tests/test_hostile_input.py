@@ -58,6 +58,7 @@ REFUSED = [
     ("POST /containers/create " + DEEP_JSON, "nested too deeply"),
     ("POST /containers/create a:=" + "1" * 4400, "4300 digits"),
     ("POST /containers/create a:=[" + "1" * 4400 + "]", "4300 digits"),
+    ("POST /containers/create Env[" + "9" * 5000 + "]=x", "past the end of any list"),
     # bytes that are not UTF-8, and lone surrogates (bash writes $'\ud800' as the bytes ED A0 80)
     ("POST /containers/create $'Image=\\ud800'", "not UTF-8"),
     ("POST /containers/create $'Image=\\xff'", "not UTF-8"),
@@ -149,3 +150,11 @@ def test_export_writes_bytes_that_are_not_utf8_as_those_bytes(spec_v141, server,
     assert err.getvalue() == b""
     text = script.read_bytes()
     assert b"/containers/%FF/json" in text and b"X-A: \xed\xa0\x80" in text
+
+
+def test_import_prints_bytes_that_are_not_utf8_as_those_bytes(spec_v141, server, tmp_path):
+    curl = tmp_path / "c.sh"
+    curl.write_bytes(b"curl -H 'X-A: \xff' --unix-socket /x http://localhost/v1.41/version\n")
+    code, out, err, sent = run(spec_v141, server, f"import {curl}", home=str(tmp_path))
+    assert (code, err, sent) == (0, b"", [])
+    assert out == b"GET /v1.41/version 'X-A:\xff'\n"

@@ -23,6 +23,8 @@ def key_path(name: str) -> list:
         if m.start() != pos:
             break
         inner = m.group(1)
+        if inner.isdigit() and len(inner) > 18:  # no list is that long, and int() refuses 4,300 digits
+            raise UsageError(f"`{shown(name)}`: index {shown(inner, 20)} is past the end of any list")
         path.append(None if inner == "" else int(inner) if inner.isdigit() else inner)
         pos = m.end()
     if pos != len(tail):

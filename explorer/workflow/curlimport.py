@@ -123,7 +123,8 @@ def import_command(session, args):
         if session.console.interactive or session.console.verbose:
             session.console.note(f"wrote {len(lines)} lines to {args[1]}")
     else:
-        session.console.stdout.write("".join(line + "\n" for line in lines).encode())
+        # bytes that are not UTF-8 (escaped in the text) are printed as those bytes
+        session.console.stdout.write("".join(line + "\n" for line in lines).encode("utf-8", "surrogateescape"))
         session.console.stdout.flush()
     return Outcome()
 
