@@ -107,8 +107,8 @@ def _renew(old, server, spec: str, scratch: str):
     if old is not None:
         _close(old, Report())
     console = Console(stdout=io.BytesIO(), stderr=io.BytesIO())
-    session = Session(Settings(host="unix://" + server.path, spec=spec, api_version="1.41", timeout=HANG_S - 1),
-                      console, env={"HOME": scratch, "PATH": os.environ["PATH"]}, commands=dispatcher())
+    settings = Settings(host="unix://" + server.path, spec=spec, api_version="1.41", timeout=max(HANG_S - 1, 1.0))
+    session = Session(settings, console, env={"HOME": scratch, "PATH": os.environ["PATH"]}, commands=dispatcher())
     session.execute("set v = web")
     return session
 
