@@ -76,6 +76,8 @@ REFUSED = [
     ("GET /version >> out\x00put", "a file name cannot hold a NUL byte"),
     ("GET /version | cat \x00", "a command cannot hold a NUL byte"),
     ("POST /build @a\x00b", "a file name cannot hold a NUL byte"),
+    ("POST /build @/dev/zero", "@/dev/zero: not a regular file"),
+    ("POST /build @/nonexistent/x", "@/nonexistent/x: no such file"),
     ("curl --data-binary $'@a\\x00b' http://localhost/build", "a file name cannot hold a NUL byte"),
     ("save $'a\\x00b'", "a file name cannot hold a NUL byte"),
     ("run $'a\\x00b'", "a file name cannot hold a NUL byte"),

@@ -228,7 +228,8 @@ def _with_body(req: Request, line: RequestLine, op, values) -> Request:
     if files:
         path = user_path(files[0])
         if not os.path.isfile(path):
-            raise UsageError(f"@{files[0]}: no such file")
+            why = "not a regular file (a folder, device or pipe)" if os.path.exists(path) else "no such file"
+            raise UsageError(f"@{shown(files[0])}: {why}")
         return _typed(req._replace(body_file=path), _file_content_type(op, path))
     if fields:
         doc = body.build(fields, lambda key: slots.fill(key, slots.STRING, values))
