@@ -80,3 +80,16 @@ def test_a_pasted_megabyte_gets_no_completion_highlighting_or_toolbar_work(spec_
     lexer = RequestLexer(lambda: view, ("help",))
     assert lexer.lex_document(Document(line))(0) == [("", line)]
     assert "too long for completion" in toolbar_text(view, line)
+
+
+def test_a_long_path_is_not_kept_for_the_rest_of_the_session(spec_v141):
+    from explorer.http.request import Request, _target
+
+    index = load_index(str(spec_v141))
+    path = "/containers/" + "a" * 100_000 + "/json"
+    assert index.match_templates(path) == ("/containers/{id}/json",)
+    assert path not in index._templates and path not in index._matches  # 4,096 of them were 400 MB
+    kept = _target.cache_info().currsize
+    for req in (Request("GET", path, (), api_version="1.41"), Request("GET", "/x", (("a", "b" * 2000),))):
+        assert req.target().endswith(("/json", "b" * 100))
+    assert _target.cache_info().currsize == kept

@@ -32,6 +32,8 @@ class Request(NamedTuple):
 
     def target(self) -> str:
         """The request target as sent: `/v1.41/containers/json?all=1`, percent-encoded."""
+        if len(self.path) + sum(len(k) + len(v) for k, v in self.query) > MEMO_CHARS:
+            return _target.__wrapped__(self.path, self.query, self.api_version)  # not kept: see MEMO_CHARS
         return _target(self.path, self.query, self.api_version)
 
     def header(self, name: str) -> str | None:
@@ -41,6 +43,11 @@ class Request(NamedTuple):
             if key.lower() == low:
                 return value
         return None
+
+
+# Memoised targets and path matches are bounded in count; a request longer than this is not kept at
+# all, or 1,024 pasted megabyte paths would stay in memory for the rest of the session.
+MEMO_CHARS = 1024
 
 
 @lru_cache(maxsize=1024)

@@ -15,6 +15,7 @@ from explorer.spec.model import Operation, SpecInfo
 from explorer.spec.resolve import Resolver
 
 UNTAGGED = "default"  # tag shown for operations without one (Swagger UI's name for it)
+MEMO_CHARS = 1024  # a path longer than this is matched afresh each time, never kept
 CLOSEST_CHARS = 200  # characters of an unknown path or operationId compared when looking for the closest
 
 _LIT, _PARAM, _MIXED = 0, 1, 2  # kinds of template segment
@@ -146,17 +147,21 @@ class SpecIndex:
         """The templates of match(path), best first, without their parameters (no copies made)."""
         found = self._templates.get(path)
         if found is None:
-            if len(self._templates) > 4096:
-                self._templates.clear()
-            found = self._templates[path] = tuple(t for t, _ in self._matched(path))
+            found = tuple(t for t, _ in self._matched(path))
+            if len(path) <= MEMO_CHARS:  # a pasted megabyte is not kept for the session
+                if len(self._templates) > 4096:
+                    self._templates.clear()
+                self._templates[path] = found
         return found
 
     def _matched(self, path: str) -> list:
         cached = self._matches.get(path)
         if cached is None:
-            if len(self._matches) > 4096:  # bounded: paths carry live names
-                self._matches.clear()
-            cached = self._matches[path] = self._match(path)
+            cached = self._match(path)
+            if len(path) <= MEMO_CHARS:  # bounded in count (paths carry live names) and in size
+                if len(self._matches) > 4096:
+                    self._matches.clear()
+                self._matches[path] = cached
         return cached
 
     def _match(self, path: str) -> list[tuple[str, dict[str, str]]]:
