@@ -8,6 +8,7 @@ from explorer.cli import dispatcher
 from explorer.core.config import Settings
 from explorer.core.console import Console
 from explorer.shell.session import Session
+from tests.hostile_server import HostileServer, silent
 from tests.replsession import run_session, wait_for
 from tests.test_live import ANSWERS, fake_get
 
@@ -99,7 +100,8 @@ def test_an_unexpected_exception_is_one_line_and_the_loop_goes_on(tmp_path, spec
     code, out, err, _ = run_session(script, offline(tmp_path), str(spec_dir))
     assert code == 0
     assert err.strip().splitlines() == [
-        "error: internal error: RuntimeError: kaput (a bug; run with ENGINE_EXPLORER_DEBUG=1 to see the traceback)"]
+        "error: internal error: RuntimeError: kaput (a bug in engine-explorer; please report it with the line "
+        'that caused it, see README.md, "Reporting a bug"; ENGINE_EXPLORER_DEBUG=1 shows the traceback)']
     assert "/version" in out
 
 
@@ -149,3 +151,22 @@ def test_edit_and_refresh_outside_the_repl_say_so(tmp_path, spec_dir):
     assert session.execute("edit").exit_code == 2
     assert session.execute("refresh").exit_code == 2
     assert err.getvalue().decode().count("interactive prompt only") == 2
+
+
+def test_the_prompt_comes_and_keys_work_when_the_engine_accepts_but_never_answers(spec_dir):
+    seen = {}
+    with HostileServer(silent()) as server:
+        def script(t):
+            t.ready()
+            warmed = t.repl.warm.wait(WAIT_S)
+            if not warmed:  # the old loop sat in /_ping for good: let it go, so the test can end
+                server.close()
+            assert warmed, "the loop waited on /_ping"
+            t.cancel()  # Ctrl-C is a key again
+            t.enter("curl GET /containers/json")
+            seen["prompt"] = "".join(text for _, text in t.repl._message())
+
+        code, out, err, repl = run_session(script, "unix://" + server.path, str(spec_dir))
+    assert code == 0
+    assert seen["prompt"].startswith("docker ") and not seen["prompt"].startswith("docker … ")
+    assert f"--unix-socket {server.path}" in out and "/containers/json" in out

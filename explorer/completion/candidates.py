@@ -260,9 +260,12 @@ def _choices(enum: tuple, kind: str, default, prefix: str, as_json: bool = False
 
 
 def _json_text(value) -> str:
-    import json  # only JSON-valued candidates need it
+    from explorer.core import jsontext  # json: only JSON-valued candidates need it
 
-    return json.dumps(value)
+    try:
+        return jsontext.dumps(value)
+    except ValueError:  # a spec's enum value nested too deeply: offered as text
+        return str(value)[:200]
 
 
 def _live(live: Snapshot, name: str, prefix: str, suffix: str = "") -> list:

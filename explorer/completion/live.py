@@ -8,13 +8,13 @@ The lists are asked unversioned, so nothing here needs the session.
 from __future__ import annotations
 
 import heapq
-import json
 import os
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from explorer.completion.overlay import ListSource, Overlay
+from explorer.core import jsontext
 from explorer.core.errors import ExplorerError
 from explorer.http.request import Request, split_target
 from explorer.http.transport import Transport
@@ -188,7 +188,7 @@ def _get_json(get, target: str):
     if resp.status != 200:
         return None
     try:
-        return json.loads(resp.body)
+        return jsontext.loads(resp.body)
     except ValueError:
         return None
 

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import os
+import re
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from explorer.core import versions
-from explorer.core.errors import UsageError
+from explorer.core.errors import UsageError, shown
+from explorer.core.files import check_file_name
 from explorer.http.request import Request, has_dot_segment, split_target
-from explorer.lang import curlargs, secrets
+from explorer.lang import curlargs, secrets, slots
 from explorer.lang.shellvars import expansion_word
 
 
@@ -33,6 +35,8 @@ def to_argv(req: Request, socket: str | None, base_url: str, tls=None) -> list:
     elif req.body is not None:
         text = req.body.decode("utf-8", "surrogateescape")
         argv += ["--data-raw" if text.startswith("@") else "--data-binary", text]
+    if req.compressed:
+        argv.append("--compressed")
     if has_dot_segment(req.path):
         argv.append("--path-as-is")  # as the transport sends it: no curl may squash the segment
     argv.append(base_url.rstrip("/") + req.target())
@@ -117,12 +121,14 @@ def _tls_files(paths: tuple) -> tuple:
 
 
 _TLS = {"--cacert": 0, "-E": 1, "--cert": 1, "--key": 2}  # option → its place in Pasted.tls
+_TOKEN = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+")  # RFC 9110's token: what a method may be
 
 
 def parse(argv) -> Pasted:
     """Parse `curl [options] URL` (as printed here, or as Docker's docs write it)."""
     state: dict = {"method": None, "headers": [], "data": [], "socket": None, "url": None,
-             "get": False, "head": False, "upload": None, "json": False, "as_is": False, "tls": {}}
+             "get": False, "head": False, "upload": None, "json": False, "as_is": False, "tls": {},
+             "compressed": False}
     for opt in curlargs.options(list(argv)[1:]):
         _apply(state, opt.name, opt.value)
     if not state["url"]:
@@ -136,6 +142,9 @@ def _apply(state: dict, opt: str, value) -> None:
             raise UsageError("the curl command names two URLs; give one")
         state["url"] = value
     elif opt in ("-X", "--request"):
+        if not _TOKEN.fullmatch(value):
+            raise UsageError(f"curl -X `{shown(value)}` is not an HTTP method: a method is letters, digits "
+                             "and !#$%&'*+-.^_`|~ only")
         state["method"] = value.upper()
     elif opt in ("-H", "--header"):
         state["headers"].append(_header(value))
@@ -156,6 +165,8 @@ def _apply(state: dict, opt: str, value) -> None:
         state["tls"][_TLS[opt]] = _cert_name(value) if _TLS[opt] == 1 else value
     elif opt in ("-k", "--insecure"):
         state["tls"][3] = True
+    elif opt == "--compressed":
+        state["compressed"] = True
     elif opt not in curlargs.IGNORED:
         raise UsageError(f"curl option {opt} is not supported here; drop it or use our own syntax")
 
@@ -175,6 +186,7 @@ def _cert_name(value: str) -> str:
 
 
 def _header(value: str) -> tuple:
+    slots.check_header_text(value, f"curl -H `{shown(value)}`")
     name, sep, rest = value.partition(":")
     if not sep:
         name, sep, rest = value.partition(";")
@@ -185,7 +197,11 @@ def _header(value: str) -> tuple:
 
 
 def _to_pasted(state: dict) -> Pasted:
-    url = urlsplit(state["url"] if "://" in state["url"] else "http://" + state["url"])
+    try:
+        url = urlsplit(state["url"] if "://" in state["url"] else "http://" + state["url"])
+        url.port  # noqa: B018 - a port out of range raises only when read
+    except ValueError as err:
+        raise UsageError(f"curl URL `{shown(state['url'])}`: {err}") from None
     path = url.path or "/"
     if not state["as_is"] and has_dot_segment(path):
         path = _squashed(path)
@@ -199,9 +215,10 @@ def _to_pasted(state: dict) -> Pasted:
     body, body_file = _body(state, headers)
     method = state["method"] or _default_method(state, body is not None or body_file)
     if state["get"] and body is not None:
-        query += tuple((k, v) for k, v in _form_pairs(body.decode()))
+        # bytes that are not UTF-8 stay those bytes in the query (escaped in the text until sent)
+        query += tuple((k, v) for k, v in _form_pairs(body.decode("utf-8", "surrogateescape")))
         body = None
-    req = Request(method, path, query, tuple(headers), body, body_file, version)
+    req = Request(method, path, query, tuple(headers), body, body_file, version, compressed=state["compressed"])
     tls = state["tls"]
     given = tuple(tls.get(i) for i in range(3)) + (tls.get(3, False),) if tls else ()
     return Pasted(req, state["socket"], f"{url.scheme}://{url.netloc}", tuple(hints), given)
@@ -239,7 +256,7 @@ def _default_method(state: dict, has_body) -> str:
 
 def _body(state: dict, headers: list):
     if state["upload"]:
-        return None, state["upload"]
+        return None, check_file_name(state["upload"])
     if not state["data"]:
         return None, None
     if state["json"]:
@@ -251,7 +268,7 @@ def _body(state: dict, headers: list):
         if value.startswith("@") and opt != "--data-raw":
             if opt not in ("--data-binary", "--json"):
                 raise UsageError(f"curl {opt} @file strips newlines; use --data-binary @file here")
-            return None, value[1:]
+            return None, check_file_name(value[1:])
     parts = []
     for opt, value in state["data"]:
         if value.startswith("@") and opt != "--data-raw":

@@ -272,10 +272,10 @@ _EXAMPLE = {"integer": "1", "number": "1.5", "boolean": "true", "array": "'[\"a\
 
 
 def _parses_as(text: str, types: list) -> bool:
-    import json  # only on the error path
+    from explorer.core import jsontext  # json: only on the error path
 
     try:
-        value = json.loads(text)
+        value = jsontext.loads(text)
     except ValueError:
         return False
     return any(KINDS[t](value) for t in types)
@@ -294,9 +294,12 @@ def _a(kind: str) -> str:
 
 
 def _show(value) -> str:
-    import json  # only on the error path
+    from explorer.core import jsontext  # json: only on the error path
 
-    text = json.dumps(value, ensure_ascii=False)
+    try:
+        text = jsontext.dumps(value, ensure_ascii=False)
+    except ValueError:
+        text = f"a {json_kind(value)} too deep to show"
     return text if len(text) <= 40 else text[:37] + "..."
 
 

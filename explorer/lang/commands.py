@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from explorer.core.errors import UsageError
+from explorer.core.errors import UsageError, shown
 from explorer.lang import slots
 from explorer.lang.words import split as split_words
 
@@ -126,6 +126,9 @@ def _request(method, target: str, rest: list, force: bool) -> RequestLine:
 
 def parse_item(word: str) -> Item:
     """One httpie-style item; the earliest separator outside [brackets] wins, the longer on a tie."""
+    if not word:
+        raise UsageError('an empty word ("") is not an item: use name==value (query), Name:value (header), '
+                         "field=value or field:=json (body), @file (raw body)")
     if word.startswith("@"):
         if len(word) == 1:
             raise UsageError("`@` needs a file name: `@context.tar`")
@@ -133,7 +136,7 @@ def parse_item(word: str) -> Item:
     best = separator(word) if word[0] not in "=:" else None
     if best is None:
         raise UsageError(
-            f"`{word}` is not an item: use name==value (query), Name:value (header), "
+            f"`{shown(word)}` is not an item: use name==value (query), Name:value (header), "
             "field=value or field:=json (body), @file (raw body)"
         )
     at, sep, kind = best

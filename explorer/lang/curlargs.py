@@ -14,7 +14,7 @@ from explorer.core.errors import UsageError
 IGNORED = {
     "-s": False, "--silent": False, "-S": False, "--show-error": False, "-i": False,
     "--include": False, "-v": False, "--verbose": False, "-N": False, "--no-buffer": False,
-    "-f": False, "--fail": False, "-L": False, "--location": False, "--compressed": False,
+    "-f": False, "--fail": False, "-L": False, "--location": False,
     "-g": False, "--globoff": False, "--http1.1": False,
     "-o": True, "--output": True, "-w": True, "--write-out": True, "-m": True, "--max-time": True,
     "--connect-timeout": True, "-A": True, "--user-agent": True,

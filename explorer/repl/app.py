@@ -8,9 +8,7 @@ typed again. A line can fail in any way; the loop prints one line and goes on.
 """
 from __future__ import annotations
 
-import os
 import time
-import traceback
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -23,7 +21,7 @@ from explorer.completion.events import EventFollower
 from explorer.completion.live import engine_getter
 from explorer.completion.refresher import Refresher
 from explorer.core import versions
-from explorer.core.errors import ExplorerError
+from explorer.core.errors import ExplorerError, internal_error
 from explorer.lang import commands
 from explorer.lang.secrets import redact_line
 from explorer.repl import keys, replcmds
@@ -40,7 +38,6 @@ if TYPE_CHECKING:  # annotations only: completion's modules load off the first p
     from explorer.completion.specview import SpecView
 
 SENDING_COMMANDS = ("run", "import")  # meta commands that send requests of any kind
-DEBUG_ENV = "ENGINE_EXPLORER_DEBUG"
 TAB_WAIT_S = 0.3  # a Tab waits at most this long for the spec and the first live values
 LOAD_WAIT_S = 60.0  # Enter waits for the spec load (the session is its thread's until then)
 
@@ -175,10 +172,7 @@ class Repl:
         return False
 
     def _internal_error(self, err: Exception, console=None) -> None:
-        (console or self.console).error(f"internal error: {type(err).__name__}: {err} "
-                                        f"(a bug; run with {DEBUG_ENV}=1 to see the traceback)")
-        if os.environ.get(DEBUG_ENV):
-            traceback.print_exc()
+        (console or self.console).error(internal_error(err))
 
     def _run_line(self, line: str) -> bool:
         words = line.split(None, 1)
@@ -247,6 +241,9 @@ class Repl:
             index = self.session.index()
         except ExplorerError as err:
             console.error(str(err))
+            return
+        except KeyboardInterrupt:  # Ctrl-C while the engine was asked: the prompt comes back
+            self.console.note("interrupted")
             return
         except Exception as err:  # a bug in loading must not end the session either
             self._internal_error(err, console)

@@ -15,6 +15,10 @@ from prompt_toolkit.document import Document
 
 from explorer.completion.insertion import aligned, insertion
 
+# Past this many characters a line gets no completion, highlighting or toolbar: the work is linear,
+# but each keystroke on a pasted megabyte cost seconds, and nobody completes inside such a line.
+SUGGEST_CHARS = 20_000
+
 
 class ReplCompleter(Completer):
     """Completes the text before the cursor; `candidates(text)` gives explorer.completion's Candidates."""
@@ -23,6 +27,8 @@ class ReplCompleter(Completer):
         self._candidates = candidates
 
     def get_completions(self, document, complete_event):
+        if len(document.text) > SUGGEST_CHARS:
+            return
         try:
             found = self._candidates(document.text_before_cursor)
         except Exception:  # a completion bug must cost a menu, never the prompt
@@ -95,6 +101,8 @@ class TabKey:
         state = buffer.complete_state
         if state is not None and (state.complete_index is not None or state is self._menu):
             buffer.complete_next()  # the menu is up, from Tab, or the user walks it: go on walking
+            return
+        if len(buffer.text) > SUGGEST_CHARS:  # a pasted megabyte: nobody completes inside it
             return
         text = buffer.document.text_before_cursor
         found = self.offered = self._candidates(text)

@@ -9,7 +9,7 @@ from explorer.core.config import TLS_KEYS, engine_address
 from explorer.core.errors import EngineError, ExplorerError, Refused, SpecError, UsageError
 from explorer.core.outcome import Outcome
 from explorer.http import curlcmd, request
-from explorer.lang import commands, redirect, secrets, slots
+from explorer.lang import commands, redirect, secrets, slots, words
 from explorer.response import rawframes
 from explorer.response.delivery import deliver, expected_kind
 from explorer.shell import guard
@@ -23,6 +23,10 @@ _NOT_PODMAN = ("/libpod/… is Podman's own API and this engine is not Podman (i
                "`!` sends the line unchecked")
 _NO_LIBPOD_SPEC = ("/libpod/… is Podman's own API and no Podman spec was found: put Podman's swagger-vX.Y.Z.yaml in "
                    "$ENGINE_EXPLORER_SPEC_DIR/podman/ (or give it with --spec); `!` sends the line unchecked")
+# How long prompts, previews and the REPL's start wait for /_ping before going on offline: an engine
+# that accepts but never answers must not keep the shell from its prompt. A request waits as long as
+# it takes (or --timeout), and Ctrl-C ends it.
+PING_TIMEOUT = 2.0
 
 
 class Session:
@@ -67,7 +71,7 @@ class Session:
         its slot of the parsed command (explorer.lang.slots), so no value can change what is sent.
         """
         try:
-            text = line
+            text = line = words.lone_surrogates_as_bytes(line)  # no text: bytes, as bash writes them
             self.redirect = None
             if "|" in text or ">" in text:
                 text, self.redirect = redirect.split(text)
@@ -285,7 +289,7 @@ class Session:
         if not need_engine and recently_failed:
             return newest
         try:
-            engine = self.engine_version()
+            engine = self.engine_version(timeout=None if need_engine else PING_TIMEOUT)
         except EngineError:
             self._offline_at = time.monotonic()
             if need_engine:
@@ -294,10 +298,11 @@ class Session:
         self._version = min(engine, newest, key=versions.key) if newest else engine
         return self._version
 
-    def engine_version(self) -> str:
-        """The engine's API version, from GET /_ping's Api-Version header."""
+    def engine_version(self, timeout: float | None = None) -> str:
+        """The engine's API version, from GET /_ping's Api-Version header (waiting at most `timeout`)."""
         if self._engine_version is None:
-            resp = self.transport().send(request.Request("GET", "/_ping", headers=self.docker.headers()))
+            resp = self.transport().send(request.Request("GET", "/_ping", headers=self.docker.headers()),
+                                         timeout=timeout)
             found = resp.header("Api-Version")
             if not found and resp.status == 400 and b"HTTPS server" in resp.body:
                 raise EngineError(f"{self.endpoint().display} speaks TLS, not plain HTTP: add --tlsverify "

@@ -8,11 +8,10 @@ code 1 and the message `engine-explorer -f` prints.
 from __future__ import annotations
 
 import json
-import os
 import shlex
 
 from explorer.core.errors import ExplorerError, UsageError
-from explorer.core.files import write_private
+from explorer.core.files import user_path, write_private
 from explorer.core.outcome import Outcome
 from explorer.http import curlcmd
 from explorer.lang import commands, expect, redirect, secrets, slots, variables
@@ -261,7 +260,7 @@ def export_script(session, lines, path: str, source: str, given=None) -> None:
     """Write the sh form of `lines` to `path` (a new file: mode 0700)."""
     text = Exporter(session, given).script(lines, f"exported by engine-explorer from {source}")
     try:
-        write_private(os.path.expanduser(path), text, 0o700)
+        write_private(user_path(path), text, 0o700)
     except OSError as err:
         raise ExplorerError(f"cannot write {path}: {err.strerror}") from None
 
