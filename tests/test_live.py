@@ -242,7 +242,7 @@ class StreamTransport:
         self.stopped = threading.Event()
         self.closed = False
 
-    def send(self, req, sink=None, on_headers=None, eager=False):
+    def send(self, req, sink=None, on_headers=None, eager=False, timeout=None):
         self.targets.append(req.target())
         if not self.connections or self.stopped.is_set():
             self.stopped.wait(5)  # an idle stream, until close() stops it

@@ -232,7 +232,7 @@ class SpecIndex:
         """`closest: METHOD PATH` for an unknown `method path`, never a destructive one unless typed."""
         from explorer.spec import hints  # difflib: only for a path that names no operation
 
-        return hints.closest(self, method, path)
+        return hints.closest(self, method, path[:CLOSEST_CHARS])  # difflib is quadratic: a megabyte took minutes
 
     def destroys(self, method: str, template: str) -> bool:
         """Is `method template` a removal, kill or prune (explorer.spec.effects), never offered as a fix?"""
