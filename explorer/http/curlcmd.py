@@ -1,21 +1,29 @@
 """Request model ⇄ curl command line. What we print is what pycurl sends."""
 from __future__ import annotations
 
+import os
+import re
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from explorer.core import versions
-from explorer.core.errors import UsageError
+from explorer.core.errors import UsageError, shown
+from explorer.core.files import check_file_name
 from explorer.http.request import Request, has_dot_segment, split_target
-from explorer.lang import curlargs, secrets
+from explorer.lang import curlargs, secrets, slots
 from explorer.lang.shellvars import expansion_word
 
 
-def to_argv(req: Request, socket: str | None, base_url: str) -> list:
-    """The curl argv that sends exactly `req` (User-Agent and Accept left to curl), credentials included."""
+def to_argv(req: Request, socket: str | None, base_url: str, tls=None) -> list:
+    """The curl argv that sends exactly `req` (User-Agent and Accept left to curl), credentials included.
+
+    `tls` (an explorer.core.tls.TLS) adds --cacert, --cert, --key, and --insecure where docker does not verify.
+    """
     argv = ["curl"]
     if socket:
         argv += ["--unix-socket", socket]
+    if tls is not None:
+        argv += tls_options(tls)
     if req.method == "HEAD":
         argv.append("--head")
     elif req.method != "GET" or req.body is not None or req.body_file:
@@ -27,6 +35,8 @@ def to_argv(req: Request, socket: str | None, base_url: str) -> list:
     elif req.body is not None:
         text = req.body.decode("utf-8", "surrogateescape")
         argv += ["--data-raw" if text.startswith("@") else "--data-binary", text]
+    if req.compressed:
+        argv.append("--compressed")
     if has_dot_segment(req.path):
         argv.append("--path-as-is")  # as the transport sends it: no curl may squash the segment
     argv.append(base_url.rstrip("/") + req.target())
@@ -41,12 +51,12 @@ def hidden(req: Request, argv: list) -> dict:
     return {index + 1: pieces for index, pieces in found.items()}
 
 
-def render(req: Request, socket: str | None, base_url: str, redact: bool = True) -> str:
+def render(req: Request, socket: str | None, base_url: str, redact: bool = True, tls=None) -> str:
     """The curl one-liner for `req`, quoted so that pasting it sends the same bytes (see render_hidden)."""
-    return render_hidden(req, socket, base_url, redact)[0]
+    return render_hidden(req, socket, base_url, redact, tls)[0]
 
 
-def render_hidden(req: Request, socket: str | None, base_url: str, redact: bool = True) -> tuple:
+def render_hidden(req: Request, socket: str | None, base_url: str, redact: bool = True, tls=None) -> tuple:
     """(the curl one-liner for `req`, the variables it reads).
 
     With `redact`, each secret is a variable reference (`-H "X-Registry-Auth: $REGISTRY_AUTH"`):
@@ -54,12 +64,27 @@ def render_hidden(req: Request, socket: str | None, base_url: str, redact: bool 
     """
     import shlex  # not at import: piped runs print no curl line
 
-    argv = to_argv(req, socket, base_url)
+    argv = to_argv(req, socket, base_url, tls)
     pieces = hidden(req, argv) if redact else {}
     if not pieces:
         return shlex.join(argv), ()
     line = " ".join(expansion_word(pieces[i]) if i in pieces else shlex.quote(arg) for i, arg in enumerate(argv))
     return line, tuple(dict.fromkeys(v for p in pieces.values() for v in p[1::2]))
+
+
+def tls_options(tls) -> list:
+    """curl's options for an explorer.core.tls.TLS: what libcurl is given in explorer.http.transport."""
+    argv = []
+    if tls.ca:
+        argv += ["--cacert", tls.ca]
+    if tls.cert:
+        # curl reads `--cert FILE:PASSWORD`: a colon (and so a backslash) in the name is escaped
+        argv += ["--cert", tls.cert.replace("\\", "\\\\").replace(":", "\\:")]
+    if tls.key:
+        argv += ["--key", tls.key]
+    if not tls.verify:
+        argv.append("--insecure")
+    return argv
 
 
 class Pasted(NamedTuple):
@@ -69,12 +94,41 @@ class Pasted(NamedTuple):
     socket: str | None = None
     base_url: str = "http://localhost"  # scheme://host[:port] of the URL (ignored over a socket)
     hints: tuple = ()
+    tls: tuple = ()  # (--cacert, --cert, --key, --insecure) when the line gives any of them
+
+
+def elsewhere(pasted: Pasted, socket: str | None, base_url: str, tls=None) -> str:
+    """What a pasted line names that differs from this engine (its socket, its URL's host, its TLS
+    options), as "the pasted line's …"; "" when it names this engine. The session sends to its own
+    engine and says so."""
+    if pasted.socket:
+        return "" if pasted.socket == socket else pasted.socket
+    ours = urlsplit(base_url)
+    if socket is None and pasted.base_url != f"{ours.scheme}://{ours.netloc}":
+        return pasted.base_url
+    if socket is not None and pasted.base_url not in ("http://localhost", "http://localhost:80"):
+        return pasted.base_url
+    given = _tls_files(pasted.tls[:3]) + (bool(pasted.tls[3]),) if pasted.tls else (None, None, None, False)
+    have = (tls.ca, tls.cert, tls.key, not tls.verify) if tls is not None else (None, None, None, False)
+    if pasted.tls and given != have:
+        return "its " + "/".join(opt for opt, value in zip(("--cacert", "--cert", "--key", "--insecure"), given,
+                                                            strict=True) if value)
+    return ""
+
+
+def _tls_files(paths: tuple) -> tuple:
+    return tuple(os.path.abspath(os.path.expanduser(p)) if p else None for p in paths)
+
+
+_TLS = {"--cacert": 0, "-E": 1, "--cert": 1, "--key": 2}  # option → its place in Pasted.tls
+_TOKEN = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+")  # RFC 9110's token: what a method may be
 
 
 def parse(argv) -> Pasted:
     """Parse `curl [options] URL` (as printed here, or as Docker's docs write it)."""
     state: dict = {"method": None, "headers": [], "data": [], "socket": None, "url": None,
-             "get": False, "head": False, "upload": None, "json": False, "as_is": False}
+             "get": False, "head": False, "upload": None, "json": False, "as_is": False, "tls": {},
+             "compressed": False}
     for opt in curlargs.options(list(argv)[1:]):
         _apply(state, opt.name, opt.value)
     if not state["url"]:
@@ -88,6 +142,9 @@ def _apply(state: dict, opt: str, value) -> None:
             raise UsageError("the curl command names two URLs; give one")
         state["url"] = value
     elif opt in ("-X", "--request"):
+        if not _TOKEN.fullmatch(value):
+            raise UsageError(f"curl -X `{shown(value)}` is not an HTTP method: a method is letters, digits "
+                             "and !#$%&'*+-.^_`|~ only")
         state["method"] = value.upper()
     elif opt in ("-H", "--header"):
         state["headers"].append(_header(value))
@@ -104,11 +161,32 @@ def _apply(state: dict, opt: str, value) -> None:
         state["upload"] = value
     elif opt == "--path-as-is":
         state["as_is"] = True
+    elif opt in _TLS:
+        state["tls"][_TLS[opt]] = _cert_name(value) if _TLS[opt] == 1 else value
+    elif opt in ("-k", "--insecure"):
+        state["tls"][3] = True
+    elif opt == "--compressed":
+        state["compressed"] = True
     elif opt not in curlargs.IGNORED:
         raise UsageError(f"curl option {opt} is not supported here; drop it or use our own syntax")
 
 
+def _cert_name(value: str) -> str:
+    """The file of `--cert FILE[:PASSWORD]`, `\\:` and `\\\\` unescaped as curl does; a password is refused."""
+    out, i = [], 0
+    while i < len(value):
+        ch = value[i]
+        if ch == "\\" and i + 1 < len(value) and value[i + 1] in ":\\":
+            ch, i = value[i + 1], i + 1
+        elif ch == ":":
+            raise UsageError("curl --cert FILE:PASSWORD: an encrypted key is not supported here (docker has none)")
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
 def _header(value: str) -> tuple:
+    slots.check_header_text(value, f"curl -H `{shown(value)}`")
     name, sep, rest = value.partition(":")
     if not sep:
         name, sep, rest = value.partition(";")
@@ -119,7 +197,11 @@ def _header(value: str) -> tuple:
 
 
 def _to_pasted(state: dict) -> Pasted:
-    url = urlsplit(state["url"] if "://" in state["url"] else "http://" + state["url"])
+    try:
+        url = urlsplit(state["url"] if "://" in state["url"] else "http://" + state["url"])
+        url.port  # noqa: B018 - a port out of range raises only when read
+    except ValueError as err:
+        raise UsageError(f"curl URL `{shown(state['url'])}`: {err}") from None
     path = url.path or "/"
     if not state["as_is"] and has_dot_segment(path):
         path = _squashed(path)
@@ -133,10 +215,13 @@ def _to_pasted(state: dict) -> Pasted:
     body, body_file = _body(state, headers)
     method = state["method"] or _default_method(state, body is not None or body_file)
     if state["get"] and body is not None:
-        query += tuple((k, v) for k, v in _form_pairs(body.decode()))
+        # bytes that are not UTF-8 stay those bytes in the query (escaped in the text until sent)
+        query += tuple((k, v) for k, v in _form_pairs(body.decode("utf-8", "surrogateescape")))
         body = None
-    req = Request(method, path, query, tuple(headers), body, body_file, version)
-    return Pasted(req, state["socket"], f"{url.scheme}://{url.netloc}", tuple(hints))
+    req = Request(method, path, query, tuple(headers), body, body_file, version, compressed=state["compressed"])
+    tls = state["tls"]
+    given = tuple(tls.get(i) for i in range(3)) + (tls.get(3, False),) if tls else ()
+    return Pasted(req, state["socket"], f"{url.scheme}://{url.netloc}", tuple(hints), given)
 
 
 def _squashed(path: str) -> str:
@@ -171,7 +256,7 @@ def _default_method(state: dict, has_body) -> str:
 
 def _body(state: dict, headers: list):
     if state["upload"]:
-        return None, state["upload"]
+        return None, check_file_name(state["upload"])
     if not state["data"]:
         return None, None
     if state["json"]:
@@ -183,7 +268,7 @@ def _body(state: dict, headers: list):
         if value.startswith("@") and opt != "--data-raw":
             if opt not in ("--data-binary", "--json"):
                 raise UsageError(f"curl {opt} @file strips newlines; use --data-binary @file here")
-            return None, value[1:]
+            return None, check_file_name(value[1:])
     parts = []
     for opt, value in state["data"]:
         if value.startswith("@") and opt != "--data-raw":

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from explorer.core.errors import UsageError
+from explorer.core.errors import UsageError, shown
 
 _KEY = re.compile(r"\[([^\]]*)\]")
 
@@ -23,6 +23,8 @@ def key_path(name: str) -> list:
         if m.start() != pos:
             break
         inner = m.group(1)
+        if inner.isdigit() and len(inner) > 18:  # no list is that long, and int() refuses 4,300 digits
+            raise UsageError(f"`{shown(name)}`: index {shown(inner, 20)} is past the end of any list")
         path.append(None if inner == "" else int(inner) if inner.isdigit() else inner)
         pos = m.end()
     if pos != len(tail):
@@ -32,13 +34,17 @@ def key_path(name: str) -> list:
 
 def json_value(name: str, text: str):
     """Parse the value of a `name:=json` item."""
-    import json  # not at import: most lines have no := item
+    import json  # these: not at import, most lines have no := item
+
+    from explorer.core import jsontext  # as json: only := items need it
 
     try:
-        return json.loads(text)
+        return jsontext.loads(text)
     except json.JSONDecodeError as err:
         raise UsageError(f"`{name}:=`: not valid JSON ({err.msg} at column {err.colno}); "
                          "quote it for the shell, e.g. 'Cmd:=[\"echo\",\"hi\"]'") from None
+    except ValueError as err:
+        raise UsageError(f"`{shown(name)}:=`: {err}; no API field takes that") from None
 
 
 def build(items, key=None) -> dict:
@@ -61,9 +67,17 @@ def dumps(doc) -> bytes:
 
     The sh export builds bodies with jq, so both must write the same bytes.
     """
-    import json  # not at import: most requests have no body
+    from explorer.core import jsontext  # json: not at import, most requests have no body
 
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).replace("\x7f", "\\u007f").encode()
+    try:
+        text = jsontext.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    except ValueError as err:
+        raise UsageError(f"the body cannot be written as JSON: {err}; no API field takes that") from None
+    try:
+        return text.replace("\x7f", "\\u007f").encode()
+    except UnicodeEncodeError:  # a byte that is not UTF-8 (a surrogate escape) in a string or key
+        raise UsageError("the body holds text that is not UTF-8: a JSON string cannot hold it "
+                         "(send such bytes with @file)") from None
 
 
 def _assign(doc, path: list, value, name: str) -> None:

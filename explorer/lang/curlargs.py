@@ -14,14 +14,15 @@ from explorer.core.errors import UsageError
 IGNORED = {
     "-s": False, "--silent": False, "-S": False, "--show-error": False, "-i": False,
     "--include": False, "-v": False, "--verbose": False, "-N": False, "--no-buffer": False,
-    "-f": False, "--fail": False, "-L": False, "--location": False, "--compressed": False,
-    "-k": False, "--insecure": False, "-g": False, "--globoff": False, "--http1.1": False,
+    "-f": False, "--fail": False, "-L": False, "--location": False,
+    "-g": False, "--globoff": False, "--http1.1": False,
     "-o": True, "--output": True, "-w": True, "--write-out": True, "-m": True, "--max-time": True,
     "--connect-timeout": True, "-A": True, "--user-agent": True,
 }
 DATA = ("-d", "--data", "--data-ascii", "--data-binary", "--data-raw", "--json")
 HEADER = ("-H", "--header")
-WITH_VALUE = {"-X", "--request", *HEADER, "--unix-socket", "-T", "--upload-file", *DATA}
+TLS_FILES = ("--cacert", "-E", "--cert", "--key")  # explorer.http.curlcmd sets them as curl does
+WITH_VALUE = {"-X", "--request", *HEADER, "--unix-socket", "-T", "--upload-file", *DATA, *TLS_FILES}
 
 
 class Option(NamedTuple):

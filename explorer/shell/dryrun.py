@@ -60,7 +60,7 @@ def _with_unknowns(session, cmd, unknown: set) -> str:
     markers = Markers()
     req = session.build(cmd, need_engine=False, values=_DryRunValues(session, unknown, markers))
     ep = session.endpoint()
-    argv = curlcmd.to_argv(req, ep.socket, ep.base_url)
+    argv = curlcmd.to_argv(req, ep.socket, ep.base_url, ep.tls)
     if not session.settings.show_secrets:  # a secret shows as "$VARIABLE", as in any curl line
         for index, pieces in curlcmd.hidden(req, argv).items():
             argv[index] = "".join(markers.marker("env." + p, slots.HEADER) if k % 2 else p

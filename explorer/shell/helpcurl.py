@@ -1,16 +1,19 @@
 """The curl template of `help`: every query parameter as a `{name}` placeholder, the required body."""
 from __future__ import annotations
 
-import json
 import re
 
+from explorer.core import jsontext
 from explorer.http.request import JSON, Request, encode_path
 
 _BRACED = re.compile(r"%7B([A-Za-z0-9_.-]+)%7D")
 
 
 def _json(value) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    try:
+        return jsontext.dumps(value, ensure_ascii=False)
+    except ValueError as err:  # a spec's example or default too deep to write
+        return f"({err})"
 
 
 def template_request(op, index=None):

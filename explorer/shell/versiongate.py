@@ -31,7 +31,7 @@ def build(session, line, index, version, values):
     `index`, a newer local spec may say why (explain). Its warnings are shown only once that is known."""
     notes: list = []
     try:
-        req = request.build(line, index, version, values, notes.append,
+        req = request.build(line, index, version, values, notes.append, session.docker.complete,
                             None if line.force else checker(session, index, line, version))
     except TooNew:
         raise
@@ -87,7 +87,8 @@ def explain(session, line, version, values) -> None:
     if newest is None:
         return
     try:
-        request.build(line, newest, version, values, None, checker(session, newest, line, version))
+        request.build(line, newest, version, values, None, session.docker.complete,
+                      checker(session, newest, line, version))
     except TooNew:
         raise
     except UsageError:

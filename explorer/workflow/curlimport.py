@@ -7,13 +7,14 @@ also run. Every translation is checked: built again, it must send what the curl 
 """
 from __future__ import annotations
 
-import json
 import shlex
 
+from explorer.core import jsontext
 from explorer.core.errors import ExplorerError, UsageError
 from explorer.core.outcome import Outcome
 from explorer.http import curlcmd, request
 from explorer.lang import commands
+from explorer.lang.jsonvalues import same
 from explorer.lang.secrets import stored_line
 from explorer.workflow import recording, replay
 
@@ -55,7 +56,7 @@ def _fields(req):
     if req.body is None:
         return []
     try:
-        doc = json.loads(req.body)
+        doc = jsontext.loads(req.body)
     except ValueError:
         return None
     if not isinstance(doc, dict) or not doc:
@@ -64,8 +65,11 @@ def _fields(req):
     for key, value in doc.items():
         if not key or _ITEM_UNSAFE & set(key):
             return None
-        items.append(f"{key}={value}" if isinstance(value, str) else
-                     f"{key}:={json.dumps(value, separators=(',', ':'), ensure_ascii=False)}")
+        try:
+            items.append(f"{key}={value}" if isinstance(value, str) else
+                         f"{key}:={jsontext.dumps(value, separators=(',', ':'), ensure_ascii=False)}")
+        except ValueError:  # too deep to write back: the curl line is kept as it is
+            return None
     return items
 
 
@@ -81,14 +85,17 @@ def _same(req, line: str) -> bool:
     if files:
         built = built._replace(body_file=files[0])
     if req.body is not None:
-        if built.body is None or json.loads(built.body) != json.loads(req.body):
+        try:
+            if built.body is None or not same(jsontext.loads(built.body), jsontext.loads(req.body)):
+                return False
+        except ValueError:
             return False
         built = built._replace(body=req.body)
     if not any(k.lower() == "content-type" for k, _ in req.headers):  # our fields add one
         built = built._replace(headers=tuple((k, v) for k, v in built.headers if k.lower() != "content-type"))
     return (built.method, built.path, built.query, built.body, built.body_file, built.api_version,
-            sorted(built.headers)) == (req.method, req.path, req.query, req.body, req.body_file,
-                                       req.api_version, sorted(req.headers))
+            sorted(built.headers), built.compressed) == (req.method, req.path, req.query, req.body, req.body_file,
+                                                         req.api_version, sorted(req.headers), req.compressed)
 
 
 def convert(lines, show: bool = False) -> list:
@@ -118,7 +125,8 @@ def import_command(session, args):
         if session.console.interactive or session.console.verbose:
             session.console.note(f"wrote {len(lines)} lines to {args[1]}")
     else:
-        session.console.stdout.write("".join(line + "\n" for line in lines).encode())
+        # bytes that are not UTF-8 (escaped in the text) are printed as those bytes
+        session.console.stdout.write("".join(line + "\n" for line in lines).encode("utf-8", "surrogateescape"))
         session.console.stdout.flush()
     return Outcome()
 
