@@ -48,6 +48,7 @@ class Exporter:
         """The sh text for `lines`."""
         self.session.assumed_version()  # with no engine to ask, says which version the script is for
         self.lines(lines, 0)
+        check = self._version_check()  # before the head: what it reads from the environment is checked there
         head = [prelude(title, self.session.endpoint().socket) + (rawframes.DEMUX if self.demuxes else "")]
         for name, value in self.given.items():
             shell = shell_name(variables.check_name(name))
@@ -60,16 +61,15 @@ class Exporter:
             how = (f"set {shell}" if self._secret(name) else
                    f"set {shell} in the environment" if name.startswith("env.") else f"run with {shell}=VALUE")
             head.append(f': "${{{shell}:?{how}}}"')
-        return "\n".join(head + [""] + self._version_check() + self.body + ["exit 0", ""])
+        return "\n".join(head + [""] + check + self.body + ["exit 0", ""])
 
     def _version_check(self) -> list:
         """Before the first request: stop unless the engine's /_ping says it speaks `self.needs` or newer."""
         if not self.needs:
             return []
-        ep = self.session.endpoint()
-        argv = curlcmd.to_argv(Request("GET", "/_ping"), _SOCKET if ep.socket else None, ep.base_url)
-        words = " ".join('"$_ee_sock"' if a == _SOCKET else shlex.quote(a) for a in argv[1:])
-        return version_check(self.needs, f'curl -sS -o "$_ee_body" -D "$_ee_head" -w \'%{{http_code}}\' {words}')
+        prep = Preparation("the version check")
+        words = self._curl_words(Request("GET", "/_ping", headers=self.session.docker.headers()), prep)
+        return prep.lines + version_check(self.needs, " ".join(words))
 
     def lines(self, lines, depth: int) -> None:
         """Append the shell form of each line."""
@@ -139,18 +139,7 @@ class Exporter:
 
     def request(self, where: str, shown: str, req, covered: bool, redir, prep) -> None:
         """curl with the body, headers and status kept for the captures and checks that follow."""
-        ep = self.session.endpoint()
-        argv = curlcmd.to_argv(req, _SOCKET if ep.socket else None, ep.base_url, tls=ep.tls)
-        if not self.show:
-            self._hide_literal_secrets(req, argv)
-        words = ['curl -sS -o "$_ee_body" -D "$_ee_head" -w \'%{http_code}\'']
-        for i, arg in enumerate(argv[1:], 1):
-            if arg == _SOCKET and argv[i - 1] == "--unix-socket":
-                words.append('"$_ee_sock"')
-            elif argv[i - 1] == "-H" and self.markers.found(arg):
-                words.append(self._header_word(arg, prep))
-            else:
-                words.append(self.markers.word(arg, prep))
+        words = self._curl_words(req, prep)
         fail = shlex.quote(f"{where}: failed: {shown} (no answer from the engine)")
         kind = expected_kind(self.session, req)
         if req.api_version and versions.is_docker(req.api_version) and (
@@ -164,6 +153,22 @@ class Exporter:
         self.body.append(': >"$_ee_body"' if req.method == "HEAD" else self._output(where, shown, redir, demux))
         if not covered:
             self.body.append(f'[ "$_ee_status" -lt 400 ] || _ee_http_fail {shlex.quote(where)} {shlex.quote(shown)}')
+
+    def _curl_words(self, req, prep) -> list:
+        """The shell words of the curl command for `req`, body, headers and status to the usual files."""
+        ep = self.session.endpoint()
+        argv = curlcmd.to_argv(req, _SOCKET if ep.socket else None, ep.base_url, tls=ep.tls)
+        if not self.show:
+            self._hide_literal_secrets(req, argv)
+        words = ['curl -sS -o "$_ee_body" -D "$_ee_head" -w \'%{http_code}\'']
+        for i, arg in enumerate(argv[1:], 1):
+            if arg == _SOCKET and argv[i - 1] == "--unix-socket":
+                words.append('"$_ee_sock"')
+            elif argv[i - 1] == "-H" and self.markers.found(arg):
+                words.append(self._header_word(arg, prep))
+            else:
+                words.append(self.markers.word(arg, prep))
+        return words
 
     def _hide_literal_secrets(self, req, argv: list) -> None:
         """Secrets written out in `argv` are read from variables instead: a pasted curl line's, and
