@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -76,3 +77,10 @@ def test_versions_words():
         "VolumeUpdate is API 1.42+; this engine speaks 1.41 (`!` sends it anyway)"
     assert versions.since_text("1.42", "1.52") == "added in API v1.42, removed in API v1.52"
     assert versions.since_text("", "") == ""
+
+
+def test_a_spec_that_cannot_be_read_is_left_out(three_specs):
+    (Path(three_specs["ENGINE_EXPLORER_SPEC_DIR"]) / "v1.52.yaml").write_text("swagger: '2.0'\npaths: [\n")
+    found = history.history(three_specs)
+    assert found.versions == ("1.41", "1.42")
+    assert found.span("PUT", "/volumes/{name}") == ("1.42", "")

@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from explorer.core import versions
+from explorer.core.errors import SpecError
 from explorer.core.files import cache_dir, write_atomic
 from explorer.spec import sources
 from explorer.spec.cache import SUFFIX, fnv32, load_index
@@ -84,9 +85,21 @@ def _cached(files: tuple, where: tuple) -> History:
             return History(*found)
     except Exception:  # missing or damaged: built again, as the index cache does
         pass
-    built = build([(v, load_index(p, env=env)) for v, p, _, _ in files])
+    built = build(_readable(files, env))
     write_atomic(target, marshal.dumps((key, tuple(built))))
     return built
+
+
+def _readable(files: tuple, env: dict) -> list:
+    """(version, SpecIndex) of each file that can be read: one that cannot (a damaged download) is left
+    out, and said so where it is the spec in use, not here, where it would refuse unrelated requests."""
+    out = []
+    for version, path, _, _ in files:
+        try:
+            out.append((version, load_index(path, env=env)))
+        except SpecError:
+            continue
+    return out
 
 
 def build(indexes: list) -> History:
