@@ -17,7 +17,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from explorer.core import versions
-from explorer.core.errors import UsageError
+from explorer.core.errors import SpecError, UsageError
 from explorer.http import request
 from explorer.spec import load_index, sources
 
@@ -101,7 +101,10 @@ def newest_index(session, version: str):
     newest = max(local, key=versions.key, default="")
     if not newest or not versions.newer(newest, version):
         return None
-    return load_index(local[newest], env=session.env)
+    try:
+        return load_index(local[newest], env=session.env)
+    except SpecError:  # a damaged file says nothing here: the line's own error stands
+        return None
 
 
 def _who(session, spoken: str) -> str:
