@@ -70,7 +70,12 @@ LINES = [
     ("POST /containers/create Image=busybox:local HostConfig[Memory]:=67108864 HostConfig[AutoRemove]:=true", False),
     ("POST /containers/create Image=busybox:local 'HostConfig[Binds][]=/a:/b' 'HostConfig[Binds][]=/c:/d'", False),
     ("POST /containers/create Image=busybox:local Labels[big]=" + "x" * 3000, False),
-    ("POST /containers/create Image=busybox:local 'Labels[@at]=@value'", False),
+    ("POST /containers/create Image=busybox:local 'Labels[@at]:=\"@value\"'", False),
+    ("POST /containers/create Image=@{TEXT_FILE} Cmd:=@{JSON_FILE} 'Labels[a\\=b]=c' 'x\\:y=z'", False),
+    ("POST /plugins/ee-missing/set '[]=DEBUG=1' '[]=A=it'\\''s'", True),
+    ("POST /plugins/pull remote==ee-missing '[0][Name]=network' '[0][Description]=' '[0][Value][]=host'", False),
+    ("POST /plugins/pull remote==ee-missing ':=[{\"Name\": \"network\", \"Value\": [\"host\"]}]'", False),
+    ("POST /containers/create ':={\"Image\": \"{{v}}\"}'", False),
     ("POST /containers/ee-missing/start", True),
     ("POST /containers/ee-missing/stop t==1", True),
     ("POST /containers/ee-missing/kill signal==SIGKILL", True),
@@ -102,18 +107,21 @@ VALUES = {"v": "a/b ?#%41 .. 'q' $(id)", "img": "localhost:5000/library/busybox:
 
 @pytest.fixture()
 def tar_files(tmp_path):
-    """A small tar, and one whose file name is hostile to a shell."""
+    """A small tar, one whose file name is hostile to a shell, a text file and a JSON file (`=@`, `:=@`)."""
     data = io.BytesIO()
     with tarfile.open(fileobj=data, mode="w") as tar:
         body = b"FROM busybox:local\nRUN echo built\n"
         info = tarfile.TarInfo("Dockerfile")
         info.size = len(body)
         tar.addfile(info, io.BytesIO(body))
+    (tmp_path / "text.txt").write_text(HOSTILE + "\nünïcødé\n")
+    (tmp_path / "cmd.json").write_text('["sh", "-c", "echo \\"$HOME\\""]\n')
     plain = tmp_path / "context.tar"
     odd = tmp_path / "my ctx $HOME `x` it's.tar"
     plain.write_bytes(data.getvalue())
     odd.write_bytes(data.getvalue())
-    return {"FILE": shlex.quote(str(plain)), "ODD_FILE": shlex.quote(str(odd))}
+    return {"FILE": shlex.quote(str(plain)), "ODD_FILE": shlex.quote(str(odd)),
+            "TEXT_FILE": shlex.quote(str(tmp_path / "text.txt")), "JSON_FILE": shlex.quote(str(tmp_path / "cmd.json"))}
 
 
 def make_session(host: str, spec: str):
@@ -176,7 +184,8 @@ def test_the_lines_hold_every_item_kind_a_value_in_every_slot_and_reach_both_ser
     sent to the real engine, not only to the recording server."""
     from explorer.lang import commands  # imported where used, as printed_and_sent does
 
-    parsed = [commands.parse(expand(line, {"FILE": "a.tar", "ODD_FILE": "b.tar"})) for line, _ in LINES]
+    files = {"FILE": "a.tar", "ODD_FILE": "b.tar", "TEXT_FILE": "t.txt", "JSON_FILE": "c.json"}
+    parsed = [commands.parse(expand(line, files)) for line, _ in LINES]
     requests = [p.request if isinstance(p, commands.CurlPreview) else p for p in parsed
                 if isinstance(p, (commands.RequestLine, commands.CurlPreview))]
     assert {item.kind for r in requests for item in r.items} == {"query", "header", "field", "json", "file"}

@@ -30,6 +30,10 @@ SOCK = "curl --unix-socket /var/run/docker.sock "
     (SOCK + "--head http://localhost/_ping", "HEAD /_ping"),
     (SOCK + "-X POST --data-binary @ctx.tar -H 'Content-Type: application/x-tar' http://localhost/build",
      "POST /build Content-Type:application/x-tar @ctx.tar"),
+    # JSON that is no object: a bare `:=` body, as written; odd keys escaped; a text starting with @ as JSON
+    (SOCK + "-X POST -d '[1, 2]' http://localhost/x", "POST /x ':=[1, 2]'"),
+    (SOCK + "-X POST -d '{\"a[0]\": 1, \"b=c\": \"@d\"}' -H 'Content-Type: application/json' http://localhost/x",
+     "POST /x 'a\\[0\\]:=1' 'b\\=c:=\"@d\"'"),
 ])
 def test_translate(curl, ours):
     assert curlimport.translate(shlex.split(curl)) == ours
@@ -37,8 +41,6 @@ def test_translate(curl, ours):
 
 @pytest.mark.parametrize("curl", [
     SOCK + "-X POST -d 'not json' http://localhost/x",  # a raw body our items cannot say
-    SOCK + "-X POST -d '[1,2]' http://localhost/x",  # JSON, but not an object
-    SOCK + "-X POST -d '{\"a[0]\": 1}' -H 'Content-Type: application/json' http://localhost/x",  # odd key
     SOCK + "'http://localhost/x?a:b=1'",  # a query name that would read as a header
     SOCK + "-H 'X-A: {{v}}' http://localhost/x",  # curl sends {{v}}; in our line it would be a variable
     SOCK + "-d '{\"Image\": \"{{img}}\"}' -H 'Content-Type: application/json' http://localhost/x",

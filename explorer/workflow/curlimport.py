@@ -1,8 +1,8 @@
 """`import FILE`: a file of curl commands → a script of our own lines.
 
-Each curl command becomes `METHOD /path name==query Header:value field=value field:=json`; a body
-our items cannot say exactly (not a JSON object, odd keys) keeps the curl line, which scripts
-also run. Every translation is checked: built again, it must send what the curl line sends
+Each curl command becomes `METHOD /path name==query Header:value field=value field:=json` (a JSON
+body that is no object: `:=JSON`); a body our items cannot say exactly (not JSON) keeps the curl
+line, which scripts also run. Every translation is checked: built again, it must send what the curl line sends
 (bar the Content-Type: application/json our body fields add, which the engine wants anyway).
 """
 from __future__ import annotations
@@ -51,7 +51,8 @@ def _line(req):
 
 
 def _fields(req):
-    """A JSON object body as `field=text` / `field:=json` items; None when that cannot be exact."""
+    """A JSON body as items: an object's members as `field=text` / `field:=json`, any other JSON
+    (an array, an empty object) as a bare `:=JSON`; None when the body is not JSON."""
     if req.body is None:
         return []
     try:
@@ -59,13 +60,15 @@ def _fields(req):
     except ValueError:
         return None
     if not isinstance(doc, dict) or not doc:
-        return None
+        return [":=" + req.body.decode("utf-8", "surrogateescape")]
     items = []
     for key, value in doc.items():
-        if not key or _ITEM_UNSAFE & set(key):
+        if not key:
             return None
-        items.append(f"{key}={value}" if isinstance(value, str) else
-                     f"{key}:={json.dumps(value, separators=(',', ':'), ensure_ascii=False)}")
+        name = "".join("\\" + ch if ch in commands.ESCAPABLE else ch for ch in key)
+        # a text starting with @ would name a file: it goes as a JSON string
+        items.append(f"{name}={value}" if isinstance(value, str) and not value.startswith("@") else
+                     f"{name}:={json.dumps(value, separators=(',', ':'), ensure_ascii=False)}")
     return items
 
 
