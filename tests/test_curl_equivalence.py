@@ -16,7 +16,7 @@ import pytest
 from explorer.core.config import Settings
 from explorer.core.console import Console
 from explorer.shell.session import Session
-from tests.recording_server import RecordingServer
+from tests.recording_server import RESPONSE_BODY, RecordingServer
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = """it's "q" $HOME `id` $(id) \\ ; & | > < * ? ~ # !"""
@@ -176,6 +176,35 @@ def test_curl_line_sends_the_same_bytes(line, tar_files, spec_v141):
     assert len(ours) == len(theirs) == 1
     assert strip_agent(ours[0]) == strip_agent(theirs[0])
     assert b"engine-explorer/" in ours[0]
+
+
+# A body written to a file: the printed line says `-o FILE`, and run by bash it writes the same file.
+OUTPUT_LINES = [
+    "GET /containers/json all==1 > {OUT}",
+    "POST /containers/create Image=busybox:local 'Labels[a\\=b]=c' > {OUT}",
+    "curl -sS -o {OUT} http://localhost/v1.41/containers/json",
+    "curl -o {OUT} -X POST --json '[\"DEBUG=1\"]' http://localhost/v1.41/plugins/ee-missing/set",
+]
+
+
+@pytest.mark.skipif(not shutil.which("curl"), reason="needs the curl CLI")
+@pytest.mark.parametrize("line", OUTPUT_LINES)
+def test_a_line_that_writes_a_file_prints_curl_with_o_file(line, spec_v141, tmp_path):
+    ours_file, theirs_file = tmp_path / "our out $HOME 'q'.json", tmp_path / "their out.json"
+    with RecordingServer() as server:
+        session, out, err = make_session("unix://" + server.path, spec_v141)
+        session.console.verbose = True  # the curl line goes to stderr, as `-v` prints it
+        assert session.execute(line.replace("{OUT}", shlex.quote(str(ours_file)))).exit_code == 0, err.getvalue()
+        session.close()
+        printed = [ln for ln in err.getvalue().decode().splitlines() if ln.startswith("curl ")][-1]
+        assert f" -o {shlex.quote(str(ours_file))} " in printed and " > " not in printed
+        ours = server.take()
+        theirs_line = printed.replace(shlex.quote(str(ours_file)), shlex.quote(str(theirs_file)))
+        run = subprocess.run(["bash", "-c", theirs_line], capture_output=True, timeout=30)
+        theirs = server.take()
+    assert run.returncode == 0, run.stderr
+    assert strip_agent(ours[0]) == strip_agent(theirs[0])
+    assert ours_file.read_bytes() == theirs_file.read_bytes() == RESPONSE_BODY and out.getvalue() == b""
 
 
 def test_the_lines_hold_every_item_kind_a_value_in_every_slot_and_reach_both_servers():

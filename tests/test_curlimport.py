@@ -34,6 +34,9 @@ SOCK = "curl --unix-socket /var/run/docker.sock "
     (SOCK + "-X POST -d '[1, 2]' http://localhost/x", "POST /x ':=[1, 2]'"),
     (SOCK + "-X POST -d '{\"a[0]\": 1, \"b=c\": \"@d\"}' -H 'Content-Type: application/json' http://localhost/x",
      "POST /x 'a\\[0\\]:=1' 'b\\=c:=\"@d\"'"),
+    # -o FILE / -O: the body goes to the file
+    (SOCK + "-sS -o 'a b.tar' http://localhost/v1.41/images/x/get", "GET /v1.41/images/x/get > 'a b.tar'"),
+    (SOCK + "-O http://localhost/v1.41/images/x/get", "GET /v1.41/images/x/get > get"),
 ])
 def test_translate(curl, ours):
     assert curlimport.translate(shlex.split(curl)) == ours
@@ -44,6 +47,9 @@ def test_translate(curl, ours):
     SOCK + "'http://localhost/x?a:b=1'",  # a query name that would read as a header
     SOCK + "-H 'X-A: {{v}}' http://localhost/x",  # curl sends {{v}}; in our line it would be a variable
     SOCK + "-d '{\"Image\": \"{{img}}\"}' -H 'Content-Type: application/json' http://localhost/x",
+    SOCK + "-s -w '%{http_code}' -o out.json http://localhost/x",  # -w: no item says it
+    SOCK + "-i http://localhost/x",
+    SOCK + "-L http://localhost/x",  # not done here: running the curl line says so
 ])
 def test_what_our_items_cannot_say_stays_a_curl_line(curl):
     argv = shlex.split(curl)

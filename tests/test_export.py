@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shlex
 import shutil
 import stat
 import subprocess
@@ -22,7 +23,7 @@ from explorer.workflow import replay as scripts
 from explorer.workflow.export import Exporter
 from explorer.workflow.export_prelude import JQ_LIBRARY
 from tests.canned_transport import canned_session
-from tests.recording_server import RecordingServer
+from tests.recording_server import RESPONSE_BODY, RecordingServer
 
 needs_tools = pytest.mark.skipif(not (shutil.which("jq") and shutil.which("curl")), reason="needs curl and jq")
 HOSTILE = """it's "q" $HOME `id` $(id) \\ ; & | > < * ? ~ # ! {{x}} [a] {b} ünï 🐳 %41"""
@@ -248,3 +249,20 @@ def test_a_relative_time_is_exported_as_a_timestamp_with_a_note(spec_v141):
     assert "since=1" in text and "since=5m" not in text
     assert err.getvalue().decode() == ("note: since==5m goes into the script as the timestamp it stands for now, "
                                        "not recomputed when it runs\n")
+
+
+@needs_tools
+def test_a_pasted_lines_o_file_is_the_scripts_and_what_it_cannot_do_is_named(spec_v141, tmp_path):
+    out = tmp_path / "out $HOME.json"
+    text = f"curl -sL -w '%{{http_code}}' -o {shlex.quote(str(out))} http://localhost/v1.41/containers/json\n"
+    with RecordingServer() as server:
+        session, _, _, err = canned_session(spec_v141)
+        script = tmp_path / "p.sh"
+        script.write_text(export_text(session, text))
+        done = sh(script, {"DOCKER_HOST": "unix://" + server.path})
+    assert done.returncode == 0 and done.stdout == "", done.stderr
+    assert out.read_bytes() == RESPONSE_BODY
+    assert "# t.ee:1: curl option -w is not done in an exported script" in script.read_text()
+    assert err.getvalue().decode().splitlines() == [
+        "t.ee:1: note: curl option -L is not done here (following redirects); sent without it",
+        "t.ee:1: note: curl option -w is not done in an exported script"]

@@ -11,8 +11,18 @@ from explorer.lang import curlargs, secrets
 from explorer.lang.shellvars import expansion_word
 
 
-def to_argv(req: Request, socket: str | None, base_url: str) -> list:
-    """The curl argv that sends exactly `req` (User-Agent and Accept left to curl), credentials included."""
+class Output(NamedTuple):
+    """What a curl line does with the response besides showing its body: `-o FILE` (and `-O`, as the
+    file name it names), `-i` (the status line and headers first), `-w FORMAT` (printed after)."""
+
+    file: str | None = None
+    include: bool = False
+    write_out: str | None = None
+
+
+def to_argv(req: Request, socket: str | None, base_url: str, output: Output | None = None) -> list:
+    """The curl argv that sends exactly `req` (User-Agent and Accept left to curl), credentials included;
+    with `output`, the -i, -w and -o that do with the response what this request does."""
     argv = ["curl"]
     if socket:
         argv += ["--unix-socket", socket]
@@ -29,6 +39,12 @@ def to_argv(req: Request, socket: str | None, base_url: str) -> list:
         argv += ["--data-raw" if text.startswith("@") else "--data-binary", text]
     if has_dot_segment(req.path):
         argv.append("--path-as-is")  # as the transport sends it: no curl may squash the segment
+    if output is not None:
+        argv += ["-i"] * output.include
+        if output.write_out is not None:
+            argv += ["-w", output.write_out]
+        if output.file is not None:
+            argv += ["-o", output.file]
     argv.append(base_url.rstrip("/") + req.target())
     return argv
 
@@ -41,12 +57,13 @@ def hidden(req: Request, argv: list) -> dict:
     return {index + 1: pieces for index, pieces in found.items()}
 
 
-def render(req: Request, socket: str | None, base_url: str, redact: bool = True) -> str:
+def render(req: Request, socket: str | None, base_url: str, redact: bool = True, output: Output | None = None) -> str:
     """The curl one-liner for `req`, quoted so that pasting it sends the same bytes (see render_hidden)."""
-    return render_hidden(req, socket, base_url, redact)[0]
+    return render_hidden(req, socket, base_url, redact, output)[0]
 
 
-def render_hidden(req: Request, socket: str | None, base_url: str, redact: bool = True) -> tuple:
+def render_hidden(req: Request, socket: str | None, base_url: str, redact: bool = True,
+                  output: Output | None = None) -> tuple:
     """(the curl one-liner for `req`, the variables it reads).
 
     With `redact`, each secret is a variable reference (`-H "X-Registry-Auth: $REGISTRY_AUTH"`):
@@ -54,7 +71,7 @@ def render_hidden(req: Request, socket: str | None, base_url: str, redact: bool 
     """
     import shlex  # not at import: piped runs print no curl line
 
-    argv = to_argv(req, socket, base_url)
+    argv = to_argv(req, socket, base_url, output)
     pieces = hidden(req, argv) if redact else {}
     if not pieces:
         return shlex.join(argv), ()
@@ -63,18 +80,22 @@ def render_hidden(req: Request, socket: str | None, base_url: str, redact: bool 
 
 
 class Pasted(NamedTuple):
-    """A parsed curl command: the request, the socket it named, and hints for the user."""
+    """A parsed curl command: the request, the socket it named, hints for the user, what it does
+    with the response, and a note for each option it has that is not done here."""
 
     request: Request
     socket: str | None = None
     base_url: str = "http://localhost"  # scheme://host[:port] of the URL (ignored over a socket)
     hints: tuple = ()
+    output: Output = Output()
+    notes: tuple = ()
 
 
 def parse(argv) -> Pasted:
     """Parse `curl [options] URL` (as printed here, or as Docker's docs write it)."""
     state: dict = {"method": None, "headers": [], "data": [], "socket": None, "url": None,
-             "get": False, "head": False, "upload": None, "json": False, "as_is": False}
+                   "get": False, "head": False, "upload": None, "json": False, "as_is": False,
+                   "output": Output(), "remote_name": False, "notes": []}
     for opt in curlargs.options(list(argv)[1:]):
         _apply(state, opt.name, opt.value)
     if not state["url"]:
@@ -82,29 +103,38 @@ def parse(argv) -> Pasted:
     return _to_pasted(state)
 
 
+_SETS = {"-X": "method", "--request": "method", "--unix-socket": "socket", "-T": "upload", "--upload-file": "upload"}
+_FLAGS = {"-G": "get", "--get": "get", "-I": "head", "--head": "head", "--path-as-is": "as_is",
+          "-O": "remote_name", "--remote-name": "remote_name"}
+_AS_HEADER = {"-A": "User-Agent", "--user-agent": "User-Agent", "-e": "Referer", "--referer": "Referer"}
+
+
 def _apply(state: dict, opt: str, value) -> None:
-    if opt == "url":
+    if opt in ("url", "--url"):
         if state["url"]:
             raise UsageError("the curl command names two URLs; give one")
         state["url"] = value
-    elif opt in ("-X", "--request"):
-        state["method"] = value.upper()
-    elif opt in ("-H", "--header"):
+    elif opt in _SETS:
+        state[_SETS[opt]] = value.upper() if _SETS[opt] == "method" else value
+    elif opt in _FLAGS:
+        state[_FLAGS[opt]] = True
+    elif opt in curlargs.HEADER:
         state["headers"].append(_header(value))
-    elif opt == "--unix-socket":
-        state["socket"] = value
+    elif opt in _AS_HEADER:
+        state["headers"].append((_AS_HEADER[opt], value))
     elif opt in curlargs.DATA:
         state["data"].append((opt, value))
         state["json"] = state["json"] or opt == "--json"
-    elif opt in ("-G", "--get"):
-        state["get"] = True
-    elif opt in ("-I", "--head"):
-        state["head"] = True
-    elif opt in ("-T", "--upload-file"):
-        state["upload"] = value
-    elif opt == "--path-as-is":
-        state["as_is"] = True
-    elif opt not in curlargs.IGNORED:
+    elif opt in curlargs.OUTPUT:
+        state["output"] = state["output"]._replace(file=value)
+    elif opt in curlargs.WRITE_OUT:
+        state["output"] = state["output"]._replace(write_out=value)
+    elif opt in ("-i", "--include"):
+        state["output"] = state["output"]._replace(include=True)
+    elif opt in curlargs.NOT_DONE:
+        state["notes"].append(f"note: curl option {opt} is not done here ({curlargs.NOT_DONE[opt][1]}); "
+                              "sent without it")
+    elif opt not in curlargs.ALWAYS:
         raise UsageError(f"curl option {opt} is not supported here; drop it or use our own syntax")
 
 
@@ -136,7 +166,18 @@ def _to_pasted(state: dict) -> Pasted:
         query += tuple((k, v) for k, v in _form_pairs(body.decode()))
         body = None
     req = Request(method, path, query, tuple(headers), body, body_file, version)
-    return Pasted(req, state["socket"], f"{url.scheme}://{url.netloc}", tuple(hints))
+    output = state["output"]
+    if state["remote_name"] and output.file is None:
+        output = output._replace(file=_remote_name(url.path))
+    return Pasted(req, state["socket"], f"{url.scheme}://{url.netloc}", tuple(hints), output, tuple(state["notes"]))
+
+
+def _remote_name(path: str) -> str:
+    """-O's file: the URL path's last segment, as curl takes it (not decoded)."""
+    name = path.rpartition("/")[2]
+    if not name:
+        raise UsageError("curl -O: the URL's path ends in /, so it names no file; use -o FILE")
+    return name
 
 
 def _squashed(path: str) -> str:

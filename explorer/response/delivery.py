@@ -14,7 +14,7 @@ from explorer.core.errors import ExplorerError, TimedOut, UsageError
 from explorer.core.outcome import Outcome
 from explorer.http.message import Response, find_header
 from explorer.lang.redirect import WRITE, Redirect
-from explorer.response import kinds, sinks, streamstatus
+from explorer.response import curlout, kinds, sinks, streamstatus
 from explorer.response.destination import Target
 from explorer.response.show import show
 from explorer.response.streamstatus import Head
@@ -22,8 +22,11 @@ from explorer.response.streamstatus import Head
 PATH_STAT = "X-Docker-Container-Path-Stat"
 
 
-def deliver(session, req, redirect=None):
-    """Send `req` and show or write its response; the Outcome (exit 1 on >= 400 or an in-band error)."""
+def deliver(session, req, redirect=None, include: bool = False):
+    """Send `req` and show or write its response; the Outcome (exit 1 on >= 400 or an in-band error).
+
+    `include` (a pasted `curl -i`): the status line and headers go first, where the body goes.
+    """
     console = session.console
     ex, kind, operation = _exchange_and_kind(session, req)
     if redirect is not None:
@@ -31,6 +34,7 @@ def deliver(session, req, redirect=None):
     else:
         target = _binary_guard(console, req, kind)
     reception = Reception(console, ex, target, session.settings, operation)
+    reception.include = include
     try:
         resp = _send(session, req, reception, kind)
         try:
@@ -153,6 +157,7 @@ class Reception:
         self.started = time.perf_counter()
         self.response = None
         self.failure: BaseException | None = None  # raised while writing, which stopped the transfer
+        self.include = False  # `curl -i`: the status line and headers before the body
 
     def on_headers(self, status: int, reason: str, headers: tuple):
         """Called by the transport before the first body byte; 0 stops the transfer."""
@@ -189,6 +194,8 @@ class Reception:
         self.head = Head(status, reason, headers, time.perf_counter() - self.started)
         kind = kinds.decide(self.ex, status, find_header(headers, "Content-Type"))
         target = self.target if status < 400 else None  # an error message is for the user's eyes
+        if self.include:
+            curlout.write_head(self.console, target, curlout.head(status, reason, headers))
         if target is not None and kind != kinds.EMPTY:
             target.open()  # `> file` makes the file even when the body is empty
         if kind == kinds.BINARY and target is None and (self.console.interactive or self.console.tty):

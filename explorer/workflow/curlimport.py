@@ -21,12 +21,17 @@ _ITEM_UNSAFE = set("[]=:@")  # in a name, these would change how the item parses
 
 
 def translate(argv) -> str:
-    """A curl argv → our one-line equivalent (or the curl line itself when nothing equivalent exists)."""
-    req = curlcmd.parse(argv).request
-    line = _line(req)
+    """A curl argv → our one-line equivalent (or the curl line itself when nothing equivalent exists).
+
+    `-o FILE` (or -O) becomes `> FILE`; a line with -i, -w or an option not done here stays curl's,
+    so that running it names what is not done rather than dropping it.
+    """
+    pasted = curlcmd.parse(argv)
+    req, output = pasted.request, pasted.output
+    line = _line(req) if not (pasted.notes or output.include or output.write_out is not None) else None
     # `{{…}}` in a curl line is text that curl sends; in our line it would be a variable
     if line is not None and "{{" not in line and _same(req, line):
-        return line
+        return line + (f" > {shlex.quote(output.file)}" if output.file not in (None, "-") else "")
     return shlex.join(argv)
 
 

@@ -83,6 +83,7 @@ class Exporter:
         cmd = commands.parse(text)
         if isinstance(cmd, commands.CurlPaste):  # a curl line's own words: its secrets are hidden in request()
             cmd = commands.parse(redirect.split(line.text)[0])
+            redir = self._pasted_output(line.where, cmd.argv, redir)
         prep = Preparation(line.where)
         if redir is not None and "{{" in redir.target:
             if redir.op == redirect.PIPE:
@@ -115,6 +116,20 @@ class Exporter:
             self.required.append(name)
 
     # -- requests -------------------------------------------------------------------------------
+
+    def _pasted_output(self, where: str, argv, redir):
+        """A pasted line's -o FILE is the script's `> FILE`; its -i, -w and the options not done here
+        are named in a comment and a note, never dropped silently."""
+        pasted = curlcmd.parse(argv)
+        said = [n.removeprefix("note: ") for n in pasted.notes]
+        said += ["curl option -i is not done in an exported script"] * pasted.output.include
+        said += ["curl option -w is not done in an exported script"] * (pasted.output.write_out is not None)
+        for text in said:
+            self.body.append(comment(f"{where}: {text}"))
+            self.session.console.note(f"{where}: note: {text}")
+        if pasted.output.file not in (None, "-") and redir is None:
+            return redirect.Redirect(redirect.WRITE, pasted.output.file)
+        return redir
 
     def _build(self, cmd):
         if isinstance(cmd, commands.RequestLine):
