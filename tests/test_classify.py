@@ -151,6 +151,7 @@ CASES = [
     ("POST /containers/create 'Ima", (QueryName(CREATE, "Ima"), FieldName(CREATE, (), "Ima"),
                                       HeaderName(CREATE, "Ima"))),
     ("POST /containers/create 'Labels[a b]=", (FieldValue(CREATE, ("Labels", "a b"), ""),)),
+    ("POST /containers/create ':={\"Im", ()),  # a bare `:=JSON` is the whole body: nothing to offer
     # a meta command's word from a set
     ("view t", (MetaArg("t", ("json", "table", "expanded")),)),
     ("last ", (MetaArg("", ("json", "table", "expanded")),)),

@@ -219,7 +219,7 @@ def _meta_args(words: list, current: Word) -> tuple:
 def _item(op: Target, items: list, current: Word) -> tuple:
     """The item being typed after the target: a name, or the value after its separator."""
     text = current.value
-    if text.startswith("@"):
+    if text.startswith(("@", ":=")):  # a raw body: a file, or a bare `:=JSON`
         return ()
     sep = separator(text)
     if sep is None:

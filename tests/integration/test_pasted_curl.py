@@ -23,13 +23,17 @@ def socket_of(host: str) -> str:
     return host.removeprefix("unix://")
 
 
+def ours(line: str, host: str, spec_dir, cwd):
+    """engine-explorer -c LINE, run in `cwd`."""
+    env = dict(os.environ, ENGINE_EXPLORER_SPEC_DIR=str(spec_dir), NO_COLOR="1")
+    return subprocess.run([sys.executable, "-m", "explorer", "-H", host, "-c", line], capture_output=True,
+                          timeout=CURL_TIMEOUT, env=env, cwd=cwd)
+
+
 def ours_and_curls(line: str, host: str, spec_dir, cwd) -> tuple:
     """(engine-explorer -c LINE, the curl command running LINE): each (exit code, stdout, stderr)."""
-    env = dict(os.environ, ENGINE_EXPLORER_SPEC_DIR=str(spec_dir), NO_COLOR="1")
-    ours = subprocess.run([sys.executable, "-m", "explorer", "-H", host, "-c", line], capture_output=True,
-                          timeout=CURL_TIMEOUT, env=env, cwd=cwd)
     curl = subprocess.run(["bash", "-c", line], capture_output=True, timeout=CURL_TIMEOUT, cwd=cwd)
-    return ours, curl
+    return ours(line, host, spec_dir, cwd), curl
 
 
 @pytest.mark.parametrize("options, path", [
@@ -42,27 +46,25 @@ def ours_and_curls(line: str, host: str, spec_dir, cwd) -> tuple:
 ])
 def test_include_and_write_out_print_what_curl_prints(options, path, engine_host, spec_dir, tmp_path):
     line = f"curl {options} --unix-socket {socket_of(engine_host)} 'http://localhost/v1.41{path}'"
-    ours, curl = ours_and_curls(line, engine_host, spec_dir, tmp_path)
+    mine, curl = ours_and_curls(line, engine_host, spec_dir, tmp_path)
     assert curl.returncode == 0, curl.stderr
-    assert DATE.sub(b"", ours.stdout) == DATE.sub(b"", curl.stdout), ours.stderr
-    assert ours.stderr == b""
+    assert DATE.sub(b"", mine.stdout) == DATE.sub(b"", curl.stdout), mine.stderr
+    assert mine.stderr == b""
 
 
 def test_time_total_reads_as_curls_does(engine_host, spec_dir, tmp_path):
     line = f"curl -s -w '%{{time_total}}' --unix-socket {socket_of(engine_host)} http://localhost/v1.41/_ping"
-    ours, curl = ours_and_curls(line, engine_host, spec_dir, tmp_path)
-    assert re.fullmatch(rb"OK\d+\.\d{6}", ours.stdout) and re.fullmatch(rb"OK\d+\.\d{6}", curl.stdout)
+    mine, curl = ours_and_curls(line, engine_host, spec_dir, tmp_path)
+    assert re.fullmatch(rb"OK\d+\.\d{6}", mine.stdout) and re.fullmatch(rb"OK\d+\.\d{6}", curl.stdout)
 
 
 @pytest.mark.parametrize("option", ["-o export.tar", "--output export.tar", "-sSoexport.tar"])
 def test_o_writes_an_image_export_to_the_file(option, engine_host, spec_dir, busybox_image, tmp_path):
     line = f"curl {option} --unix-socket {socket_of(engine_host)} http://localhost/v1.41/images/{busybox_image}/get"
     (tmp_path / "ours").mkdir(), (tmp_path / "curls").mkdir()
-    ours = subprocess.run([sys.executable, "-m", "explorer", "-H", engine_host, "-c", line], capture_output=True,
-                          timeout=CURL_TIMEOUT, env=dict(os.environ, ENGINE_EXPLORER_SPEC_DIR=str(spec_dir)),
-                          cwd=tmp_path / "ours")
+    done = ours(line, engine_host, spec_dir, tmp_path / "ours")
     subprocess.run(["bash", "-c", line], check=True, timeout=CURL_TIMEOUT, cwd=tmp_path / "curls")
-    assert ours.returncode == 0 and ours.stdout == b"", ours.stderr  # not a byte of the tar on stdout
+    assert done.returncode == 0 and done.stdout == b"", done.stderr  # not a byte of the tar on stdout
     written = (tmp_path / "ours" / "export.tar").read_bytes()
     assert written == (tmp_path / "curls" / "export.tar").read_bytes()
     assert "manifest.json" in tarfile.open(fileobj=io.BytesIO(written)).getnames()
@@ -70,15 +72,20 @@ def test_o_writes_an_image_export_to_the_file(option, engine_host, spec_dir, bus
 
 def test_remote_name_takes_the_urls_last_segment(engine_host, spec_dir, tmp_path):
     line = f"curl -sO --unix-socket {socket_of(engine_host)} 'http://localhost/v1.41/containers/json?all=1'"
-    ours, _ = ours_and_curls(line, engine_host, spec_dir, tmp_path)
-    assert ours.returncode == 0 and ours.stdout == b"", ours.stderr
-    assert (tmp_path / "json").read_bytes().startswith(b"[")
+    (tmp_path / "ours").mkdir(), (tmp_path / "curls").mkdir()
+    done = ours(line, engine_host, spec_dir, tmp_path / "ours")
+    subprocess.run(["bash", "-c", line], check=True, timeout=CURL_TIMEOUT, cwd=tmp_path / "curls")
+    assert done.returncode == 0 and done.stdout == b"", done.stderr
+    names = [[p.name for p in (tmp_path / side).iterdir()] for side in ("ours", "curls")]
+    assert names == [["json"], ["json"]]
+    assert (tmp_path / "ours" / "json").read_bytes() == (tmp_path / "curls" / "json").read_bytes()
 
 
 def test_o_and_a_redirect_together_are_one_clear_line(engine_host, spec_dir, tmp_path):
     line = f"curl -o a.json --unix-socket {socket_of(engine_host)} http://localhost/v1.41/containers/json > b.json"
-    ours, _ = ours_and_curls(line.replace(" > b.json", "") + " > b.json", engine_host, spec_dir, tmp_path)
-    assert ours.returncode == 2 and ours.stderr.count(b"\n") == 1 and b"give one of them" in ours.stderr
+    done = ours(line, engine_host, spec_dir, tmp_path)
+    assert done.returncode == 2 and done.stderr.count(b"\n") == 1 and b"give one of them" in done.stderr
+    assert not any(tmp_path.iterdir())
 
 
 _FILE_VALUED = ("-D", "--dump-header", "--trace", "--trace-ascii", "--stderr")
