@@ -266,3 +266,24 @@ def test_a_pasted_lines_o_file_is_the_scripts_and_what_it_cannot_do_is_named(spe
     assert err.getvalue().decode().splitlines() == [
         "t.ee:1: note: curl option -L is not done here (following redirects); sent without it",
         "t.ee:1: note: curl option -w is not done in an exported script"]
+
+
+@needs_tools
+def test_a_field_from_a_file_is_exported_as_the_file_holds_it_with_a_note(spec_v141, tmp_path):
+    text_file = tmp_path / "image.txt"
+    text_file.write_text(HOSTILE)
+    line = f"POST /containers/create Image=@{shlex.quote(str(text_file))} '[]=x'"
+    session, _, _, err = canned_session(spec_v141)
+    with pytest.raises(UsageError, match="both an array"):
+        export_text(session, line + "\n")
+    line = line.replace(" '[]=x'", " 'Labels[a\\=b]=c'")
+    with RecordingServer() as server:
+        script = tmp_path / "f.sh"
+        script.write_text(export_text(session, line + "\n"))
+        text_file.unlink()  # the script holds the text: it no longer needs the file
+        done = sh(script, {"DOCKER_HOST": "unix://" + server.path})
+        sent = server.take()
+    assert done.returncode == 0, done.stderr
+    assert json.loads(sent[0].partition(b"\r\n\r\n")[2]) == {"Image": HOSTILE, "Labels": {"a=b": "c"}}
+    assert err.getvalue().decode().splitlines()[-1] == (
+        f"note: Image=@{text_file} goes into the script as the file holds it now, not read again when it runs")

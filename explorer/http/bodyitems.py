@@ -57,7 +57,7 @@ def _whole(item, values, warn) -> bytes:
 
 
 def _value(item, values, warn):
-    if _is_file(item.value):
+    if item.value[:1] == "@" and len(item.value) > 1:  # as _is_file, without a call per item
         text = _file_text(item, values, warn)
         return text if item.kind == "field" else body.json_value(f"{item.name}:=@{item.value[1:]}", text)
     if item.kind == "field":

@@ -13,6 +13,10 @@ def key_path(name: str) -> list:
     with a bracket (`[]`, `[0][Name]`) is inside a top-level array. A backslash makes the next
     separator or bracket part of the key (`a\\=b` → "a=b", `Labels[a\\]b]` → "a]b").
     """
+    if "\\" not in name and "[" not in name and "]" not in name:  # the common case: a plain name
+        if not name:
+            raise UsageError("``: a body field needs a name, or [] / [N] for an array body")
+        return [name]
     head, at = _literal(name, 0, "[")
     if "]" in head[1]:
         raise UsageError(f"`{name}`: a ] before its [ (escape a literal one as \\])")
@@ -36,6 +40,11 @@ def key_path(name: str) -> list:
 def _literal(name: str, start: int, stop: str) -> tuple:
     """((the key from `start` to the first unescaped `stop`, its unescaped characters, whether any
     were escaped), where that `stop` is, or len(name))."""
+    end = name.find(stop, start)
+    if end < 0:
+        end = len(name)
+    if "\\" not in name[start:end]:  # the common case, read without a loop over its characters
+        return (name[start:end], name[start:end], False), end
     out, bare, escaped, i = [], [], False, start
     while i < len(name) and name[i] != stop:
         if name[i] == "\\" and i + 1 < len(name) and name[i + 1] in _ESCAPABLE:
