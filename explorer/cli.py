@@ -8,7 +8,7 @@ from explorer import options, repl, workflow
 from explorer.core import configfile, precedence, versions
 from explorer.core.config import Settings
 from explorer.core.console import Console, colour, indent
-from explorer.core.errors import ExplorerError
+from explorer.core.errors import INTERNAL_ERROR_EXIT, ExplorerError, internal_error
 from explorer.shell.dispatch import Dispatcher
 from explorer.shell.session import Session
 
@@ -35,11 +35,41 @@ def main(argv=None) -> int:
     try:
         return _run(args)
     except ExplorerError as err:
-        sys.stderr.write(f"error: {err}\n")
+        _say(f"error: {err}")
         return err.exit_code
     except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
+        _say("interrupted")
         return 130
+    except Exception as err:  # a bug: one line, its own exit code, where to report it
+        _say("error: " + internal_error(err))
+        return INTERNAL_ERROR_EXIT
+    finally:
+        _end_stdout()
+
+
+def _say(text: str) -> None:
+    """One line on stderr, whatever state stderr is in."""
+    try:
+        sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):  # stderr closed or full: nowhere left to say it
+        pass
+
+
+def _end_stdout() -> None:
+    """Flush stdout now: output lost at exit would go unreported (and Python would print a traceback)."""
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except (OSError, ValueError):
+        # what could not be written is reported already (explorer.core.console.Output); send the
+        # rest of the interpreter's own flushing somewhere harmless
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):
+            pass
 
 
 def _run(args) -> int:
@@ -58,7 +88,7 @@ def _run(args) -> int:
 
         _signal.signal(_signal.SIGINT, _signal.SIG_DFL)
     console = Console(interactive=interactive, color=settings.color, pretty=indent(settings.pretty),
-                      verbose=args.verbose, tty=sys.stdout.isatty(), style=settings.style)
+                      verbose=args.verbose, tty=_stdout_is_terminal(), style=settings.style)
     session = Session(settings, console, commands=dispatcher())
     try:
         if quick:
@@ -102,6 +132,8 @@ def _batch_lines(args):
         return replay.numbered("-c", args.commands)
     if args.file:
         return replay.read_script(args.file)
+    if sys.stdin is None:  # started with `<&-`: no script, and no terminal for a shell either
+        return []
     if not sys.stdin.isatty():
         return replay.read_script("-")
     return None
@@ -117,7 +149,7 @@ def _settings(args, interactive: bool) -> Settings:
         api_version=version, verbose=args.verbose, interactive=interactive,
         show_secrets=args.show_secrets, timeout=args.timeout)
     # --pretty decides, else the terminal and no-color.org's NO_COLOR (set and not empty: no colour)
-    terminal = interactive or sys.stdout.isatty()
+    terminal = interactive or _stdout_is_terminal()
     settings = settings._replace(color=colour(settings.pretty, terminal, os.environ.get("NO_COLOR")))
     for warning in warnings:
         sys.stderr.write(f"warning: {warning}\n")
@@ -125,20 +157,22 @@ def _settings(args, interactive: bool) -> Settings:
 
 
 def _command_line(args) -> dict:
-    """The settings the command line gives: -H/--unix-socket, --pretty, --style, --view, --vi,
-    --read-only, --no-confirm and every -o KEY=VALUE."""
+    """The settings the command line gives: -H/--unix-socket, --context, the TLS flags, --pretty, --style,
+    --view, --vi, --read-only, --no-confirm, --with-registry-auth and every -o KEY=VALUE."""
     given = []
     if args.host:
         given.append(("host", args.host, "-H"))
     if args.unix_socket:
         given.append(("host", "unix://" + os.path.abspath(args.unix_socket), "--unix-socket"))
-    given += [(name, getattr(args, name), "--" + name) for name in ("pretty", "style", "view") if getattr(args, name)]
-    if args.vi:
-        given.append(("vi", True, "--vi"))
+    valued = ("context", "tlscacert", "tlscert", "tlskey", "pretty", "style", "view")
+    given += [(name, getattr(args, name), "--" + name) for name in valued if getattr(args, name)]
+    given += [(name, True, "--" + name) for name in ("tls", "tlsverify", "vi") if getattr(args, name)]
     if args.read_only:
         given.append(("read-only", True, "--read-only"))
     if args.no_confirm:
         given.append(("destructive-warning", False, "--no-confirm"))
+    if args.with_registry_auth:
+        given.append(("with-registry-auth", True, "--with-registry-auth"))
     return precedence.command_line(given, args.option or [])
 
 
@@ -151,3 +185,8 @@ def run_lines(session, lines, keep_going: bool = False) -> int:
         if outcome.quit or outcome.refused or (outcome.exit_code and not keep_going):
             break  # a line --read-only refused stops the run even with --keep-going
     return worst
+
+
+def _stdout_is_terminal() -> bool:
+    """Is stdout a terminal (not when started with `>&-`)?"""
+    return sys.stdout is not None and sys.stdout.isatty()

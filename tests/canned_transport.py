@@ -26,7 +26,7 @@ class CannedTransport:
         self.answers = list(answers) or [answer(200, {})]
         self.sent: list = []
 
-    def send(self, req, sink=None, on_headers=None, eager=False):
+    def send(self, req, sink=None, on_headers=None, eager=False, timeout=None):
         status, headers, data = self.answers[min(len(self.sent), len(self.answers) - 1)]
         self.sent.append(req)
         if on_headers:

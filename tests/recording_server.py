@@ -1,27 +1,52 @@
-"""A unix-socket HTTP server for tests: records the raw bytes of each request, answers a fixed response."""
+"""An HTTP server for tests: records the raw bytes of each request, answers a fixed response.
+
+On a unix socket (`path`, the default), or on 127.0.0.1 (`tcp=True`: `url` is http://127.0.0.1:PORT),
+or over TLS there (`tls=ServerTLS(...)`: `url` is https://…, and the client must show a certificate
+signed by `client_ca`, as dockerd --tlsverify asks).
+"""
 from __future__ import annotations
 
 import os
 import socket
+import ssl
 import tempfile
 import threading
+from typing import NamedTuple
 
 RESPONSE_BODY = b'{"ok":true}'
+
+
+class ServerTLS(NamedTuple):
+    """The server's certificate and key, and the CA its clients' certificates must chain to."""
+
+    cert: str
+    key: str
+    client_ca: str
 
 
 class RecordingServer:
     """Serves keep-alive connections on a fresh socket; `requests` holds each raw request."""
 
-    def __init__(self, status: int = 200, headers=(("Api-Version", "1.41"),), body: bytes = RESPONSE_BODY):
+    def __init__(self, status: int = 200, headers=(("Api-Version", "1.41"),), body: bytes = RESPONSE_BODY,
+                 tcp: bool = False, tls: ServerTLS | None = None, bodies=None):
         self.dir = tempfile.mkdtemp(prefix="ee-rec-")
         self.path = os.path.join(self.dir, "rec.sock")
         self.status = status
         self.extra_headers = headers
         self.body = body
+        self.bodies = dict(bodies or {})  # request path (no query) → the JSON body it answers; else `body`
         self.requests: list = []
+        self.handshake_errors: list = []  # why TLS clients were turned away
         self._lock = threading.Lock()
-        self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self._sock.bind(self.path)
+        self._tls = _server_context(tls) if tls else None
+        if tcp or tls:
+            self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            self._sock.bind(("127.0.0.1", 0))
+            self.port = self._sock.getsockname()[1]
+            self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
+        else:
+            self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self._sock.bind(self.path)
         self._sock.listen(16)
         self._thread = threading.Thread(target=self._accept, daemon=True)
         self._thread.start()
@@ -45,11 +70,11 @@ class RecordingServer:
             pass
         self._thread.join(5)
         self._sock.close()
-        try:
-            os.unlink(self.path)
-            os.rmdir(self.dir)
-        except OSError:
-            pass
+        for remove, path in ((os.unlink, self.path), (os.rmdir, self.dir)):
+            try:
+                remove(path)
+            except OSError:
+                pass
 
     def take(self) -> list:
         """The requests recorded so far (and forget them)."""
@@ -66,6 +91,13 @@ class RecordingServer:
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn) -> None:
+        if self._tls is not None:
+            try:
+                conn = self._tls.wrap_socket(conn, server_side=True)
+            except (ssl.SSLError, OSError) as err:
+                self.handshake_errors.append(str(err))
+                conn.close()
+                return
         reader = _Reader(conn)
         with conn:
             while True:
@@ -74,14 +106,24 @@ class RecordingServer:
                     return
                 with self._lock:
                     self.requests.append(raw)
-                conn.sendall(self._response(raw.split(b" ", 1)[0] == b"HEAD"))
+                method, _, rest = raw.partition(b" ")
+                path = rest.partition(b" ")[0].partition(b"?")[0].decode("latin-1")
+                conn.sendall(self._response(method == b"HEAD", self.bodies.get(path, self.body)))
 
-    def _response(self, head_only: bool) -> bytes:
+    def _response(self, head_only: bool, body: bytes) -> bytes:
         lines = [f"HTTP/1.1 {self.status} Status", "Content-Type: application/json",
-                 f"Content-Length: {len(self.body)}"]
+                 f"Content-Length: {len(body)}"]
         lines += [f"{k}: {v}" for k, v in self.extra_headers]
         head = ("\r\n".join(lines) + "\r\n\r\n").encode()
-        return head if head_only else head + self.body
+        return head if head_only else head + body
+
+
+def _server_context(tls: ServerTLS) -> ssl.SSLContext:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tls.cert, tls.key)
+    context.verify_mode = ssl.CERT_REQUIRED
+    context.load_verify_locations(tls.client_ca)
+    return context
 
 
 class _Reader:

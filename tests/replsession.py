@@ -10,6 +10,7 @@ import io
 import os
 import threading
 import time
+from typing import NamedTuple
 
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
@@ -30,6 +31,13 @@ def wait_for(predicate, timeout: float = WAIT_S) -> bool:
             return True
         time.sleep(0.005)
     return False
+
+
+class Tabbed(NamedTuple):
+    """What a Tab did: the line after it, and its menu (as displayed; [] when it showed none)."""
+
+    line: str
+    menu: list
 
 
 class CountingRepl(Repl):
@@ -54,16 +62,25 @@ class Typist:
     def ready(self) -> None:
         assert wait_for(lambda: self.repl.prompt.app.is_running and self.buffer.text == ""), "no prompt"
 
-    def tab(self, text: str) -> list:
-        """Type `text`, press Tab, return the completions offered (texts); the line stays typed."""
+    def tab(self, text: str) -> Tabbed:
+        """Type `text`, press Tab; what the Tab did (the line stays as the Tab left it)."""
         self.ready()
         self.inp.send_text(text)
         assert wait_for(lambda: self.buffer.text == text), f"typed text did not arrive: {self.buffer.text!r}"
+        return self.press_tab()
+
+    def press_tab(self) -> Tabbed:
+        """Press Tab and wait until the REPL has handled it; what it did."""
+        pressed = self.repl.tab.pressed
         self.inp.send_text("\t")
-        # Tab takes the first candidate into the line; nothing offered leaves the line as typed
-        wait_for(lambda: self.buffer.complete_state is not None and self.buffer.text != text, timeout=1.0)
+        assert wait_for(lambda: self.repl.tab.pressed > pressed), "Tab was never handled"
+        return self.tabbed()
+
+    def tabbed(self) -> Tabbed:
+        """The line now, and the menu the last Tab showed (what it displays), if it is still up."""
         state = self.buffer.complete_state
-        return [c.text for c in state.completions] if state else []
+        menu = [c.display_text for c in state.completions] if state and self.repl.tab.shown(self.buffer) else []
+        return Tabbed(self.buffer.text, menu)
 
     def settle(self) -> None:
         """Wait for the first prompt and for the live values the session starts with."""
@@ -85,16 +102,17 @@ class Typist:
         assert wait_for(lambda: self.repl.lines_done > done), f"line did not finish: {line!r}"
 
 
-def run_session(script, host: str, spec_dir: str, env_extra=None):
-    """Run `script(typist)` against a REPL on `host`; (exit code, stdout text, stderr text, repl)."""
+def run_session(script, host: str | None, spec_dir: str, env_extra=None, live_getter=None, **settings):
+    """Run `script(typist)` against a REPL on `host` (or what `settings` choose), its live values read
+    through `live_getter()` when given; (exit code, stdout text, stderr text, repl)."""
     out, err = io.BytesIO(), io.BytesIO()
     env = dict(os.environ, ENGINE_EXPLORER_SPEC_DIR=spec_dir, **(env_extra or {}))
     env.pop("DOCKER_API_VERSION", None)
-    session = Session(Settings(host=host, interactive=True), Console(stdout=out, stderr=err, interactive=True),
-                      env=env, commands=dispatcher())
+    session = Session(Settings(host=host, interactive=True, **settings),
+                      Console(stdout=out, stderr=err, interactive=True), env=env, commands=dispatcher())
     failure = []
     with create_pipe_input() as inp:
-        repl = CountingRepl(session, input=inp, output=DummyOutput())
+        repl = CountingRepl(session, input=inp, output=DummyOutput(), live_getter=live_getter)
 
         def typist():
             try:

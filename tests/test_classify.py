@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from explorer.completion.candidates import DISPATCH
 from explorer.completion.classify import (
+    ContextName,
     FieldName,
     FieldValue,
     FilterKey,
@@ -24,7 +25,7 @@ from explorer.completion.classify import (
     classify,
 )
 
-META = ("edit", "exit", "help", "quit", "refresh", "version", "view", "last", "pager")
+META = ("context", "edit", "exit", "help", "quit", "refresh", "version", "view", "last", "pager")
 CREATE = Target("POST", "/containers/create")
 LIST = Target("GET", "/containers/json")
 INSPECT = Target(None, "ContainerInspect")
@@ -42,15 +43,15 @@ CASES = [
     ("hel", (MetaCommand("hel"), OperationId("hel"))),
     ("ex", (MetaCommand("ex"), OperationId("ex"))),
     ("re", (MetaCommand("re"), OperationId("re"))),
-    ("Cont", (OperationId("Cont"),)),
+    ("Conta", (OperationId("Conta"),)),
     ("ContainerL", (OperationId("ContainerL"),)),
-    ("cont", (OperationId("cont"),)),
+    ("conta", (OperationId("conta"),)),  # "cont" is also the start of `context`
     ("/", (Path("/"),)),
     ("/con", (Path("/con"),)),
     ("/containers/", (Path("/containers/"),)),
     ("!", (Method(""), MetaCommand(""))),
     ("!/con", (Path("/con"),)),
-    ("!Con", (OperationId("Con"),)),
+    ("!Conta", (OperationId("Conta"),)),
     ("9x", ()),
     ("-x", ()),
     # the target after a method
@@ -141,6 +142,9 @@ CASES = [
     ("help /cont", (Path("/cont"),)),
     ("HELP /cont", (Path("/cont"),)),
     ("help ContainerList ", ()),
+    ("context ", (ContextName(""),)),
+    ("context ee-", (ContextName("ee-"),)),
+    ("context ee-tls ", ()),
     ("exit ", ()),
     ("version x", ()),
     # quoting, comments, continuation lines
@@ -189,3 +193,4 @@ LINES = st.lists(st.sampled_from(TOKENS), max_size=30).map("".join) | st.text(ma
 def test_classify_never_raises(text):
     result = classify(text, META)
     assert isinstance(result, tuple)
+

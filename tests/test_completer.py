@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explorer.completion.candidates import Sources, complete
+from explorer.completion.candidates import LIMIT, Sources, complete
 from explorer.completion.live import LiveValue, Snapshot
 from explorer.completion.overlay import load as load_overlay
 from explorer.completion.specview import SpecView
@@ -78,13 +78,39 @@ def test_path_segments_only_for_the_method(src):
     assert "json" not in texts("POST /containers/", src)
 
 
-def test_path_offers_parameter_placeholder_and_live_values(src):
+def test_path_offers_live_values_instead_of_the_placeholder(src):
     found = complete("GET /containers/", src)
     names = [c.text for c in found]
-    assert names[:2] == ["json", "{id}/"]
-    assert {"web/", "db/", "0123456789ab/"} <= set(names)
+    assert names == ["json", "web/", "db/", "0123456789ab/"]
+    assert not any(c.hint for c in found) and "{id}/" not in [c.display for c in found]
     web = next(c for c in found if c.text == "web/")
     assert web.meta == "container · running · busybox:local"
+
+
+def test_a_placeholder_is_a_hint_saying_what_it_stands_for_never_text(view):
+    """Offline (no live values) the placeholder is shown, with its meaning, and inserts nothing."""
+    found = complete("GET /containers/", Sources(view, Snapshot(), {}, META))
+    assert [(c.display, c.hint) for c in found] == [("json", False), ("{id}/", True)]
+    hint = found[1]
+    assert (hint.text, hint.start) == ("", 0) and hint.meta == "ID or name of the container"
+    assert [c.display for c in complete("GET /volumes/", Sources(view, Snapshot(), {}, META))] == ["{name}"]
+
+
+def test_a_placeholder_whose_live_list_is_empty_says_so(view):
+    snap = Snapshot({"volumes": ()}, load_overlay(), True)
+    found = complete("DELETE /volumes/", Sources(view, snap, {}, META))
+    assert [(c.display, c.hint) for c in found] == [("{name}", True)]
+    assert found[0].meta.endswith("· none on the engine")
+
+
+def test_a_long_live_list_is_cut_with_a_hint_holding_what_all_share(view):
+    values = tuple(LiveValue(f"ee-{i:05d}", "container") for i in range(2000))
+    snap = Snapshot({"containers": values}, load_overlay(), True)
+    found = complete("GET /containers/ee-01", Sources(view, snap, {}, META))
+    assert len(found) == LIMIT + 1 and found[0].text == "ee-01000/"  # the list's own order
+    more = found[-1]
+    assert more.hint and more.display == f"… {1000 - LIMIT} more" and more.text == "ee-01"
+    assert [c.text for c in complete("GET /containers/ee-01999", Sources(view, snap, {}, META))] == ["ee-01999/"]
 
 
 def test_live_values_filtered_by_the_typed_part(src):
@@ -220,7 +246,8 @@ def test_offline_without_spec_still_completes_methods_and_commands():
 
 def test_without_live_values_paths_still_complete(view):
     src = Sources(view, Snapshot(), {}, META)
-    assert texts("GET /containers/", src) == ["json", "{id}/"]
+    assert [c.display for c in complete("GET /containers/", src)] == ["json", "{id}/"]
+    assert texts("GET /containers/j", src) == ["json"]
 
 
 def test_pasted_curl_lines_get_no_completion(src):

@@ -61,8 +61,8 @@ def test_every_key_is_read_with_its_line(tmp_path):
     ('view = "tabel"\n', ':1: view: must be one of json, table, expanded, not "tabel"'),
     ("pager = 3\n", ":1: pager: must be text in quotes, not 3"),
     ('style = "nope"\n', ':1: style: "nope" is neither "default" nor a pygments style'),
-    ('host = "tcp://"\n', ":1: host: no host name; write tcp://HOST:2375"),
-    ('host = "ftp://x"\n', ":1: host: use unix:///path/docker.sock, tcp://host:port or https://host:port"),
+    ('host = "http://"\n', ":1: host: no host name; write http://HOST:PORT"),
+    ('host = "ftp://x"\n', ":1: host: invalid bind address format (docker takes unix:///path or tcp://host:port"),
     ('context = "no spaces"\n', ':1: context: "no spaces" is not a docker context name'),
     ("vi = true\nvi = false\n", ":2: vi: cannot overwrite a value"),
     ('"vi" = [true]\n', ":1: vi: must be true or false, not a list"),
@@ -145,7 +145,7 @@ def test_values_written_as_text_on_the_command_line(key, text, value):
 
 
 @pytest.mark.parametrize("key, text", [("vi", "maybe"), ("history-size", "-3"), ("history-size", "x"),
-                                       ("view", "wide"), ("host", "tcp://"), ("pretty", "loud")])
+                                       ("view", "wide"), ("host", "http://"), ("pretty", "loud")])
 def test_bad_values_written_as_text(key, text):
     with pytest.raises(ValueError):
         configkeys.from_text(configkeys.BY_NAME[key], text)

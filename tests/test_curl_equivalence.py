@@ -12,11 +12,13 @@ import tarfile
 from pathlib import Path
 
 import pytest
+from components import started
+from components.tcp import make_certs
 
 from explorer.core.config import Settings
 from explorer.core.console import Console
 from explorer.shell.session import Session
-from tests.recording_server import RESPONSE_BODY, RecordingServer
+from tests.recording_server import RESPONSE_BODY, RecordingServer, ServerTLS
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = """it's "q" $HOME `id` $(id) \\ ; & | > < * ? ~ # !"""
@@ -124,10 +126,10 @@ def tar_files(tmp_path):
             "TEXT_FILE": shlex.quote(str(tmp_path / "text.txt")), "JSON_FILE": shlex.quote(str(tmp_path / "cmd.json"))}
 
 
-def make_session(host: str, spec: str):
+def make_session(host: str, spec: str, **settings):
     out, err = io.BytesIO(), io.BytesIO()
     console = Console(stdout=out, stderr=err)
-    session = Session(Settings(host=host, spec=str(spec), api_version="1.41"), console, env={})
+    session = Session(Settings(host=host, spec=str(spec), api_version="1.41", **settings), console, env={})
     session.variables.update(VALUES)
     return session, out, err
 
@@ -145,15 +147,15 @@ def expand(line: str, files: dict) -> str:
     return line
 
 
-def printed_and_sent(line: str, host: str, spec: str):
+def printed_and_sent(line: str, host: str, spec: str, **settings):
     """(curl line as printed, the Request) for one of our lines or a pasted curl line."""
-    session, _, _ = make_session(host, spec)
-    from explorer.http import curlcmd
+    session, _, _ = make_session(host, spec, **settings)
+    from explorer.http import curlpaste
     from explorer.lang import commands
 
     cmd = commands.parse(line)
     if isinstance(cmd, commands.CurlPaste):
-        req = curlcmd.parse(cmd.argv).request
+        req = curlpaste.parse(cmd.argv).request
         if req.api_version is None:
 
             req = req._replace(api_version="1.41")
@@ -205,6 +207,65 @@ def test_a_line_that_writes_a_file_prints_curl_with_o_file(line, spec_v141, tmp_
     assert run.returncode == 0, run.stderr
     assert strip_agent(ours[0]) == strip_agent(theirs[0])
     assert ours_file.read_bytes() == theirs_file.read_bytes() == RESPONSE_BODY and out.getvalue() == b""
+
+
+@pytest.fixture(scope="session")
+def server_certs(component_session):
+    """A CA, a server certificate for 127.0.0.1 and a client one (in client/: a DOCKER_CERT_PATH)."""
+    folder = component_session.folder("recording-certs")
+    return started("test certificates", lambda: make_certs(folder, "ee-rec"))
+
+
+def tcp_server(kind: str, certs) -> RecordingServer:
+    """A recording server on 127.0.0.1: plain HTTP, or TLS asking for a client certificate as dockerd does."""
+    tls = ServerTLS(str(certs / "server-cert.pem"), str(certs / "server-key.pem"), str(certs / "ca.pem"))
+    return RecordingServer(tls=tls) if kind == "tls" else RecordingServer(tcp=True)
+
+
+def tcp_settings(kind: str, certs) -> dict:
+    """What -H tcp://… with --tlsverify and DOCKER_CERT_PATH give (TLS only when asked for)."""
+    return {"tls_verify": True, "cert_path": str(certs / "client")} if kind == "tls" else {}
+
+
+# Over TCP and TLS only the URL's start and the TLS options differ from a socket, so a sample that
+# fills every slot (paths hostile and with dot segments, queries, headers, bodies, files, values, pasted
+# lines) re-runs there, not all of LINES: each line costs a session and a curl process.
+TCP_LINES = [LINES[i][0] for i in (0, 1, 6, 14, 19, 23, 32, 38, 41, 58, 59, 71, 73)]
+
+
+@pytest.mark.skipif(not shutil.which("curl"), reason="needs the curl CLI")
+@pytest.mark.parametrize("kind", ["tcp", "tls"])
+@pytest.mark.parametrize("line", TCP_LINES)
+def test_curl_line_over_tcp_and_tls_sends_the_same_bytes(kind, line, tar_files, spec_v141, server_certs):
+    with tcp_server(kind, server_certs) as server:
+        host = f"tcp://127.0.0.1:{server.port}"
+        session, curl_line, req = printed_and_sent(expand(line, tar_files), host, spec_v141,
+                                                   **tcp_settings(kind, server_certs))
+        session.transport().send(req)
+        session.close()
+        ours = server.take()
+        run = subprocess.run(["bash", "-c", curl_line], capture_output=True, timeout=30)
+        theirs = server.take()
+    assert run.returncode == 0, (curl_line, run.stderr)
+    assert f" {server.url}/v1.41/" in curl_line or f" '{server.url}/v1.41/" in curl_line
+    assert ("--cacert" in curl_line and "--cert" in curl_line) == (kind == "tls")
+    assert len(ours) == len(theirs) == 1, server.handshake_errors
+    assert strip_agent(ours[0]) == strip_agent(theirs[0])
+
+
+@pytest.mark.parametrize("kind", ["tcp", "tls"])
+def test_a_printed_tcp_or_tls_line_pasted_back_sends_the_same_bytes(kind, spec_v141, server_certs):
+    line = "POST /containers/create name==web Image=busybox:local 'Labels[a]=b c'"
+    with tcp_server(kind, server_certs) as server:
+        host = f"tcp://127.0.0.1:{server.port}"
+        session, printed, req = printed_and_sent(line, host, spec_v141, **tcp_settings(kind, server_certs))
+        session.transport().send(req)
+        outcome = session.execute(printed)  # the curl line, pasted into the shell
+        session.close()
+        ours, pasted = server.take()
+    assert outcome.exit_code == 0
+    assert printed.startswith("curl --cacert " if kind == "tls" else "curl -X POST ")
+    assert strip_agent(ours) == strip_agent(pasted)
 
 
 def test_the_lines_hold_every_item_kind_a_value_in_every_slot_and_reach_both_servers():
@@ -265,7 +326,8 @@ def test_the_printed_lines_hold_with_the_wheels_libcurl_too(tmp_path, pypi_wheel
                            "not engine", "-k", "sends_the_same_bytes or libcurl_under_test"],
                           capture_output=True, text=True, timeout=600, env=env, cwd=ROOT)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
-    assert f"{len(LINES) + 1} passed" in done.stdout, done.stdout[-500:]
+    # each line over the socket, the sample over TCP and TLS, the two pasted-back lines, libcurl_under_test
+    assert f"{len(LINES) + 2 * len(TCP_LINES) + 3} passed" in done.stdout, done.stdout[-500:]
 
 
 # -- secrets: the printed line reads each from a variable; set, the pasted line sends the same bytes --

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from explorer.core.errors import UsageError
-from explorer.http.curlcmd import parse, render, to_argv
+from explorer.http.curlcmd import render, to_argv
+from explorer.http.curlpaste import parse
 from explorer.http.request import Request
 from explorer.lang.slots import percent
 
@@ -152,7 +153,7 @@ def test_user_agent_referer_and_url_are_done():
 
 def test_the_options_not_done_are_notes_and_unknown_ones_refused():
     pasted = parse(shlex.split("curl -sSL --compressed -m 5 --retry 2 http://localhost/x"))
-    assert [n.split()[3] for n in pasted.notes] == ["-L", "--compressed", "-m", "--retry"]
+    assert [n.split()[3] for n in pasted.notes] == ["-L", "-m", "--retry"]  # --compressed is done
     assert pasted.request.path == "/x"  # -m's and --retry's values were read as theirs, not as a URL
     with pytest.raises(UsageError, match="--nonesuch is not supported"):
         parse(["curl", "--nonesuch", "http://localhost/x"])
@@ -161,6 +162,6 @@ def test_the_options_not_done_are_notes_and_unknown_ones_refused():
 def test_the_printed_line_does_what_the_request_does_with_the_response():
     from explorer.http.curlcmd import Output
 
-    argv = to_argv(Request("GET", "/x"), SOCK, BASE, Output("a b.tar", True, "%{http_code}"))
+    argv = to_argv(Request("GET", "/x"), SOCK, BASE, output=Output("a b.tar", True, "%{http_code}"))
     assert argv[-6:] == ["-i", "-w", "%{http_code}", "-o", "a b.tar", f"{BASE}/x"]
     assert parse(argv).output == Output("a b.tar", True, "%{http_code}")

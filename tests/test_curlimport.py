@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from explorer.core.errors import UsageError
-from explorer.http import curlcmd, request
+from explorer.http import curlcmd, curlpaste, request
 from explorer.lang import commands
 from explorer.workflow import curlimport
 from explorer.workflow import replay as scripts
@@ -70,7 +70,7 @@ def test_a_translation_sends_what_curl_sends(query, headers, body):
     line = curlimport.translate(argv)
     if line.startswith("curl "):
         return  # kept as curl: the session runs pasted curl lines as they are
-    sent = curlcmd.parse(argv).request  # what curl sends (it trims header values, for one)
+    sent = curlpaste.parse(argv).request  # what curl sends (it trims header values, for one)
     built = request.build(commands.parse(line), None, None)
     assert (built.method, built.path, built.query, built.api_version) == (req.method, req.path, req.query, "1.41")
     assert [h for h in built.headers if h[0].lower() != "content-type"] == \

@@ -27,7 +27,7 @@ class FakeTransport:
     def __call__(self, endpoint, timeout=0):
         return self
 
-    def send(self, req, sink=None, on_headers=None, eager=False):
+    def send(self, req, sink=None, on_headers=None, eager=False, timeout=None):
         self.sent.append(req)
         status, headers, chunks = self.script.pop(0)
         if on_headers:

@@ -6,7 +6,13 @@ import socket
 import pytest
 
 from explorer.core import discovery
-from explorer.core.config import DEFAULT_SOCKET, endpoint_address
+from explorer.core.config import DEFAULT_SOCKET, Settings, engine_address
+
+
+def endpoint_address(env) -> tuple:
+    """(socket, base URL) of the engine no setting names."""
+    found = engine_address(Settings(), env)
+    return found.socket, found.base_url
 
 
 def listener(path) -> socket.socket:
@@ -43,7 +49,7 @@ def test_podman_remotes_order():
 def test_a_stale_docker_socket_gives_way_to_a_listening_podman(runtime):
     stale(runtime / "docker.sock")
     with listener(runtime / "podman" / "podman.sock"):
-        assert endpoint_address(None, {"XDG_RUNTIME_DIR": str(runtime)}) == (
+        assert endpoint_address({"XDG_RUNTIME_DIR": str(runtime)}) == (
             str(runtime / "podman" / "podman.sock"), "http://localhost")
         assert "podman-remote" in discovery.why(f"unix://{runtime}/podman/podman.sock",
                                                 {"XDG_RUNTIME_DIR": str(runtime)})
@@ -52,17 +58,17 @@ def test_a_stale_docker_socket_gives_way_to_a_listening_podman(runtime):
 def test_a_listening_docker_socket_wins_and_a_stale_podman_is_no_engine(runtime):
     with listener(runtime / "docker.sock"):
         with listener(runtime / "podman" / "podman.sock"):
-            assert endpoint_address(None, {"XDG_RUNTIME_DIR": str(runtime)})[0] == str(runtime / "docker.sock")
+            assert endpoint_address({"XDG_RUNTIME_DIR": str(runtime)})[0] == str(runtime / "docker.sock")
     stale(runtime / "podman" / "podman.sock")
     assert not discovery.listening(str(runtime / "podman" / "podman.sock"))
     # nothing answers anywhere: the default socket, so the error names where docker looks
-    assert endpoint_address(None, {"XDG_RUNTIME_DIR": str(runtime / "none")})[0] == DEFAULT_SOCKET
+    assert endpoint_address({"XDG_RUNTIME_DIR": str(runtime / "none")})[0] == DEFAULT_SOCKET
 
 
 def test_docker_host_is_never_second_guessed(runtime):
     with listener(runtime / "podman" / "podman.sock"):
         env = {"XDG_RUNTIME_DIR": str(runtime), "DOCKER_HOST": "unix:///nowhere.sock"}
-        assert endpoint_address(None, env)[0] == "/nowhere.sock"
+        assert endpoint_address(env)[0] == "/nowhere.sock"
 
 
 def test_a_container_host_we_cannot_try_is_said_not_dropped():

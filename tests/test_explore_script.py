@@ -23,7 +23,8 @@ def explore(spec_dir: Path, tmp_path: Path, *args: str, **extra: str) -> subproc
     if DEFAULT_SOCKET.is_socket():
         pytest.skip(f"an engine may answer at {DEFAULT_SOCKET}")
     env = {name: value for name, value in os.environ.items()
-           if name not in ("DOCKER_HOST", "DOCKER_CONTEXT", "XDG_RUNTIME_DIR", "DOCKER_API_VERSION")}
+           if name not in ("DOCKER_HOST", "DOCKER_CONTEXT", "XDG_RUNTIME_DIR", "DOCKER_API_VERSION", "DOCKER_TLS",
+                           "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH")}
     env.update(HOME=str(tmp_path), ENGINE_EXPLORER_SPEC_DIR=str(spec_dir), XDG_CONFIG_HOME=str(tmp_path / "config"),
                DOCKER_CONFIG=str(tmp_path / "docker"), **extra)
     argv = as_normal_user([str(REPO / "scripts/explore"), *args])
@@ -44,19 +45,23 @@ def test_a_request_offline_is_one_more_line_and_exit_2(spec_dir, tmp_path):
     assert error.startswith("error: ") and "/var/run/docker.sock" in error
 
 
-@pytest.mark.parametrize("where", ["config.toml", "docker", "-o"])
+@pytest.mark.parametrize("where", ["config.toml", "docker", "-o", "--context", "DOCKER_TLS_VERIFY"])
 def test_an_engine_chosen_in_config_toml_or_by_docker_is_used_not_replaced(spec_dir, tmp_path, where):
     """The script's fallbacks (rootless, sandbox, offline) come after every source engine-explorer reads."""
-    args = ["-c", "GET /version"]
+    args, extra = ["-c", "GET /version"], {}
     if where == "config.toml":
         (tmp_path / "config" / "engine-explorer").mkdir(parents=True)
         (tmp_path / "config" / "engine-explorer" / "config.toml").write_text(f'host = "{tmp_path}/chosen.sock"\n')
     elif where == "docker":
         (tmp_path / "docker").mkdir()
         (tmp_path / "docker" / "config.json").write_text('{"currentContext": "remote"}')
+    elif where == "--context":
+        args = ["--context", "remote", *args]
+    elif where == "DOCKER_TLS_VERIFY":  # TLS on and no host: docker's tcp://localhost:2376
+        extra = {"DOCKER_TLS_VERIFY": "1", "DOCKER_CERT_PATH": str(tmp_path / "chosen")}
     else:
         args = ["-o", f"host={tmp_path}/chosen.sock", *args]
-    done = explore(spec_dir, tmp_path, *args)
+    done = explore(spec_dir, tmp_path, *args, **extra)
     assert (done.returncode, done.stdout) == (2, "")
     assert "offline" not in done.stderr and len(done.stderr.splitlines()) == 1
-    assert "chosen.sock" in done.stderr or "docker context 'remote'" in done.stderr
+    assert "chosen" in done.stderr or "docker context 'remote'" in done.stderr

@@ -154,6 +154,7 @@ def test_variables_from_outside_are_required_up_front(spec_v141):
     ("GET /_ping | grep {{v}}", "use $NAME there"),
     ("expect header {{h}} exists", "variable in what an expectation reads"),
     ("GET /nowhere/{{v}}", "t.ee:1: cannot export: unknown path /nowhere/{{v}}"),
+    ("context other", "t.ee:1: cannot export: `context NAME` switches the engine mid-script"),
 ])
 def test_what_cannot_be_exported_names_the_line(spec_v141, line, needle):
     session, _, _, _ = canned_session(spec_v141)

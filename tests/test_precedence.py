@@ -98,7 +98,7 @@ def test_the_engine_is_one_choice_made_by_the_highest_source(tmp_path):
     assert resolved.fields.get("context") is None and resolved.fields["host"] == "unix:///env.sock"
     resolved = resolve(tmp_path, env={"DOCKER_CONTEXT": "default"}, text=FILE_HOST)
     assert resolved.fields == {"context": "default"}
-    assert engine_address(resolved.settings, {}) == ("/var/run/docker.sock", "http://localhost")
+    assert engine_address(resolved.settings, {})[:2] == ("/var/run/docker.sock", "http://localhost")
 
 
 def test_docker_host_beats_docker_context_as_for_docker(tmp_path):
@@ -125,11 +125,30 @@ def test_an_unreadable_docker_config_is_a_warning_like_dockers(tmp_path):
     assert len(resolved.warnings) == 1 and resolved.warnings[0].startswith(f"{folder}/config.json: not JSON")
 
 
-def test_a_context_that_cannot_be_read_yet_is_one_line_naming_its_source(tmp_path):
+def test_a_context_that_is_not_there_is_one_line_naming_its_source(tmp_path):
     settings = resolve(tmp_path, text='context = "remote"\n').settings
-    with pytest.raises(UsageError, match=r"^docker context 'remote' \(config file, line 1\): engine-explorer "
-                                         "cannot read docker contexts yet; give the engine with -H"):
-        engine_address(settings, {})
+    with pytest.raises(UsageError, match=r"^docker context 'remote' \(from config.toml, line 1\): there is no such "
+                                         r"context in /nowhere/contexts \(`context` lists them"):
+        engine_address(settings, {"DOCKER_CONFIG": "/nowhere"})
+
+
+@pytest.mark.parametrize("env, expected", [
+    ({"DOCKER_TLS_VERIFY": "1"}, (True, "environment: DOCKER_TLS_VERIFY")),
+    ({"DOCKER_TLS_VERIFY": "0"}, (True, "environment: DOCKER_TLS_VERIFY=0 (set, so on, as for docker)")),
+    ({"DOCKER_TLS_VERIFY": ""}, (False, "default")),  # empty: unset, as for docker
+])
+def test_docker_tls_verify_is_on_whatever_its_value_as_for_docker(tmp_path, env, expected):
+    assert winner(resolve(tmp_path, env=env), "tlsverify") == expected
+
+
+def test_tls_settings_come_from_the_flags_the_environment_and_the_file(tmp_path):
+    text = 'tlscacert = "~/ca.pem"\ncert-path = "/certs"\n'
+    resolved = resolve(tmp_path, flags=[("tlsverify", True, "--tlsverify")], env={"DOCKER_CERT_PATH": "/env"},
+                       text=text)
+    assert resolved.fields == {"tls_verify": True, "cert_path": "/env", "tls_ca": "~/ca.pem"}
+    assert dict(resolved.settings.origins) == {"tlsverify": "command line: --tlsverify",
+                                               "cert-path": "environment: DOCKER_CERT_PATH",
+                                               "tlscacert": "config file, line 1"}
 
 
 @pytest.mark.parametrize("flags, options, message", [
@@ -138,9 +157,11 @@ def test_a_context_that_cannot_be_read_yet_is_one_line_naming_its_source(tmp_pat
     ([("pretty", "format", "--pretty")], ["pretty=false"], "--pretty and -o both set pretty: give one"),
     ([], ["host=/a", "context=b"], "host (-o) and context (-o) both choose the engine: give one"),
     ([], ["vi"], "-o vi: write -o KEY=VALUE, e.g. -o vi=true"),
-    ([], ["colour=red"], "-o colour=red: unknown key `colour`; the keys: host, context, view,"),
+    ([], ["colour=red"], "-o colour=red: unknown key `colour`; the keys: host, context, tls,"),
     ([], ["vi=maybe"], '-o vi=maybe: must be true or false, not "maybe"'),
-    ([("host", "tcp://", "-H")], [], "-H tcp://: no host name; write tcp://HOST:2375"),
+    ([("host", "ftp://x", "-H")], [], "-H ftp://x: invalid bind address format (docker takes unix:///path"),
+    ([("host", "/a", "-H"), ("context", "b", "--context")], [],
+     "host (-H) and context (--context) both choose the engine: give one"),
 ])
 def test_a_command_line_that_contradicts_itself_is_one_line(flags, options, message):
     with pytest.raises(UsageError) as caught:
@@ -149,5 +170,5 @@ def test_a_command_line_that_contradicts_itself_is_one_line(flags, options, mess
 
 
 def test_a_bad_environment_value_names_the_variable(tmp_path):
-    with pytest.raises(UsageError, match="^DOCKER_HOST=tcp://: no host name"):
-        resolve(tmp_path, env={"DOCKER_HOST": "tcp://"})
+    with pytest.raises(UsageError, match="^DOCKER_HOST=http://: no host name"):
+        resolve(tmp_path, env={"DOCKER_HOST": "http://"})

@@ -2,12 +2,17 @@
 from __future__ import annotations
 
 import io
+import threading
 
 from explorer.cli import dispatcher
 from explorer.core.config import Settings
 from explorer.core.console import Console
 from explorer.shell.session import Session
+from tests.hostile_server import HostileServer, silent
 from tests.replsession import run_session, wait_for
+from tests.test_live import ANSWERS, fake_get
+
+WAIT_S = 30.0
 
 
 def offline(tmp_path):
@@ -24,6 +29,10 @@ def test_offline_completion_help_and_previews_work_and_requests_fail_in_one_line
         t.cancel()
         seen["fields"] = t.tab("POST /containers/create HostConfig[Net")
         t.cancel()
+        seen["volumes"] = t.tab("GET /volumes/")
+        t.cancel()
+        seen["attach"] = t.tab("POST /containers/create Attac")
+        t.cancel()
         seen["toolbar"] = t.repl._toolbar()
         t.enter("help ContainerList")
         t.enter("curl GET /containers/json all==1")
@@ -32,13 +41,45 @@ def test_offline_completion_help_and_previews_work_and_requests_fail_in_one_line
     code, out, err, repl = run_session(script, offline(tmp_path), str(spec_dir))
     assert code == 0
     assert seen["prompt"].endswith(" offline > ") and seen["prompt"].startswith("docker ")
-    assert seen["paths"] == ["json", "{id}/"]  # no live values offline, no waiting for them
-    assert seen["fields"] == ["NetworkMode]="]
+    # no live values offline: the placeholder is shown in the menu, never inserted
+    assert seen["paths"] == ("GET /containers/", ["json", "{id}/"])
+    assert seen["volumes"] == ("GET /volumes/", ["{name}"])
+    assert seen["fields"].line == "POST /containers/create HostConfig[NetworkMode]="  # the only one: at once
+    # several: what they all start with goes in first, the menu shows them
+    assert seen["attach"] == ("POST /containers/create AttachStd",
+                              ["AttachStdin:=", "AttachStdout:=", "AttachStderr:="])
     assert seen["toolbar"].startswith("engine unreachable")
     assert "ContainerList" in out and "List containers" in out
     assert f"--unix-socket {tmp_path}/no-engine.sock" in out and "containers/json?all=1" in out
     assert len(err.strip().splitlines()) == 1 and err.startswith("error: ")
     assert repl.live.snapshot.reachable is False
+
+
+def test_a_tab_that_comes_before_the_live_values_is_done_when_they_arrive(tmp_path, spec_dir):
+    """The engine answers late (past the Tab's short wait): the Tab is kept, not lost."""
+    release, seen = threading.Event(), {}
+    get = fake_get(ANSWERS)
+
+    def late_get(target):
+        release.wait(WAIT_S)  # the engine's first answer comes when the test says
+        return get(target)
+
+    def script(t):
+        t.ready()
+        t.inp.send_text("GET /containers/w")
+        assert wait_for(lambda: t.buffer.text == "GET /containers/w")
+        seen["kept"] = t.press_tab()  # waits for the Tab to be handled: nothing could be offered yet
+        release.set()
+        seen["done"] = wait_for(lambda: t.buffer.text == "GET /containers/web/", WAIT_S)
+        t.cancel()
+
+    try:
+        code, _, err, _ = run_session(script, offline(tmp_path), str(spec_dir), live_getter=lambda: late_get)
+    finally:
+        release.set()
+    assert code == 0 and err == ""
+    assert seen["kept"] == ("GET /containers/w", [])
+    assert seen["done"]
 
 
 def test_an_unexpected_exception_is_one_line_and_the_loop_goes_on(tmp_path, spec_dir, monkeypatch):
@@ -59,7 +100,8 @@ def test_an_unexpected_exception_is_one_line_and_the_loop_goes_on(tmp_path, spec
     code, out, err, _ = run_session(script, offline(tmp_path), str(spec_dir))
     assert code == 0
     assert err.strip().splitlines() == [
-        "error: internal error: RuntimeError: kaput (a bug; run with ENGINE_EXPLORER_DEBUG=1 to see the traceback)"]
+        "error: internal error: RuntimeError: kaput (a bug in engine-explorer; please report it with the line "
+        'that caused it, see README.md, "Reporting a bug"; ENGINE_EXPLORER_DEBUG=1 shows the traceback)']
     assert "/version" in out
 
 
@@ -109,3 +151,22 @@ def test_edit_and_refresh_outside_the_repl_say_so(tmp_path, spec_dir):
     assert session.execute("edit").exit_code == 2
     assert session.execute("refresh").exit_code == 2
     assert err.getvalue().decode().count("interactive prompt only") == 2
+
+
+def test_the_prompt_comes_and_keys_work_when_the_engine_accepts_but_never_answers(spec_dir):
+    seen = {}
+    with HostileServer(silent()) as server:
+        def script(t):
+            t.ready()
+            warmed = t.repl.warm.wait(WAIT_S)
+            if not warmed:  # the old loop sat in /_ping for good: let it go, so the test can end
+                server.close()
+            assert warmed, "the loop waited on /_ping"
+            t.cancel()  # Ctrl-C is a key again
+            t.enter("curl GET /containers/json")
+            seen["prompt"] = "".join(text for _, text in t.repl._message())
+
+        code, out, err, repl = run_session(script, "unix://" + server.path, str(spec_dir))
+    assert code == 0
+    assert seen["prompt"].startswith("docker ") and not seen["prompt"].startswith("docker … ")
+    assert f"--unix-socket {server.path}" in out and "/containers/json" in out

@@ -110,7 +110,8 @@ def test_parsed_overlay_is_cached(tmp_path, monkeypatch):
     again = r.load_rules(str(src))
     r.load_rules.cache_clear()
     assert first[0].kind == "binary" and again[0].kind == "text"
-    for damage in (b"garbage", marshal.dumps(["not", "a", "dict"]), b""):
+    wrong_shapes = [marshal.dumps({}), marshal.dumps({"rules": 5}), marshal.dumps({"rules": [{"match": 1}]})]
+    for damage in (b"garbage", marshal.dumps(["not", "a", "dict"]), b"", *wrong_shapes):
         cached[0].write_bytes(damage)  # a damaged cache is read from the YAML again, not an error
         assert r.load_rules(str(src))[0].kind == "binary"
         r.load_rules.cache_clear()

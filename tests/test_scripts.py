@@ -51,9 +51,12 @@ def test_every_command_keeps_its_first_line_number(physical):
 def test_read_script_errors_and_stdin(tmp_path):
     with pytest.raises(ExplorerError, match="cannot read .*missing.ee: No such file"):
         scripts.read_script(str(tmp_path / "missing.ee"))
-    (tmp_path / "bin.ee").write_bytes(b"\xff\xfe")
-    with pytest.raises(ExplorerError, match="not UTF-8"):
+    (tmp_path / "bin.ee").write_bytes(b"GET /_ping\n\x7fELF\x02\x01\x00\x00")
+    with pytest.raises(ExplorerError, match="bin.ee is not a script: it holds a NUL byte"):
         scripts.read_script(str(tmp_path / "bin.ee"))
+    # a byte that is not UTF-8 is kept as that byte, as in -c and $'\xff'
+    (tmp_path / "latin1.ee").write_bytes(b"GET /containers/caf\xe9/json\n")
+    assert scripts.read_script(str(tmp_path / "latin1.ee"))[0].text == "GET /containers/caf\udce9/json"
     assert scripts.read_script("-", stdin=io.StringIO("GET /_ping\n")) == [ScriptLine("-", 1, "GET /_ping")]
 
 

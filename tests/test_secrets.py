@@ -128,7 +128,8 @@ def test_json_spans(text, expected):
 
 
 SECRETS = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=4, max_size=20).filter(
-    lambda s: s.strip() and "{{" not in s and "}}" not in s)
+    # a leading "=" would make `password=` + it another item (`password==…` is a query parameter)
+    lambda s: s.strip() and "{{" not in s and "}}" not in s and not s.startswith("="))
 
 
 @given(st.lists(st.sampled_from(["fromImage==x", "a=b", "X-Other:y", "'q:=1'"]), max_size=3), SECRETS,

@@ -130,6 +130,24 @@ def test_corrupt_cache_files_are_rebuilt_silently(spec_file, tmp_path, suffix, d
     assert warm.definitions == cold.definitions
 
 
+@pytest.mark.parametrize("reshape", [
+    lambda info, ops, routes: (info, tuple(op[:1] + (7,) + op[2:] for op in ops), routes),  # a path is no text
+    lambda info, ops, routes: (info, tuple(op[:-1] for op in ops), routes),  # a field short
+    lambda info, ops, routes: (info, ops, {1: "no list"}),
+    lambda info, ops, routes: (info, ops, {2: [("/x", "no parts", ())]}),
+    lambda info, ops, routes: (info[:1] + (None,) + info[2:], ops, routes),
+])
+def test_a_cache_of_valid_marshal_but_another_shape_is_rebuilt(spec_file, tmp_path, reshape):
+    cold = load_index(str(spec_file))
+    for path in (tmp_path / "cache/engine-explorer/index").glob("*.ops.marshal"):
+        info, ops, tags, prefix, routes = marshal.loads(path.read_bytes())
+        info, ops, routes = reshape(info, ops, routes)
+        path.write_bytes(marshal.dumps((info, ops, tags, prefix, routes)))
+    warm = load_index(str(spec_file))
+    assert warm.operations == cold.operations
+    assert warm.match_templates("/containers/x/json") == ("/containers/{id}/json",)
+
+
 def test_unwritable_cache_still_loads(spec_file, tmp_path, monkeypatch):
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("")

@@ -323,3 +323,16 @@ def test_unexpected_structure_is_a_spec_error():
 
     with pytest.raises(SpecError, match="inline.yaml: unexpected spec structure"):
         inline("swagger: '2.0'\npaths: {/a: {get: {parameters: [{name: x, in: query, enum: 5}]}}}\n")
+
+
+def test_a_schema_the_spec_shares_resolves_to_one_shared_result(tmp_path):
+    from tests.hostile_specs import laughs
+
+    path = tmp_path / "laughs.yaml"
+    path.write_text(laughs(levels=5, width=10))  # 10^5 values written out: under the bound
+    index = build_index(load_document(str(path)), str(path), "0" * 64)
+    body = index.resolve(index.by_id("ContainerCreate").body.schema)
+    top = body["properties"]
+    assert top["p0"] is top["p9"]  # not ten copies of 10^4 values each
+    assert top["p0"]["properties"]["p3"] is top["p7"]["properties"]["p1"]
+    assert index.resolve(index.by_id("ContainerCreate").body.schema) is body

@@ -122,3 +122,32 @@ def test_real_spec_has_only_string_response_codes():
     codes = [code for item in doc["paths"].values() for op in item.values() if isinstance(op, dict)
              for code in op.get("responses", {})]
     assert codes and all(isinstance(code, str) for code in codes)
+
+
+# -- specs that attack their reader (tests/hostile_specs.py) ------------------------------------
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("name, needle", [
+    ("billion laughs", 'stand for more than 1,000,000 values (a "billion laughs" document?)'),
+    ("self-reference", "a YAML alias refers to a node that contains it"),
+    ("deep json", "nested too deeply"),
+    ("deep flow", "exceeded maximum nesting depth"),
+    ("deep block", "exceeded maximum nesting depth"),
+    ("huge int", "4300 digits"),
+    ("bad timestamp", "month must be in 1..12"),
+    ("python tag", "could not determine a constructor"),
+])
+def test_a_hostile_spec_is_one_spec_error(tmp_path, name, needle):
+    from tests.hostile_specs import HOSTILE_SPECS
+
+    path = tmp_path / ("spec.json" if "json" in name else "spec.yaml")
+    path.write_text(HOSTILE_SPECS[name])
+    with pytest.raises(SpecError, match=needle.replace("(", r"\(").replace(")", r"\)").replace("?", r"\?")):
+        load_document(str(path))
+
+
+def test_nesting_deeper_than_any_spec_is_refused(tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text('{"swagger": "2.0", "paths": {}, "x": ' + "[" * 150 + "]" * 150 + "}")
+    with pytest.raises(SpecError, match="nested more than 100 levels deep"):
+        load_document(str(path))

@@ -349,7 +349,7 @@ class CountingTransport:
     def __init__(self, endpoint, timeout=0):
         self.sent = []
 
-    def send(self, req, sink=None, on_headers=None, eager=False):
+    def send(self, req, sink=None, on_headers=None, eager=False, timeout=None):
         from explorer.http.message import Response
 
         self.sent.append(req)

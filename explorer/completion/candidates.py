@@ -5,6 +5,7 @@ returns Candidates; prompt_toolkit never appears here, the REPL's completer wrap
 """
 from __future__ import annotations
 
+import os
 import re
 import shlex
 from collections.abc import Callable, Mapping
@@ -21,12 +22,19 @@ _SAFE = re.compile(r"^[A-Za-z0-9_@%+=:,./-]*$")  # needs no shell quoting
 
 @dataclass(frozen=True)
 class Candidate:
-    """Replace the `-start` characters before the cursor with `text`; show `display` and `meta`."""
+    """Replace the `-start` characters before the cursor with `text`; show `display` and `meta`.
+
+    A `hint` is shown and never inserted: a path parameter with no live values to offer (`{id}`,
+    with what it stands for), or "… N more" when a list is cut at LIMIT. Its `text` is what every
+    value it stands for starts with (the typed text, or the common start of the values not
+    shown), so that Tab inserts no more than all of them share (explorer.completion.insertion).
+    """
 
     text: str
     start: int
     display: str = ""
     meta: str = ""
+    hint: bool = False
 
 
 @dataclass(frozen=True)
@@ -37,6 +45,7 @@ class Sources:
     live: Snapshot = field(default_factory=Snapshot)
     variables: Mapping = field(default_factory=dict)  # name → value
     meta_words: tuple = ()
+    contexts: tuple = ()  # docker's context names, "default" among them
 
 
 def complete(text: str, sources: Sources) -> list:
@@ -61,32 +70,49 @@ def _meta_args(s: c.MetaArg, src: Sources) -> list:
     return [Candidate(w, -len(s.prefix), w, "") for w in s.choices if w.startswith(low)]
 
 
+def _context_names(s: c.ContextName, src: Sources) -> list:
+    # docker's names need no quoting: letters, digits and _.+- only
+    return [Candidate(name, -len(s.prefix), name, "docker context") for name in src.contexts
+            if name.startswith(s.prefix)]
+
+
 def _operation_ids(s: c.OperationId, src: Sources) -> list:
     if src.view is None:
         return []
     low = s.prefix.lower()
-    first, then = [], []
+    first: list = []
+    then: list = []
+    rest: list = []
     for name, op in src.view.operation_ids():
         if s.method and op.method != s.method:
             continue
         if name.startswith(low):
-            first.append(op)
-            if len(first) >= LIMIT:
-                break
+            (first if len(first) < LIMIT else rest).append(op)
         elif len(low) > 2 and low in name:
             then.append(op)
-    return [Candidate(op.operation_id, -len(s.prefix), op.operation_id, _summary(op))
-            for op in (first + then)[:LIMIT]]
+    found = first + then
+    out = [Candidate(op.operation_id, -len(s.prefix), op.operation_id, _summary(op)) for op in found[:LIMIT]]
+    cut = rest + found[LIMIT:]
+    if cut:
+        out.append(_more(len(cut), os.path.commonprefix([op.operation_id for op in cut]), s.prefix))
+    return out
+
+
+def _more(count: int, common: str, prefix: str) -> Candidate:
+    """The hint closing a list cut at LIMIT; `common`: what the values left out all start with."""
+    return Candidate(common if _SAFE.match(common) else prefix, -len(prefix), f"… {count} more",
+                     "type more to narrow them down", hint=True)
 
 
 def _paths(s: c.Path, src: Sources) -> list:
     if src.view is None:
         return []
     if not s.prefix:  # after a method: start the path
-        return [Candidate("/" + cand.text, 0, cand.display, cand.meta) for cand in _paths(c.Path("/", s.method), src)]
+        return [cand if cand.hint else Candidate("/" + cand.text, 0, cand.display, cand.meta)
+                for cand in _paths(c.Path("/", s.method), src)]
     segments = s.prefix[1:].split("/")
     done, partial = segments[:-1], segments[-1]
-    out, values = [], []
+    out, values, hints = [], [], []
     for step in src.view.tree.steps(done, s.method):
         suffix = _continues(step.node, s.method)
         if not step.param:
@@ -94,14 +120,26 @@ def _paths(s: c.Path, src: Sources) -> list:
                 out.append(Candidate(step.segment + suffix, -len(partial), step.segment + suffix,
                                      _node_meta(step.node, s.method)))
             continue
-        if step.segment.startswith(partial):
-            out.append(Candidate(step.segment + suffix, -len(partial), step.segment + suffix,
-                                 f"path parameter {step.param}: replace it"))
-        template_prefix = step.node.prefix[: -len(step.segment)]
-        for value in src.live.for_param(step.param, template_prefix):
-            if value.text.startswith(partial):
-                values.append(Candidate(_quote(value.text) + suffix, -len(partial), value.text + suffix, value.meta))
-    return out + _unique(values)
+        source = src.live.list_for_param(step.param, step.node.prefix[: -len(step.segment)])
+        found = _live(src.live, source, partial, suffix) if source else []
+        values += found
+        if not found and step.segment.startswith(partial):  # nothing live to offer: say what goes here
+            what = _param_text(step.node, step.param) + (" · none on the engine" if source else "")
+            hints.append(Candidate(partial, -len(partial), step.segment + suffix, what, hint=True))
+    return out + _unique(values) + hints
+
+
+def _param_text(node, param: str) -> str:
+    """What path parameter `param` stands for, from the first operation below `node` that has it."""
+    stack = [node]
+    while stack:
+        here = stack.pop()
+        for op in here.ops.values():
+            found = op.param(param, "path")
+            if found is not None and found.description:
+                return " ".join(found.description.split())[:60]
+        stack.extend(list(here.params.values()) + list(here.literals.values()))
+    return f"path parameter {param}"
 
 
 def _continues(node, method: str | None) -> str:
@@ -171,7 +209,7 @@ def _query_values(s: c.QueryValue, src: Sources) -> list:
         param = op.param(s.name, "path")
         if param is not None:
             prefix = op.path.partition("{" + s.name + "}")[0]
-            return _live(src.live.for_param(s.name, prefix), s.prefix)
+            return _live(src.live, src.live.list_for_param(s.name, prefix), s.prefix)
     if param is None:
         return []
     return _choices(param.enum, param.type, param.default, s.prefix)
@@ -193,7 +231,7 @@ def _field_values(s: c.FieldValue, src: Sources) -> list:
     kind = schema.get("type", "")
     out = _choices(tuple(schema.get("enum") or ()), kind, schema.get("default"), s.prefix, as_json=s.json)
     if not s.json or kind != "string":
-        out += _live(src.live.for_field(op.operation_id, s.keys), s.prefix)
+        out += _live(src.live, src.live.list_for_field(op.operation_id, s.keys), s.prefix)
     return out
 
 
@@ -222,14 +260,23 @@ def _choices(enum: tuple, kind: str, default, prefix: str, as_json: bool = False
 
 
 def _json_text(value) -> str:
-    import json  # only JSON-valued candidates need it
+    from explorer.core import jsontext  # json: only JSON-valued candidates need it
 
-    return json.dumps(value)
+    try:
+        return jsontext.dumps(value)
+    except ValueError:  # a spec's enum value nested too deeply: offered as text
+        return str(value)[:200]
 
 
-def _live(values: tuple, prefix: str) -> list:
-    return _unique([Candidate(_quote(v.text), -len(prefix), v.text, v.meta)
-                    for v in values if v.text.startswith(prefix)])
+def _live(live: Snapshot, name: str, prefix: str, suffix: str = "") -> list:
+    """The values of live list `name` starting with `prefix` (at most LIMIT, then a hint)."""
+    if not name:
+        return []
+    found = live.matching(name, prefix, LIMIT)
+    out = _unique([Candidate(_quote(v.text) + suffix, -len(prefix), v.text + suffix, v.meta) for v in found.values])
+    if found.total > len(found.values):
+        out.append(_more(found.total - len(found.values), found.common, prefix))
+    return out
 
 
 def _operation(target: c.Target, src: Sources):
@@ -266,6 +313,7 @@ DISPATCH: dict[type, Callable[[Any, Sources], list]] = {
     c.Method: _methods,
     c.MetaCommand: _meta_commands,
     c.MetaArg: _meta_args,
+    c.ContextName: _context_names,
     c.OperationId: _operation_ids,
     c.Path: _paths,
     c.QueryName: _query_names,

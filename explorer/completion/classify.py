@@ -52,6 +52,13 @@ _META_CHOICES = {"view": VIEWS, "last": VIEWS, "pager": ("on", "off"), "headers"
 
 
 @dataclass(frozen=True)
+class ContextName:
+    """A docker context's name, after `context`."""
+
+    prefix: str
+
+
+@dataclass(frozen=True)
 class OperationId:
     """An operationId as the target; only those with `method` when it is given."""
 
@@ -202,8 +209,11 @@ def _target(prefix: str, method: str | None) -> tuple:
 
 
 def _meta_args(words: list, current: Word) -> tuple:
-    """Arguments of a meta command: `help` takes one target, `view`/`last`/`pager` one word of a set."""
+    """Arguments of a meta command: `help` takes one target, `context` one context, `view`/`last`/`pager`
+    one word of a set."""
     command = words[0].value.lower()
+    if command == "context" and len(words) == 1:
+        return (ContextName(current.value),)
     if command in _META_CHOICES and len(words) == 1:
         return (MetaArg(current.value, _META_CHOICES[command]),)
     if command != "help" or len(words) > 1:

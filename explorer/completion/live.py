@@ -1,23 +1,26 @@
-"""Live values (container names, image references, network IDs…) fetched in a background thread.
+"""Live values (container names, image references, network IDs…) as the engine lists them.
 
-The completer reads `Refresher.snapshot`, an immutable Snapshot; the thread builds a whole new one
-and swaps it in, so a keystroke never waits for the engine and never sees a half-built set. The
-thread owns its own transport (curl handles must not be shared between threads) and asks
-unversioned list endpoints, so it needs nothing from the session.
+`collect` asks the engine's list endpoints (specs/live-values.yaml says which) and builds a
+Snapshot: an immutable set the completer reads on every keystroke. The refresher
+(explorer.completion.refresher) builds them in a thread of its own and swaps each new one in.
+The lists are asked unversioned, so nothing here needs the session.
 """
 from __future__ import annotations
 
-import json
-import threading
+import heapq
+import os
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from explorer.completion import overlay
 from explorer.completion.overlay import ListSource, Overlay
+from explorer.core import jsontext
 from explorer.core.errors import ExplorerError
 from explorer.http.request import Request, split_target
 from explorer.http.transport import Transport
 
 EACH_LIMIT = 50  # at most this many per-item requests (exec IDs) per refresh
+_AFTER_ALL = "\U0010ffff"  # sorts after any text a prefix can continue with
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,38 @@ class LiveValue:
 
     text: str
     meta: str = ""
+
+
+class Matches(NamedTuple):
+    """The values of one list that start with a prefix: the first `limit` of them, in the list's
+    order, how many there are, and the longest text they all start with (what Tab may insert)."""
+
+    values: tuple
+    total: int
+    common: str
+
+
+class _Sorted:
+    """One list's values sorted by text, so a prefix finds its matches by bisection: a keystroke
+    costs the same with 10,000 containers as with 10."""
+
+    def __init__(self, values: tuple) -> None:
+        self.values = values
+        self.order = sorted(range(len(values)), key=lambda i: values[i].text)
+        self.keys = [values[i].text for i in self.order]
+
+    def matching(self, prefix: str, limit: int) -> Matches:
+        lo, hi = 0, len(self.keys)
+        if prefix:
+            lo = bisect_left(self.keys, prefix)
+            hi = bisect_left(self.keys, prefix + _AFTER_ALL, lo)
+        if hi <= lo:
+            return Matches((), 0, "")
+        common = os.path.commonprefix([self.keys[lo], self.keys[hi - 1]])  # sorted: first and last say it
+        if hi - lo == len(self.keys):
+            return Matches(self.values[:limit], hi - lo, common)
+        first = heapq.nsmallest(limit, self.order[lo:hi])  # the list's own order (names before IDs)
+        return Matches(tuple(self.values[i] for i in first), hi - lo, common)
 
 
 @dataclass(frozen=True)
@@ -38,42 +73,82 @@ class Snapshot:
     engine_version: str = ""
     engine_kind: str = ""  # "docker" | "podman" | "" (from /_ping's Server header)
     error: str = ""  # why the last refresh found nothing (one line), "" when it worked
+    objects: dict = field(default_factory=dict)  # list name → how many objects (a name and an ID are one)
+    _sorted: dict = field(default_factory=dict, compare=False, repr=False)  # list name → _Sorted, made once
+
+    def list_for_param(self, param: str, template_prefix: str) -> str:
+        """The list feeding path parameter `param` of templates starting `template_prefix`, when
+        this snapshot has it (even empty); "" otherwise."""
+        name = self.overlay.list_for_param(param, template_prefix) if self.overlay is not None else ""
+        return name if name in self.values else ""
+
+    def list_for_field(self, operation_id: str, keys: tuple) -> str:
+        """The list feeding body field `keys` of `operation_id`, when this snapshot has it."""
+        name = self.overlay.list_for_field(operation_id, keys) if self.overlay is not None else ""
+        return name if name in self.values else ""
 
     def for_param(self, param: str, template_prefix: str) -> tuple:
         """Values for path parameter `param` of templates starting with `template_prefix`."""
-        if self.overlay is None:
-            return ()
-        return self.values.get(self.overlay.list_for_param(param, template_prefix), ())
+        return self.values.get(self.list_for_param(param, template_prefix), ())
 
     def for_field(self, operation_id: str, keys: tuple) -> tuple:
         """Values for body field `keys` of `operation_id`."""
-        if self.overlay is None:
-            return ()
-        return self.values.get(self.overlay.list_for_field(operation_id, keys), ())
+        return self.values.get(self.list_for_field(operation_id, keys), ())
+
+    def matching(self, name: str, prefix: str, limit: int) -> Matches:
+        """The values of list `name` starting with `prefix` (see Matches)."""
+        index = self._sorted.get(name)
+        if index is None:  # the refresher sorts in its thread (prepared); a snapshot made by hand sorts here
+            index = self._sorted[name] = _Sorted(self.values.get(name, ()))
+        return index.matching(prefix, limit)
+
+    def prepared(self) -> Snapshot:
+        """This snapshot with every list sorted, so no keystroke pays for it."""
+        for name in self.values:
+            self.matching(name, "", 0)
+        return self
 
     def counts(self) -> dict:
-        """How many values of each list (for `refresh`)."""
-        return {name: len(vals) for name, vals in self.values.items()}
+        """How many objects each list holds (for `refresh`): a container with a name and an ID is one."""
+        return {name: self.objects.get(name, 0) for name in self.values}
 
 
-def collect(overlay: Overlay, get) -> Snapshot:
-    """One refresh: ask every list of `overlay` through `get(target) -> Response`."""
+def collect(overlay: Overlay, get, only=None, previous: Snapshot | None = None) -> Snapshot:
+    """One refresh: ask the lists of `overlay` through `get(target) -> Response`.
+
+    `only` (list names) asks just those, and the lists they walk, keeping the other lists of
+    `previous`; None asks them all.
+    """
     try:
         ping = get("/_ping")
     except ExplorerError as err:
         return Snapshot(overlay=overlay, reachable=False, error=str(err))
     server = (ping.header("Server") or "").lower()
     kind = "podman" if "libpod" in server or "podman" in server else "docker"
-    swarm = _swarm_active(overlay, get) if any(s.needs == "swarm" for s in overlay.lists) else False
+    wanted = _wanted(overlay, only)
+    keep = previous is not None and previous.reachable and only is not None
+    values = dict(previous.values) if keep and previous else {}
+    objects = dict(previous.objects) if keep and previous else {}
+    asked = [s for s in overlay.lists if s.name in wanted]
+    swarm = _swarm_active(overlay, get) if any(s.needs == "swarm" for s in asked) else False
     items: dict = {}
-    values: dict = {}
-    for source in overlay.lists:
+    for source in asked:
         if source.needs == "swarm" and not swarm:
+            values.pop(source.name, None)
+            objects.pop(source.name, None)
             continue
         found = _each_items(source, items, overlay, get) if source.each else _list_items(source, get)
         items[source.name] = found
         values[source.name] = extract(source, found)
-    return Snapshot(values, overlay, True, ping.header("Api-Version") or "", kind)
+        objects[source.name] = count_objects(source, found)
+    return Snapshot(values, overlay, True, ping.header("Api-Version") or "", kind, objects=objects)
+
+
+def _wanted(overlay: Overlay, only) -> set:
+    """The lists to ask: `only` (all when None) and the lists those walk (execs walk containers)."""
+    wanted = {s.name for s in overlay.lists} if only is None else set(only)
+    wanted |= {s.each for s in overlay.lists if s.name in wanted and s.each}
+    return wanted
 
 
 def _swarm_active(overlay: Overlay, get) -> bool:
@@ -113,7 +188,7 @@ def _get_json(get, target: str):
     if resp.status != 200:
         return None
     try:
-        return json.loads(resp.body)
+        return jsontext.loads(resp.body)
     except ValueError:
         return None
 
@@ -135,6 +210,14 @@ def extract(source: ListSource, items: list) -> tuple:
     for value in names + ids:
         unique.setdefault(value.text, value)
     return tuple(unique.values())
+
+
+def count_objects(source: ListSource, items: list) -> int:
+    """How many objects `items` hold: one per ID (a container's exec IDs are several), else one
+    per item that has a name."""
+    if source.ids:
+        return sum(len(_strings(dig(item, f))) for item in items for f in source.ids)
+    return sum(1 for item in items if any(_strings(dig(item, f)) for f in source.names))
 
 
 def _clean(value: str, source: ListSource) -> str:
@@ -161,100 +244,14 @@ def dig(doc, dotted: str):
 class engine_getter:  # noqa: N801 - used as a function: get = engine_getter(endpoint); get(target)
     """`get(target) -> Response` over a transport of its own, for the refresher's thread."""
 
-    def __init__(self, endpoint, timeout: float = 5.0) -> None:
+    def __init__(self, endpoint, timeout: float = 5.0, headers: tuple = ()) -> None:
         self.transport = Transport(endpoint, connect_timeout=min(timeout, 2.0), timeout=timeout)
+        self.headers = headers  # docker's config.json HttpHeaders: on every request, as docker sends them
 
     def __call__(self, target: str):
         path, query, _ = split_target(target)
-        return self.transport.send(Request("GET", path, query))
+        return self.transport.send(Request("GET", path, query, self.headers))
 
     def close(self) -> None:
         """Release the connection."""
         self.transport.close()
-
-
-class Refresher:
-    """A daemon thread that rebuilds the Snapshot whenever asked; asking never blocks."""
-
-    def __init__(self, make_getter, load_overlay=None, on_update=None) -> None:
-        self._make_getter = make_getter  # called in the thread: the transport belongs to it
-        self._load_overlay = load_overlay
-        self._on_update = on_update or (lambda: None)
-        self._snapshot = Snapshot()
-        self._cond = threading.Condition()
-        self._asked = 1  # refreshes asked for (the first one by being created), and done:
-        self._done = 0  # the thread catches up to `_asked`
-        self._stopped = False
-        self._thread: threading.Thread | None = None
-
-    @property
-    def snapshot(self) -> Snapshot:
-        """The newest complete set of values (an empty one before the first refresh)."""
-        return self._snapshot
-
-    def start(self) -> None:
-        """Start the thread; it begins with a first refresh."""
-        self._thread = threading.Thread(target=self._run, name="live-values", daemon=True)
-        self._thread.start()
-
-    def request(self) -> None:
-        """Ask for a refresh (after a request that changed state, or `refresh`); returns at once."""
-        with self._cond:
-            self._asked += 1
-            self._cond.notify_all()
-
-    def wait(self, timeout: float) -> bool:
-        """Wait until every refresh asked so far is done; False on timeout."""
-        with self._cond:
-            target = self._asked
-            return self._cond.wait_for(lambda: self._done >= target or self._stopped, timeout)
-
-    def close(self) -> None:
-        """Stop the thread (it finishes the refresh it is in, off the caller's time)."""
-        with self._cond:
-            self._stopped = True
-            self._cond.notify_all()
-
-    def _run(self) -> None:
-        get = None
-        try:
-            # make_getter runs here, off the prompt's thread: what it imports (the REPL's completion
-            # modules too) loads while the user reads the prompt.
-            get = self._make_getter()
-            overlay = self._overlay()
-            while True:
-                with self._cond:
-                    self._cond.wait_for(lambda: self._asked > self._done or self._stopped)
-                    if self._stopped:
-                        return
-                    target = self._asked
-                self._refresh(overlay, get)
-                with self._cond:
-                    self._done = target
-                    self._cond.notify_all()
-        finally:
-            with self._cond:
-                self._stopped = True
-                self._cond.notify_all()
-            if get is not None and hasattr(get, "close"):
-                get.close()
-
-    def _overlay(self) -> Overlay | None:
-        try:
-            return (self._load_overlay or overlay.load)()
-        except ExplorerError as err:
-            self._snapshot = Snapshot(error=str(err))
-            return None
-
-    def _refresh(self, overlay: Overlay | None, get) -> None:
-        """Build a new snapshot and swap it in; a failure keeps the old values, never the thread down."""
-        if overlay is None:
-            return
-        try:
-            fresh = collect(overlay, get)
-        except Exception as err:  # a bug here must not kill completion: keep what we had
-            fresh = Snapshot(self._snapshot.values, overlay, self._snapshot.reachable,
-                             self._snapshot.engine_version, self._snapshot.engine_kind,
-                             error=f"live values: internal error {type(err).__name__}: {err}")
-        self._snapshot = fresh
-        self._on_update()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from explorer.core.datafiles import data_file
+from explorer.core.datafiles import data_file, parsed
 from explorer.core.errors import SpecError
 
 FILE_NAME = "live-values.yaml"
@@ -29,6 +29,7 @@ class ListSource:
     needs: str = ""  # "swarm", or ""
     each: str = ""  # another list whose ids fill {id} in `request`
     where: tuple = ()  # ((field, value), …) an item of `each` must match
+    events: tuple = ()  # "type" or "type:action" of the engine events after which to ask again
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,18 @@ class Overlay:
     params: tuple = ()  # of (prefix, param names, list name)
     fields: tuple = ()  # of (operationId, keys, list name)
     swarm: tuple = ("", "")  # (request, field) telling whether swarm lists can be asked
+    quiet: frozenset = frozenset()  # event actions that change no list
+
+    def event_types(self) -> tuple:
+        """The event types some list follows (GET /events asks for these only), sorted."""
+        return tuple(sorted({e.partition(":")[0] for s in self.lists for e in s.events}))
+
+    def lists_for_event(self, kind: str, action: str) -> tuple:
+        """The lists to ask again after an event of type `kind` and `action` (`exec_create: sh` → exec_create)."""
+        verb = action.partition(":")[0].strip()
+        if verb in self.quiet:
+            return ()
+        return tuple(s.name for s in self.lists if kind in s.events or f"{kind}:{verb}" in s.events)
 
     def list_for_param(self, param: str, template_prefix: str) -> str:
         """The list feeding path parameter `param` of a template starting `template_prefix`."""
@@ -63,18 +76,30 @@ def overlay_file() -> str:
 
 def load(path: str | None = None) -> Overlay:
     """Read and check the overlay; a broken file is a SpecError naming it."""
-    import yaml  # ~20 ms: loaded in the refresher's thread, never before the first prompt
-
     path = path or overlay_file()
     try:
-        with open(path, encoding="utf-8") as fh:
-            doc = yaml.safe_load(fh)
-        return parse(doc)
+        # kept as marshal data: yaml (~20 ms to import) only when the file changed, so the first
+        # live values, and a first Tab waiting for them, come sooner
+        return parse(parsed(path, _read, "live-values"))
     except OSError as err:
         raise SpecError(f"{path}: cannot read the live-values overlay ({err.strerror})") from None
-    except (yaml.YAMLError, TypeError, KeyError, ValueError, AttributeError) as err:
+    except (TypeError, KeyError, ValueError, AttributeError) as err:
         first = " ".join(str(err).split())[:120]
         raise SpecError(f"{path}: not a valid live-values overlay ({first}); fix or reinstall it") from None
+
+
+def _read(path: str) -> dict:
+    """The parsed file; a YAML error becomes ValueError (load then names the file)."""
+    import yaml  # only when the kept copy is stale (see load)
+
+    with open(path, encoding="utf-8") as fh:
+        try:
+            doc = yaml.safe_load(fh)
+        except yaml.YAMLError as err:
+            raise ValueError(str(err)) from None
+    if not isinstance(doc, dict):
+        raise ValueError("the file is not a mapping")
+    return doc
 
 
 def parse(doc: dict) -> Overlay:
@@ -91,7 +116,8 @@ def parse(doc: dict) -> Overlay:
             raise ValueError(f"list {s.name!r} walks unknown list {s.each!r}")
     ordered = tuple(s for s in lists if not s.each) + tuple(s for s in lists if s.each)
     swarm = doc.get("swarm") or {}
-    return Overlay(ordered, params, fields, (swarm.get("request", ""), swarm.get("field", "")))
+    quiet = frozenset(str(a) for a in (doc.get("events") or {}).get("quiet") or ())
+    return Overlay(ordered, params, fields, (swarm.get("request", ""), swarm.get("field", "")), quiet)
 
 
 def _source(name: str, entry: dict) -> ListSource:
@@ -101,4 +127,5 @@ def _source(name: str, entry: dict) -> ListSource:
         names=tuple(entry.get("names") or ()), ids=tuple(entry.get("ids") or ()),
         strip=entry.get("strip", ""), short=int(entry.get("short", 0)), label=entry.get("label", name),
         meta=tuple(entry.get("meta") or ()), needs=entry.get("needs", ""),
-        each=each.get("list", ""), where=tuple((each.get("where") or {}).items()))
+        each=each.get("list", ""), where=tuple((each.get("where") or {}).items()),
+        events=tuple(str(e) for e in entry.get("events") or ()))

@@ -1,18 +1,33 @@
-"""Settings, and where the engine is: its address by -H, DOCKER_HOST, a context or the default sockets.
+"""Settings, and where the engine is: -H, --context, DOCKER_HOST, DOCKER_CONTEXT, docker's
+currentContext, else the default sockets, read as the docker CLI reads them.
 
 Which source gives each setting (command line, environment, config.toml, docker's currentContext,
-defaults) is decided in explorer.core.precedence; this module only holds the result.
+defaults) is decided in explorer.core.precedence; this module turns the winners into an Endpoint.
+Host strings follow the docker CLI's opts.ParseHost: `tcp://host` is port 2375, `tcp://:2375` is
+localhost, no host at all with TLS on is tcp://localhost:2376, `unix://relative/path` is relative
+to the working directory, and TLS comes only from the TLS settings (or a context), never from a
+port. Our extensions: `http://…`/`https://…` as curl users write them, and a bare `/path` socket.
+A plain unix-socket start reads no file and imports nothing here beyond this module: contexts
+(explorer.core.contexts) and TLS (explorer.core.tls) load only when an engine needs them.
 """
 from __future__ import annotations
 
 import os
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit
 
 from explorer.core import discovery
 from explorer.core.errors import UsageError
 
+if TYPE_CHECKING:  # annotations only: a unix-socket start never loads the TLS module
+    from explorer.core.tls import TLS
+
 DEFAULT_SOCKET = "/var/run/docker.sock"
+DEFAULT_TLS_HOST = "tcp://localhost:2376"  # docker's engine when TLS is on and no host is given
+_TCP_PORT = "2375"  # docker's port for tcp://host (with or without TLS: it never guesses from one)
+# The TLS settings (config key → Settings field): they describe the engine -H, DOCKER_HOST or `host` gives.
+TLS_KEYS = {"tls": "tls", "tlsverify": "tls_verify", "tlscacert": "tls_ca", "tlscert": "tls_cert",
+            "tlskey": "tls_key", "cert-path": "cert_path"}
 
 
 class Settings(NamedTuple):
@@ -30,7 +45,13 @@ class Settings(NamedTuple):
     show_secrets: bool = False  # --show-secrets: secrets as typed, nowhere hidden (explorer.lang.secrets)
     paging: bool = True  # `pager off` in the shell turns paging off for the session
     # The settings config.toml can hold too (explorer.core.configkeys names and checks them):
-    context: str | None = None  # a docker context; read by endpoint(), see engine_address
+    context: str | None = None  # a docker context (--context, DOCKER_CONTEXT, currentContext)
+    tls: bool = False  # --tls, DOCKER_TLS: TLS, the engine's certificate unchecked unless tls_verify
+    tls_verify: bool = False  # --tlsverify, DOCKER_TLS_VERIFY: TLS, the engine verified
+    tls_ca: str | None = None  # --tlscacert; default cert_path/ca.pem
+    tls_cert: str | None = None  # --tlscert; default cert_path/cert.pem when it exists
+    tls_key: str | None = None  # --tlskey; default cert_path/key.pem when it exists
+    cert_path: str | None = None  # DOCKER_CERT_PATH; default $DOCKER_CONFIG (~/.docker)
     view: str = "json"  # how the shell shows a response: json | table | expanded
     pager: str | None = None  # shell command long output goes through; "": none; None: less -FRX if installed
     style: str = "default"  # our colours, or a pygments style's
@@ -39,81 +60,175 @@ class Settings(NamedTuple):
     toolbar: bool = True  # the REPL's bottom toolbar
     read_only: bool = False  # --read-only / read-only: refuse, before sending, what changes state
     confirm_destructive: bool = True  # at the prompt, ask before a removal, prune, kill… (--no-confirm)
+    with_registry_auth: bool = False  # services get config.json's registry credentials (explorer.http.registryauth)
     origins: tuple = ()  # (config key, where its value came from) for each key not at its default
     config_file: str | None = None  # the config.toml this run reads (it may not exist)
 
 
 class Endpoint(NamedTuple):
-    """Where the engine listens: a unix socket (base_url is then http://localhost) or a URL."""
+    """Where the engine listens: a unix socket (base_url is then http://localhost) or a URL, and how
+    it was chosen."""
 
     socket: str | None
     base_url: str = "http://localhost"
+    tls: TLS | None = None  # an https engine's certificates and whether it is verified
+    context: str | None = None  # the docker context that named it; None: no context (docker's "default")
+    why: str = ""  # how it was chosen, for -v and the shell: "-H", "context colima, from DOCKER_CONTEXT"
 
     @property
     def display(self) -> str:
-        """How the user would write it with -H."""
+        """How the user would write it with -H (https:// when TLS is on)."""
         return f"unix://{self.socket}" if self.socket else self.base_url
 
+    def describe(self) -> str:
+        """The engine, how it was chosen and its TLS, in one line."""
+        tls = f"; {self.tls.describe()}" if self.tls is not None else ""
+        return f"{self.display} ({self.why}{tls})" if self.why else self.display + tls
 
-def engine_address(settings: Settings, env=os.environ) -> tuple:
-    """(socket path or None, base URL) of the engine these settings choose."""
+
+def engine_address(settings: Settings, env=os.environ) -> Endpoint:
+    """The engine these settings choose, as the docker CLI would choose it, with why."""
+    origins = dict(settings.origins)
     if settings.host is None and settings.context not in (None, "default"):
-        # Issue 15 reads the context's endpoint (and TLS files) from $DOCKER_CONFIG/contexts here.
-        origin = dict(settings.origins).get("context", "")
-        raise UsageError(f"docker context {settings.context!r}{f' ({origin})' if origin else ''}: "
-                         "engine-explorer cannot read docker contexts yet; give the engine with -H, "
-                         "DOCKER_HOST or `host` in config.toml")
-    return endpoint_address(settings.host, env)
+        # hashlib and json read the context store: only a start with a named context pays for them
+        from explorer.core import contexts
+
+        source = _source(origins.get("context", ""))
+        why = f"context {settings.context}, from {source}"
+        found = contexts.load(settings.context, env, f"from {source}" if source else "")
+        return _endpoint(found.host or "unix://" + DEFAULT_SOCKET, f"docker context {found.name!r} ({found.meta})",
+                         why, settings, origins, env, context=found)
+    host, where = settings.host, origins.get("host", "")
+    if host is None and env.get("DOCKER_HOST"):
+        host, where = env["DOCKER_HOST"], "environment: DOCKER_HOST"  # docker's default context reads it
+    why = _source(where) if host else ""
+    if settings.context == "default":
+        why = f"context default, from {_source(origins.get('context', ''))}" + (f": {why}" if why else "")
+    if host is None:
+        tls_on = settings.tls or settings.tls_verify
+        host, default_why = (DEFAULT_TLS_HOST, "TLS is on and no host is given") if tls_on else _default_socket(env)
+        why = f"{why}: {default_why}" if why else default_why
+    return _endpoint(host, _naming(where, host), why, settings, origins, env)
 
 
-def endpoint_address(host: str | None, env=os.environ) -> tuple:
-    """(socket path or None, base URL) by -H, DOCKER_HOST, the default sockets, in that order."""
-    spec = host or env.get("DOCKER_HOST") or _default_socket(env)
-    return parse_host(spec)
+def _endpoint(host: str, name: str, why: str, settings: Settings, origins: dict, env, context=None) -> Endpoint:
+    """The Endpoint of `host` (named `name` in errors): a socket, or TCP with the TLS that applies."""
+    scheme, target = read_host(host, name)
+    given = [key for key, field in TLS_KEYS.items() if key in origins and getattr(settings, field)]
+    typed = [_source(origins[key]) for key in given if origins[key].startswith("command line")]
+    if given and (context is not None or scheme == "unix"):
+        # A context carries its own TLS, and a socket has none (docker 23+ ignores TLS there too).
+        what = f"context {context.name} has its own TLS settings" if context else f"{host} is a unix socket"
+        if typed:
+            raise UsageError(f"{' and '.join(typed)}: {what}; give the engine with -H tcp://HOST:PORT to use TLS")
+        why += f"; {', '.join(_source(origins[key]) for key in given)} unused: {what}"
+    if scheme == "unix":
+        return Endpoint(target, "http://localhost", None, context.name if context else None, why)
+    # the TLS files are read and checked only for an engine on TCP
+    from explorer.core import tls
+
+    if context is not None:
+        secured = tls.for_context(context.name, scheme, context.files, context.skip_verify)
+        return Endpoint(None, f"{'https' if secured else 'http'}://{target}", secured, context.name, why)
+    secured, note = tls.for_settings(settings, {k: _source(v) for k, v in origins.items()}, scheme, env, name)
+    why += f"; {note}" if note else ""
+    return Endpoint(None, f"{'https' if secured else 'http'}://{target}", secured, None, why)
 
 
-def _default_socket(env) -> str:
-    candidates = [DEFAULT_SOCKET]
+def _source(origin: str) -> str:
+    """"command line: -H" → "-H", "environment: DOCKER_HOST" → "DOCKER_HOST": how -v names a source."""
+    for prefix in ("command line: ", "environment: "):
+        if origin.startswith(prefix):
+            return origin[len(prefix):]
+    if origin.startswith("config file"):
+        return "config.toml" + origin[len("config file"):]
+    if origin.startswith("docker's "):
+        return origin[len("docker's "):]  # currentContext in …/config.json: what `docker context use` wrote
+    return origin
+
+
+def _naming(origin: str, host: str) -> str:
+    """How an error names the host: `-H tcp://x`, `DOCKER_HOST=tcp://x`, `host = "tcp://x"`."""
+    source = _source(origin).split(" (")[0]
+    if source.startswith("-"):
+        return f"{source} {host}"
+    if source.startswith("DOCKER_"):
+        return f"{source}={host}"
+    return f"host {host!r} ({source})" if source else host
+
+
+def _default_socket(env) -> tuple:
+    """(unix://socket, why): /var/run/docker.sock, else the rootless one, as dockerd's defaults."""
     runtime = env.get("XDG_RUNTIME_DIR")
-    if runtime:
-        candidates.append(os.path.join(runtime, "docker.sock"))
+    candidates = [DEFAULT_SOCKET] + ([os.path.join(runtime, "docker.sock")] if runtime else [])
     existing = [path for path in candidates if os.path.exists(path)]
     if not any(discovery.listening(path) for path in existing):
         # no Docker engine answered: try where podman-remote looks (explorer.core.discovery)
         podman = discovery.podman_host(env)
         if podman:
-            return podman
-    return "unix://" + (existing[0] if existing else DEFAULT_SOCKET)
+            return podman, discovery.why(podman, env) or "no Docker engine answered; Podman's socket"
+    if existing and existing[0] != DEFAULT_SOCKET:
+        return "unix://" + existing[0], "the rootless socket: there is no " + DEFAULT_SOCKET
+    return "unix://" + DEFAULT_SOCKET, "the default socket"
 
 
 def parse_host(spec: str, where: str = "") -> tuple:
-    """`unix:///p`, `/p`, `tcp://h:p`, `http(s)://h:p` → (socket or None, base URL).
+    """An engine address → (socket or None, base URL), TLS off. `where` names it in an error (default `-H SPEC`)."""
+    scheme, target = read_host(spec, where or "-H " + spec)
+    return (target, "http://localhost") if scheme == "unix" else (None, f"{'https' if scheme == 'https' else 'http'}"
+                                                                         f"://{target}")
 
-    `where` names the value in an error (default `-H SPEC`)."""
+
+def read_host(spec: str, where: str) -> tuple:
+    """(scheme, target): ("unix", absolute socket path) or ("tcp"|"http"|"https", "host:port[/path]");
+    an address docker would refuse is one UsageError starting with `where`."""
     parsed = _parse_host(spec)
     if isinstance(parsed, str):
-        raise UsageError(f"{where or '-H ' + spec}: {parsed}")
+        raise UsageError(f"{where}: {parsed}")
     return parsed
 
 
 def host_problem(spec: str) -> str:
-    """What is wrong with an engine address, or "" when parse_host takes it."""
+    """What is wrong with an engine address, or "" when it can be used."""
     parsed = _parse_host(spec)
     return parsed if isinstance(parsed, str) else ""
 
 
 def _parse_host(spec: str) -> tuple | str:
-    if spec.startswith("/"):
-        return spec, "http://localhost"
-    parts = urlsplit(spec)
-    if parts.scheme == "unix":
-        path = parts.path or parts.netloc
-        if not path:
-            return "no socket path; write unix:///var/run/docker.sock"
-        return path, "http://localhost"
-    if parts.scheme in ("tcp", "http", "https"):
-        if not parts.hostname:
-            return "no host name; write tcp://HOST:2375"
-        scheme = "https" if parts.scheme == "https" or parts.port == 2376 else "http"
-        return None, f"{scheme}://{parts.netloc}"
-    return "use unix:///path/docker.sock, tcp://host:port or https://host:port"
+    text = spec.strip()
+    if text.startswith("/"):  # ours: a socket path as --unix-socket takes it
+        return "unix", text
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        scheme, rest = "tcp", text  # docker: `host:port` is tcp://host:port
+    if scheme == "unix":
+        if "://" in rest:
+            return f"invalid proto, expected unix: {rest}"
+        return "unix", os.path.abspath(rest or DEFAULT_SOCKET)  # docker dials a relative path from here
+    if scheme in ("tcp", "http", "https"):
+        return _tcp(scheme, rest)
+    if scheme == "ssh":
+        return "ssh:// engines are not supported yet; forward the socket (ssh -L) and give unix:// or tcp://"
+    return ("invalid bind address format (docker takes unix:///path or tcp://host:port; we also take "
+            "http(s)://host:port)")
+
+
+def _tcp(scheme: str, rest: str) -> tuple | str:
+    """tcp:// as docker's ParseTCPAddr reads it; http(s):// as curl reads it (ports 80 and 443)."""
+    if "://" in rest:
+        return f"invalid proto, expected {scheme}: {rest}"
+    if scheme == "tcp" and not rest:
+        return "tcp", "localhost:" + _TCP_PORT
+    try:
+        parts = urlsplit("tcp://" + rest)
+        port = parts.port
+    except ValueError as err:
+        return f"invalid address ({err})"
+    if parts.query or parts.fragment or parts.username is not None:
+        return "write HOST:PORT[/PATH], with no user, query or fragment"
+    host = parts.hostname or ""
+    if not host and scheme != "tcp":
+        return f"no host name; write {scheme}://HOST:PORT"
+    host = f"[{host}]" if ":" in host else host or "localhost"
+    default = _TCP_PORT if scheme == "tcp" else ("443" if scheme == "https" else "80")
+    return scheme, f"{host}:{port if port is not None else default}{parts.path.rstrip('/')}"

@@ -19,7 +19,7 @@ class Key(NamedTuple):
 
     name: str  # as written in config.toml and after -o
     field: str  # the explorer.core.config.Settings field
-    kind: str  # "bool" | "size" | "choice" | "pretty" | "host" | "context" | "pager" | "style"
+    kind: str  # "bool" | "size" | "choice" | "pretty" | "host" | "context" | "path" | "pager" | "style"
     example: object  # the value `config init` writes (commented out): the default, or a sample
     help: str  # one line or two for `config init`
     choices: tuple = ()
@@ -29,12 +29,26 @@ class Key(NamedTuple):
 
 KEYS = (
     Key("host", "host", "host", "unix:///var/run/docker.sock",
-        "The engine, as -H takes it: unix:///path, tcp://host:2375, https://host:2376. Give host or\n"
-        "context, not both. Default: /var/run/docker.sock, else $XDG_RUNTIME_DIR/docker.sock.",
+        "The engine, as -H takes it: unix:///path, tcp://host:2375 (with tlsverify for TLS),\n"
+        "http://host:port or https://host:port. Give host or context, not both.\n"
+        "Default: /var/run/docker.sock, else $XDG_RUNTIME_DIR/docker.sock; tcp://localhost:2376 with TLS.",
         env="DOCKER_HOST"),
     Key("context", "context", "context", "default",
         "A docker context by name (as `docker context use` sets it); \"default\" is the host above.",
-        env="DOCKER_CONTEXT", pending="only \"default\" can be used until docker contexts are read"),
+        env="DOCKER_CONTEXT"),
+    Key("tls", "tls", "bool", False,
+        "TLS to the host above (as --tls), without verifying the engine's certificate.", env="DOCKER_TLS"),
+    Key("tlsverify", "tls_verify", "bool", False,
+        "TLS to the host above, the engine's certificate verified (as --tlsverify).", env="DOCKER_TLS_VERIFY"),
+    Key("tlscacert", "tls_ca", "path", "~/.docker/ca.pem",
+        "The CA that signed the engine's certificate (as --tlscacert). Default: ca.pem in cert-path."),
+    Key("tlscert", "tls_cert", "path", "~/.docker/cert.pem",
+        "The client certificate (as --tlscert). Default: cert.pem in cert-path, when it is there."),
+    Key("tlskey", "tls_key", "path", "~/.docker/key.pem",
+        "The client certificate's key (as --tlskey). Default: key.pem in cert-path, when it is there."),
+    Key("cert-path", "cert_path", "path", "~/.docker",
+        "The folder of ca.pem, cert.pem and key.pem. Default: $DOCKER_CONFIG, else ~/.docker.",
+        env="DOCKER_CERT_PATH"),
     Key("view", "view", "choice", "json",
         "How a response shows on a terminal (as --view): json; table (lists as tables, stats and events\n"
         "as live views in the shell); expanded (one key: value block per item). Pipes get the body as sent.",
@@ -58,6 +72,9 @@ KEYS = (
         "Refuse, before sending, every request that changes the engine's state (as --read-only)."),
     Key("destructive-warning", "confirm_destructive", "bool", True,
         "At the prompt, ask before a removal, prune, kill or forced change (--no-confirm: don't)."),
+    Key("with-registry-auth", "with_registry_auth", "bool", False,
+        "Send a service's registry credentials from docker's config.json with ServiceCreate and\n"
+        "ServiceUpdate, for the swarm to store (as --with-registry-auth)."),
 )
 BY_NAME = {key.name: key for key in KEYS}
 
@@ -91,6 +108,8 @@ def _check_text(key: Key, value: str) -> object:
         raise ValueError(host_problem(value))
     if kind == "context" and not re.fullmatch(_CONTEXT_NAME, value):
         raise ValueError(f"{describe(value)} is not a docker context name")
+    if kind == "path" and not value.strip():
+        raise ValueError("must name a file or folder, not \"\"")
     if kind == "pager":
         return value.strip()  # "": never page (None, the default, is less -FRX where it is installed)
     if kind == "style" and value != "default":

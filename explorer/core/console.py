@@ -9,6 +9,7 @@ import os
 import stat
 import sys
 
+from explorer.core.output import Output, buffer_of, visible, visible_bytes
 from explorer.core.units import human_size  # the status line's size (kept importable from here)
 
 
@@ -21,8 +22,10 @@ class Console:
     def __init__(self, stdout=None, stderr=None, interactive: bool = False, color: bool = False,
                  pretty: bool | None = None, verbose: bool = False, tty: bool = False, headers: bool = False,
                  ask=None, progress=None, style: str = "default", confirm=None):
-        self.stdout = stdout if stdout is not None else sys.stdout.buffer
-        self.stderr = stderr if stderr is not None else sys.stderr.buffer
+        # Write errors are one OutputError on stdout (a full disk, a reader gone: the data is lost, so
+        # the line fails) and ignored on stderr (where the error would have to be written).
+        self.stdout = Output(stdout if stdout is not None else buffer_of(sys.stdout), "stdout")
+        self.stderr = Output(stderr if stderr is not None else buffer_of(sys.stderr), "stderr", quiet=True)
         self.interactive = interactive
         self.color = color
         self.pretty = pretty  # indent JSON: True, False, or None to indent on a terminal only (see indent())
@@ -74,18 +77,23 @@ class Console:
 
     def format_body(self, resp) -> bytes:
         """The response body to write: as received when piped, indented and coloured on a terminal
-        (or as --pretty says)."""
+        (or as --pretty says). In the shell it is for reading only: its control characters are
+        written out (`visible`)."""
         data = resp.body
         if not data:
             return b""
         indented = self.on_terminal if self.pretty is None else self.pretty
         if (indented or self.color) and "json" in (resp.header("Content-Type") or "").lower():
             data = pretty_json(data, self.color, self.style, indented)
+        if self.interactive:
+            data = visible_bytes(data, self.color)
         if self.on_terminal and not data.endswith(b"\n"):
             data += b"\n"
         return data
 
     def _line(self, stream, text: str, sgr: str, errors: str = "replace") -> None:
+        if errors == "replace":  # a message, not a curl line: what an engine sent stays one visible line
+            text = visible(text, line=True)
         # a diagnostic line is coloured only where it is seen: never in a `2> file`
         if self.color and (self.interactive or _isatty(stream)):
             text = f"\x1b[{sgr}m{text}\x1b[0m"
@@ -115,13 +123,13 @@ def colour(pretty: str, terminal: bool, no_color: str | None) -> bool:
 
 def pretty_json(data: bytes, color: bool, style: str = "default", indented: bool = True) -> bytes:
     """Indent JSON (when `indented`) and colour it for a terminal (when `color`); not JSON: as it is."""
-    import json  # not at import: a piped /_ping never formats JSON
+    from explorer.core import jsontext  # json: not at import, a piped /_ping never formats JSON
 
     try:
-        value = json.loads(data)
-    except ValueError:
+        value = jsontext.loads(data)
+    except ValueError:  # not JSON, or more than Python can hold: shown as it came
         return data
-    text = json.dumps(value, indent=2, ensure_ascii=False) + "\n" if indented else data.decode("utf-8", "replace")
+    text = jsontext.dumps(value, indent=2, ensure_ascii=False) + "\n" if indented else data.decode("utf-8", "replace")
     return (colour_json(text, style) if color else text).encode()
 
 

@@ -23,15 +23,18 @@ def data_file(name: str) -> str:
     return os.path.join(os.path.dirname(_PACKAGE), "specs", name)
 
 
-def parsed(path: str, read, kind: str):
-    """read(path)'s result (a dict), kept between starts as marshal data beside the other caches.
+def parsed(path: str, read, kind: str, use=None):
+    """use(read(path)), read(path)'s result (a dict) kept between starts as marshal data beside the
+    other caches.
 
     Keyed on the file's size and mtime, so an edited file is read again; marshal is built in, so a
-    start pays neither a YAML parse nor the json import. A cache that is missing, damaged or not a
-    dict is rebuilt; one that cannot be written only costs the next start a parse. `kind` names the
-    cache file. OSError from stat-ing `path` propagates (the caller knows what to say).
+    start pays neither a YAML parse nor the json import. A cache that is missing, damaged, not a
+    dict, or a dict `use` cannot take (valid marshal data of the wrong shape) is rebuilt from the
+    file; one that cannot be written only costs the next start a parse. `kind` names the cache
+    file. OSError from stat-ing `path`, and what `use` raises on the file's own data, propagate
+    (the caller knows what to say).
     """
-
+    use = use or (lambda doc: doc)
     st = os.stat(path)
     py = f"{sys.version_info[0]}{sys.version_info[1]}"  # marshal's format may change between Python versions
     cached = os.path.join(cache_dir("data"), f"{kind}-{st.st_size}-{st.st_mtime_ns}-py{py}.marshal")
@@ -39,12 +42,13 @@ def parsed(path: str, read, kind: str):
         with open(cached, "rb") as fh:
             doc = marshal.loads(fh.read())
         if isinstance(doc, dict):
-            return doc
-    except (OSError, ValueError, EOFError, TypeError):
+            return use(doc)
+    except Exception:  # noqa: BLE001 - a damaged cache can raise anything; the cure is always the file
         pass
     doc = read(path)
+    found = use(doc)
     try:
         write_atomic(cached, marshal.dumps(doc))
     except ValueError:  # a value marshal cannot hold: parse again next time
         pass
-    return doc
+    return found

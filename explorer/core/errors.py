@@ -1,4 +1,12 @@
-"""Errors a user can cause: each is rendered as one line, never a traceback."""
+"""Errors a user can cause: each is rendered as one line, never a traceback; and the line for a bug."""
+from __future__ import annotations
+
+import os
+
+INTERNAL_ERROR_EXIT = 70  # sysexits.h's EX_SOFTWARE: a bug, never a user's or an engine's doing
+DEBUG_ENV = "ENGINE_EXPLORER_DEBUG"  # set: a bug's traceback is printed too
+REPORT_TO = 'README.md, "Reporting a bug"'
+
 
 
 class ExplorerError(Exception):
@@ -29,3 +37,26 @@ class TimedOut(EngineError):
     def __init__(self, message: str, received: int = 0) -> None:
         super().__init__(message)
         self.received = received  # body bytes that came before the time ran out
+
+
+class OutputError(ExplorerError):
+    """What came back could not be written: a full disk, a closed pipe or stdout, /dev/full."""
+
+
+def shown(text: str, limit: int = 60) -> str:
+    """`text` as an error message quotes it: cut to `limit` characters, so one line stays short."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def internal_error(err: BaseException) -> str:
+    """The one line for an exception that escaped (a bug), saying where to report it.
+
+    With ENGINE_EXPLORER_DEBUG set the traceback goes to stderr first.
+    """
+    if os.environ.get(DEBUG_ENV):
+        import traceback  # only a bug, with ENGINE_EXPLORER_DEBUG set, shows its traceback
+
+        traceback.print_exception(err)
+    what = " ".join(f"{type(err).__name__}: {err}".split())[:200]
+    return (f"internal error: {what} (a bug in engine-explorer; please report it with the line that caused "
+            f"it, see {REPORT_TO}; {DEBUG_ENV}=1 shows the traceback)")

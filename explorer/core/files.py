@@ -4,6 +4,8 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
+from explorer.core.errors import UsageError, shown
+
 _XDG_DEFAULTS = {"cache": ".cache", "state": ".local/state", "config": ".config"}
 
 
@@ -15,6 +17,22 @@ def xdg_dir(kind: str, env: Mapping | None = None) -> str:
     if not os.path.isabs(base):
         base = os.path.join(env.get("HOME") or os.path.expanduser("~"), _XDG_DEFAULTS[kind])
     return os.path.join(base, "engine-explorer")
+
+
+def user_path(name: str) -> str:
+    """A file name the user gave (`> f`, `@f`, `save f`, `-f f`, --spec f…), `~` expanded.
+
+    One holding a NUL byte is refused here, once for all: no file name can hold one, and Python's
+    open() would raise ValueError rather than say so.
+    """
+    return os.path.expanduser(check_file_name(name))
+
+
+def check_file_name(name: str) -> str:
+    """`name`, unless it holds a NUL byte, which no file name can: a UsageError saying so."""
+    if "\0" in name:
+        raise UsageError(f"`{shown(name)}`: a file name cannot hold a NUL byte")
+    return name
 
 
 def cache_dir(kind: str, env: Mapping | None = None) -> str:
@@ -89,7 +107,8 @@ def write_private(path: str, text: str, mode: int = 0o600) -> None:
     """Write `text` (UTF-8) to `path` through open_private: created with `mode`; an existing file
     keeps its own mode, plus the owner's execute bit when `mode` has it (an exported script runs)."""
     fd = open_private(path, mode)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+    # bytes that are not UTF-8 (escaped in the text) go into the file as those bytes, as they were typed
+    with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as fh:
         if mode & 0o100:
             st = os.fstat(fd)
             if not st.st_mode & 0o100:

@@ -56,11 +56,16 @@ def _put(layer: dict, name: str, value: object, flag: str) -> None:
 
 
 def environment(env: Mapping) -> dict:
-    """DOCKER_HOST, DOCKER_CONTEXT, PAGER: an empty DOCKER_* is unset (as for docker); PAGER="" means none."""
+    """DOCKER_HOST, DOCKER_CONTEXT, DOCKER_TLS*, DOCKER_CERT_PATH, PAGER: an empty DOCKER_* is unset
+    and any other value of DOCKER_TLS or DOCKER_TLS_VERIFY turns it on (as for docker, "0" too);
+    PAGER="" means none."""
     layer: dict = {}
     for key in _ENVIRONMENT:
         text = env.get(key.env)
         if text is None or (text == "" and key.env.startswith("DOCKER_")):
+            continue
+        if key.kind == "bool" and key.env.startswith("DOCKER_"):
+            layer[key.name] = (True, f"environment: {key.env}{_docker_flag(key, text)}")
             continue
         try:
             layer[key.name] = (configkeys.from_text(key, text), f"environment: {key.env}")
@@ -69,6 +74,16 @@ def environment(env: Mapping) -> dict:
     if "host" in layer and layer.pop("context", None) is not None:
         layer["host"] = (layer["host"][0], layer["host"][1] + " (it beats DOCKER_CONTEXT, as for docker)")
     return layer
+
+
+def _docker_flag(key: configkeys.Key, text: str) -> str:
+    """What the origin adds when a docker flag variable is on although its value reads as off ("0")."""
+    try:
+        if configkeys.from_text(key, text) is True:
+            return ""
+    except ValueError:
+        pass
+    return f"={text} (set, so on, as for docker)"
 
 
 def settings(command: dict, env: Mapping, file: dict, file_warnings: tuple = (), **given) -> tuple:

@@ -42,7 +42,13 @@ class Shell(Sender, Protocol):
         """Run one line; its explorer.core.outcome.Outcome."""
 
     def endpoint(self) -> Any:
-        """Where requests go (explorer.http.transport.Endpoint)."""
+        """Where requests go (explorer.core.config.Endpoint)."""
+
+    def use_context(self, name: str) -> Any:
+        """Send to docker context `name` from now on; its explorer.core.config.Endpoint."""
+
+    def context_settings(self, name: str) -> Settings:
+        """The session's settings with docker context `name` in use."""
 
     def new_transport(self) -> Any:
         """A transport of its own beside the session's (the caller closes it)."""

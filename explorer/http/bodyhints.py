@@ -78,10 +78,10 @@ def _item(name: str, value) -> str:
 
 
 def _parses_as(text: str, types: list) -> bool:
-    import json  # only on the error path
+    from explorer.core import jsontext  # json: only on the error path
 
     try:
-        value = json.loads(text)
+        value = jsontext.loads(text)
     except ValueError:
         return False
     return any(KINDS[t](value) for t in types)
@@ -99,9 +99,12 @@ def article(kind: str) -> str:
 
 def show(value) -> str:
     """A value as JSON, cut at 40 characters."""
-    import json  # only on the error path
+    from explorer.core import jsontext  # json: only on the error path
 
-    text = json.dumps(value, ensure_ascii=False)
+    try:
+        text = jsontext.dumps(value, ensure_ascii=False)
+    except ValueError:
+        text = f"a {json_kind(value)} too deep to show"
     return text if len(text) <= 40 else text[:37] + "..."
 
 

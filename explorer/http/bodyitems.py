@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 from typing import NamedTuple
 
-from explorer.core.errors import UsageError
+from explorer.core.errors import UsageError, shown
+from explorer.core.files import user_path
 from explorer.lang import body, slots
 
 JSON = "application/json"
@@ -34,9 +35,10 @@ def from_items(items, op, values, warn=None) -> Body | None:
         raise UsageError("only one @file body per request")
     if files:
         name = slots.fill(files[0].value, slots.WORD, values)
-        path = os.path.expanduser(name)
+        path = user_path(name)
         if not os.path.isfile(path):
-            raise UsageError(f"@{name}: no such file")
+            why = "not a regular file (a folder, device or pipe)" if os.path.exists(path) else "no such file"
+            raise UsageError(f"@{shown(name)}: {why}")
         return Body(file=path, content_type=file_content_type(op, path))
     if not fields:
         return None
@@ -72,20 +74,24 @@ def _is_file(value: str) -> bool:
 def _file_text(item, values, warn) -> str:
     """The text of the file a `f=@file` / `f:=@file` item names (a `{{NAME}}` may fill its name)."""
     sep = "=" if item.kind == "field" else ":="
-    shown = f"{item.name}{sep}{item.value}"
+    label = f"{item.name}{sep}{item.value}"
     name = slots.fill(item.value[1:], slots.WORD, values)
+    path = user_path(name)
     try:
-        with open(os.path.expanduser(name), "rb") as fh:
+        if os.path.exists(path) and not os.path.isfile(path):  # /dev/zero would never end
+            raise UsageError(f"`{shown(label)}`: {shown(name)} is not a regular file (a folder, device or pipe)")
+        with open(path, "rb") as fh:
             data = fh.read()
     except OSError as err:
         literal = f" (for the text {item.value} itself write {item.name}:='\"{item.value}\"')" * (sep == "=")
-        raise UsageError(f"`{shown}`: cannot read {name}: {err.strerror}{literal}") from None
+        raise UsageError(f"`{shown(label)}`: cannot read {shown(name)}: {err.strerror}{shown(literal, 200)}") from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise UsageError(f"`{shown}`: {name} is not UTF-8 text, which a JSON string cannot hold") from None
+        raise UsageError(f"`{shown(label)}`: {shown(name)} is not UTF-8 text, which a JSON string "
+                         "cannot hold") from None
     if not values.checked and warn is not None:
-        warn(f"note: {shown} goes into the script as the file holds it now, not read again when it runs")
+        warn(f"note: {label} goes into the script as the file holds it now, not read again when it runs")
     return text
 
 

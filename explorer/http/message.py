@@ -3,6 +3,18 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from explorer.core.errors import EngineError
+
+# Bytes of a body kept whole (JSON or text, to be shown or read by captures). An engine that sends
+# more is stopped there rather than held in memory (an endless body would take it all).
+MAX_KEPT = 64 << 20
+
+
+def too_large(limit: int = MAX_KEPT) -> EngineError:
+    """The error for a kept body that passed `limit` bytes."""
+    return EngineError(f"the response body passed {limit >> 20} MiB and was still coming: a JSON or text "
+                       "body is kept whole to be shown; send it to a file (`> FILE`)")
+
 
 class Response(NamedTuple):
     """What came back: status line, headers in order, body (empty when streamed to a sink)."""

@@ -8,7 +8,7 @@ from typing import NamedTuple
 from urllib.parse import parse_qsl
 
 from explorer.core import versions
-from explorer.core.errors import UsageError
+from explorer.core.errors import UsageError, shown
 from explorer.http import bodyitems, validate
 from explorer.lang import slots, times
 from explorer.lang.commands import RequestLine
@@ -27,9 +27,12 @@ class Request(NamedTuple):
     body_file: str | None = None
     api_version: str | None = None  # "1.41" → sent as /v1.41/...; None → unversioned
     operation_id: str = ""
+    compressed: bool = False  # curl --compressed: ask for a compressed body (Accept-Encoding), and inflate it
 
     def target(self) -> str:
         """The request target as sent: `/v1.41/containers/json?all=1`, percent-encoded."""
+        if len(self.path) + sum(len(k) + len(v) for k, v in self.query) > MEMO_CHARS:
+            return _target.__wrapped__(self.path, self.query, self.api_version)  # not kept: see MEMO_CHARS
         return _target(self.path, self.query, self.api_version)
 
     def header(self, name: str) -> str | None:
@@ -39,6 +42,11 @@ class Request(NamedTuple):
             if key.lower() == low:
                 return value
         return None
+
+
+# Memoised targets and path matches are bounded in count; a request longer than this is not kept at
+# all, or 1,024 pasted megabyte paths would stay in memory for the rest of the session.
+MEMO_CHARS = 1024
 
 
 @lru_cache(maxsize=1024)
@@ -91,13 +99,16 @@ def split_target(target: str, references: bool = False) -> tuple:
     return path, tuple(parse_qsl(query, keep_blank_values=True)) if query else (), version
 
 
-def build(line: RequestLine, index, api_version: str | None, values=slots.NO_VALUES, warn=None) -> Request:
+def build(line: RequestLine, index, api_version: str | None, values=slots.NO_VALUES, warn=None,
+          complete=None) -> Request:
     """Turn a parsed request line into a Request, resolved and checked against the spec.
 
     `warn(text)` hears what is sent all the same: a body field the spec does not name.
 
     `{{NAME}}` references take their `values` only now, each in its slot (explorer.lang.slots): the
     operation, the path's shape, query keys and header names are settled before any value is seen.
+    `complete(request)` adds what the client adds (docker's config.json: explorer.http.registryauth)
+    before the check, since a spec may require a header the client fills.
     """
     items = line.items
     query_items = [(i.name, i.value) for i in items if i.kind == "query"] if items else []
@@ -125,6 +136,8 @@ def build(line: RequestLine, index, api_version: str | None, values=slots.NO_VAL
         req = _with_body(req, line, op, values, warn)
     if req.body is None and req.body_file is None and op is not None and op.body is not None:
         req = _empty_object(req, op, index)
+    if complete is not None:
+        req = complete(req)
     if op is not None and not line.force:
         for text in validate.check(op, req, index):
             if warn is not None:
@@ -177,7 +190,7 @@ def _resolve_path(index, method, path, force=False):
     # a one-segment parameter holding a `/` is a typo (`/containers/web/strat`), unless `!` says send it
     if not templates or (not force and index.spans_a_typo(path, templates[0])):
         near = index.closest_request(method, path) or "closest: none"
-        raise UsageError(f"unknown path {path}; {near}")
+        raise UsageError(f"unknown path {shown(path, 200)}; {near}")
     if method:
         for template in templates:
             op = index.get(method, template)
@@ -185,7 +198,7 @@ def _resolve_path(index, method, path, force=False):
                 return method, op
         have = [m for m in index.methods(templates[0]) if not index.destroys(m, templates[0])]
         near = f"it has {', '.join(have)}" if have else index.closest_request(method, path) or "it has DELETE"
-        raise UsageError(f"{method} is not an operation of {path}; {near}")
+        raise UsageError(f"{method} is not an operation of {shown(path, 200)}; {near}")
     template = templates[0]
     op = index.get("GET", template)
     if op is not None:
@@ -196,8 +209,8 @@ def _resolve_path(index, method, path, force=False):
         return methods[0], index.get(methods[0], template)
     near = index.closest_request(None, path)
     if methods == ["DELETE"]:
-        raise UsageError(f"{path} is DELETE only, which is never implied" + (f"; {near}" if near else ""))
-    raise UsageError(f"{path} has {', '.join(methods)}: say which" + (f"; {near}" if near else ""))
+        raise UsageError(f"{shown(path, 200)} is DELETE only, which is never implied" + (f"; {near}" if near else ""))
+    raise UsageError(f"{shown(path, 200)} has {', '.join(methods)}: say which" + (f"; {near}" if near else ""))
 
 
 def _resolve_id(index, name, method):
@@ -206,7 +219,7 @@ def _resolve_id(index, name, method):
     op = index.by_id(name) or index.by_id_ci(name)
     if op is None:
         near = ", ".join(index.closest_ids(name)) or "none"
-        raise UsageError(f"unknown operationId {name}; closest: {near}")
+        raise UsageError(f"unknown operationId {shown(name, 200)}; closest: {near}")
     if method and method != op.method:
         raise UsageError(f"{op.operation_id} is {op.method} {op.path}, not {method}")
     return op
@@ -236,10 +249,11 @@ def _headers(line: RequestLine, values) -> tuple:
         if item.kind != "header":
             continue
         slots.refuse(item.name, "a header's name")
-        value = slots.fill(item.value, slots.HEADER, values)
-        if any(c in item.name + item.value for c in "\r\n") or not item.name.strip():
-            raise UsageError(f"header `{item.name}`: names and values cannot hold line breaks")
-        headers.append((item.name, value))
+        label = f"header `{shown(item.name)}`"
+        if not item.name.strip():
+            raise UsageError(f"{label}: a header needs a name")
+        slots.check_header_text(item.name + item.value, label)
+        headers.append((item.name, slots.fill(item.value, slots.HEADER, values)))
     return tuple(headers)
 
 

@@ -128,7 +128,10 @@ def _check_body(op, req, index) -> tuple:
     found = checker.mismatch(index.resolve(param.schema), doc, [], 0)
     if found:
         raise problem(f"{op.operation_id} body: {found}")
-    return tuple(f"warning: {op.operation_id} body: {text}; sent as written" for text in checker.unknown)
+    more = len(checker.unknown) - UNKNOWN_SHOWN  # the rest are counted: a pasted thousand would be a thousand lines
+    return tuple(f"warning: {op.operation_id} body: {text}; sent as written" for text in checker.unknown[:UNKNOWN_SHOWN]
+                 ) + ((f"warning: {op.operation_id} body: {more} more fields not in the spec; sent as written",)
+                      if more > 0 else ())
 
 
 def _first(items: tuple) -> str:
@@ -162,6 +165,8 @@ def _load_json(req, op):
         what = f"@{req.body_file}" if req.body is None else "the body"
         raise problem(f"{op.operation_id}: {what} is not valid JSON ({str(err)[:80]})") from None
 
+
+UNKNOWN_SHOWN = 5  # body fields the spec does not name that get a warning line each (and a did-you-mean)
 
 class _Checker:
     """One body check: a `$ref` left by a cycle is resolved when the data reaches it."""
@@ -221,7 +226,8 @@ class _Checker:
                 if extra is False:
                     return f"{_where(path + [key])} is not a field the spec allows{_closest_field(key, props)}"
                 if extra is None and props:  # allowed, but most likely a typo: Imag=busybox
-                    self.unknown.append(f"{_where(path + [key])} is not in the spec{_closest_field(key, props)}")
+                    near = _closest_field(key, props) if len(self.unknown) < UNKNOWN_SHOWN else ""
+                    self.unknown.append(f"{_where(path + [key])} is not in the spec{near}")
                 sub = extra
             found = self.mismatch(sub, item, path + [key], depth + 1)
             if found:

@@ -1,7 +1,7 @@
 """Body items (`a[b]=x`, `a[]:=1`, `n[0]=y`, `[]=x`) → one JSON document."""
 from __future__ import annotations
 
-from explorer.core.errors import UsageError
+from explorer.core.errors import UsageError, shown
 
 _ESCAPABLE = frozenset("=:[]@\\")  # as explorer.lang.commands.ESCAPABLE: a backslash makes these literal
 
@@ -19,20 +19,22 @@ def key_path(name: str) -> list:
         return [name]
     head, at = _literal(name, 0, "[")
     if "]" in head[1]:
-        raise UsageError(f"`{name}`: a ] before its [ (escape a literal one as \\])")
+        raise UsageError(f"`{shown(name)}`: a ] before its [ (escape a literal one as \\])")
     if not head[0] and at == len(name):
-        raise UsageError(f"`{name}`: a body field needs a name, or [] / [N] for an array body")
+        raise UsageError(f"`{shown(name)}`: a body field needs a name, or [] / [N] for an array body")
     path: list = [head[0]] if head[0] else []
     while at < len(name):
         if name[at] != "[":
-            raise UsageError(f"`{name}`: brackets must be [key], [index] or [] (e.g. HostConfig[NetworkMode])")
+            raise UsageError(f"`{shown(name)}`: brackets must be [key], [index] or [] (e.g. HostConfig[NetworkMode])")
         (inner, bare, escaped), end = _literal(name, at + 1, "]")
         if end == len(name):
-            raise UsageError(f"`{name}`: a [ is not closed (escape a literal one as \\[)")
+            raise UsageError(f"`{shown(name)}`: a [ is not closed (escape a literal one as \\[)")
+        if not escaped and inner.isdigit() and len(inner) > 18:  # no list is that long; int() refuses 4,300 digits
+            raise UsageError(f"`{shown(name)}`: index {shown(inner, 20)} is past the end of any list")
         path.append(None if inner == "" and not escaped else inner if escaped or not inner.isdigit() else int(inner))
         at = end + 1
     if isinstance(path[0], str) and not head[0]:
-        raise UsageError(f"`{name}`: an array body starts with [] or [N]; an object's field has its name "
+        raise UsageError(f"`{shown(name)}`: an array body starts with [] or [N]; an object's field has its name "
                          "before the brackets")
     return path
 
@@ -59,13 +61,17 @@ def _literal(name: str, start: int, stop: str) -> tuple:
 
 def json_value(name: str, text: str):
     """Parse the value of a `name:=json` item."""
-    import json  # not at import: most lines have no := item
+    import json  # these: not at import, most lines have no := item
+
+    from explorer.core import jsontext  # as json: only := items need it
 
     try:
-        return json.loads(text)
+        return jsontext.loads(text)
     except json.JSONDecodeError as err:
         raise UsageError(f"`{name}:=`: not valid JSON ({err.msg} at column {err.colno}); "
                          "quote it for the shell, e.g. 'Cmd:=[\"echo\",\"hi\"]'") from None
+    except ValueError as err:
+        raise UsageError(f"`{shown(name)}:=`: {err}; no API field takes that") from None
 
 
 def build(items, key=None):
@@ -84,7 +90,8 @@ def build(items, key=None):
         if doc is None:
             doc = [] if array else {}
         elif array != isinstance(doc, list):
-            raise UsageError(f"`{name}`: the body cannot be both an array ([]=…, [0]=…) and an object (field=…)")
+            raise UsageError(f"`{shown(name)}`: the body cannot be both an array ([]=…, [0]=…) "
+                             "and an object (field=…)")
         _assign(doc, path, value, name)
     return {} if doc is None else doc
 
@@ -94,9 +101,17 @@ def dumps(doc) -> bytes:
 
     The sh export builds bodies with jq, so both must write the same bytes.
     """
-    import json  # not at import: most requests have no body
+    from explorer.core import jsontext  # json: not at import, most requests have no body
 
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).replace("\x7f", "\\u007f").encode()
+    try:
+        text = jsontext.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    except ValueError as err:
+        raise UsageError(f"the body cannot be written as JSON: {err}; no API field takes that") from None
+    try:
+        return text.replace("\x7f", "\\u007f").encode()
+    except UnicodeEncodeError:  # a byte that is not UTF-8 (a surrogate escape) in a string or key
+        raise UsageError("the body holds text that is not UTF-8: a JSON string cannot hold it "
+                         "(send such bytes with @file)") from None
 
 
 def _assign(doc, path: list, value, name: str) -> None:

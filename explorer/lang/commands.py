@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from explorer.core.errors import UsageError
+from explorer.core.errors import UsageError, shown
 from explorer.lang import slots
 from explorer.lang.words import split as split_words
 
@@ -14,7 +14,7 @@ METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
 # The first words of meta commands. The shell's dispatcher, wired by explorer.cli, runs each one
 # (tests/test_layers.py checks that the two agree).
 META_WORDS = frozenset({"help", "exit", "quit", "version", "headers", "set", "unset", "vars", "expect",
-                        "config", "save", "run", "export", "import", "edit", "refresh",
+                        "config", "context", "save", "run", "export", "import", "edit", "refresh",
                         "view", "last", "pager", "stats"})
 
 # Item separators, longest first so that `==` wins over `=` and `:=` over `:`.
@@ -132,6 +132,9 @@ def parse_item(word: str) -> Item:
     header name comes back unescaped; a body field's name keeps its escapes, which
     explorer.lang.body reads with the brackets. A bare `:=JSON` (no name) is the whole body.
     """
+    if not word:
+        raise UsageError('an empty word ("") is not an item: use name==value (query), Name:value (header), '
+                         "field=value or field:=json (body), []=value (an array body), @file (raw body)")
     if word.startswith("@"):
         if len(word) == 1:
             raise UsageError("`@` needs a file name: `@context.tar`")
@@ -141,7 +144,7 @@ def parse_item(word: str) -> Item:
     best = separator(word) if word[0] not in "=:" else None
     if best is None:
         raise UsageError(
-            f"`{word}` is not an item: use name==value (query), Name:value (header), "
+            f"`{shown(word)}` is not an item: use name==value (query), Name:value (header), "
             "field=value or field:=json (body), []=value (an array body), @file (raw body)"
         )
     at, sep, kind = best

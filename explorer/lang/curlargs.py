@@ -15,9 +15,11 @@ DATA = ("-d", "--data", "--data-ascii", "--data-binary", "--data-raw", "--json")
 HEADER = ("-H", "--header")
 OUTPUT = ("-o", "--output")
 WRITE_OUT = ("-w", "--write-out")
-WITH_VALUE = {"-X", "--request", *HEADER, "--unix-socket", "-T", "--upload-file", *DATA, *OUTPUT, *WRITE_OUT,
-              "-A", "--user-agent", "-e", "--referer", "--url"}
-FLAGS = {"-G", "--get", "-I", "--head", "--path-as-is", "-i", "--include", "-O", "--remote-name"}
+TLS_FILES = ("--cacert", "-E", "--cert", "--key")  # explorer.http.curlcmd sets them as curl does
+WITH_VALUE = {"-X", "--request", *HEADER, "--unix-socket", "-T", "--upload-file", *DATA, *TLS_FILES, *OUTPUT,
+              *WRITE_OUT, "-A", "--user-agent", "-e", "--referer", "--url"}
+FLAGS = {"-G", "--get", "-I", "--head", "--path-as-is", "-i", "--include", "-O", "--remote-name", "-k", "--insecure",
+         "--compressed"}
 # What engine-explorer always does anyway: no progress meter, errors shown, bodies streamed as they
 # come, HTTP/1.1, no URL globbing. Taken without a word. Any option in none of these tables is
 # refused in one line naming it: not knowing whether it takes a value, we cannot read past it.
@@ -31,8 +33,6 @@ NOT_DONE = {
     "--fail": (False, "no body and exit 22 on an HTTP error; here the error is shown, exit 1"),
     "--fail-with-body": (False, "exit 22 on an HTTP error; here exit 1"),
     "-L": (False, "following redirects"), "--location": (False, "following redirects"),
-    "--compressed": (False, "asking for a compressed response"),
-    "-k": (False, "TLS without verification"), "--insecure": (False, "TLS without verification"),
     "-m": (True, "a time limit: use --timeout"), "--max-time": (True, "a time limit: use --timeout"),
     "--connect-timeout": (True, "a connect time limit"),
     "--retry": (True, "retries"), "--retry-delay": (True, "retries"), "--retry-max-time": (True, "retries"),

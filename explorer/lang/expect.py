@@ -5,6 +5,7 @@ import json
 import re
 from typing import NamedTuple
 
+from explorer.core import jsontext
 from explorer.core.errors import UsageError
 from explorer.lang import variables
 from explorer.lang.jsonvalues import same
@@ -100,7 +101,7 @@ def equal(actual, word: str) -> bool:
     if isinstance(actual, str):
         return actual == word
     try:
-        wanted = json.loads(word)
+        wanted = jsontext.loads(word)
     except ValueError:
         return False
     return same(actual, wanted)

@@ -30,14 +30,27 @@ def kind(value: object) -> str:
 
 
 def same(a: object, b: object) -> bool:
-    """JSON equality: true is not 1, 1 is 1.0, arrays and objects compare member by member."""
-    if isinstance(a, bool) or isinstance(b, bool):
-        return a is b  # both booleans and equal; True is never 1
-    if isinstance(a, list):
-        return isinstance(b, list) and len(a) == len(b) and all(map(same, a, b))
-    if isinstance(a, dict):
-        return isinstance(b, dict) and a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
-    return a == b  # numbers, strings, null; a scalar never equals an array or an object
+    """JSON equality: true is not 1, 1 is 1.0, arrays and objects compare member by member.
+
+    A loop over pairs rather than recursion: a response may nest deeper than Python's stack.
+    """
+    pairs = [(a, b)]
+    while pairs:
+        a, b = pairs.pop()
+        if isinstance(a, bool) or isinstance(b, bool):
+            if a is not b:  # True is never 1
+                return False
+        elif isinstance(a, list):
+            if not (isinstance(b, list) and len(a) == len(b)):
+                return False
+            pairs.extend(zip(a, b, strict=True))
+        elif isinstance(a, dict):
+            if not (isinstance(b, dict) and a.keys() == b.keys()):
+                return False
+            pairs.extend((a[k], b[k]) for k in a)
+        elif a != b:  # numbers, strings, null; a scalar never equals an array or an object
+            return False
+    return True
 
 
 # -- bounds: minimum/maximum and the exclusive ones, min/maxItems, min/maxLength, pattern ---------

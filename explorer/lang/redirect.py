@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from explorer.core.errors import UsageError
+from explorer.core.files import check_file_name
 from explorer.lang import words
 from explorer.lang.commands import META_WORDS
 
@@ -52,6 +53,8 @@ def split(line: str) -> tuple:
         command = rest[1:].strip()
         if not command:
             raise UsageError("`|` needs a command to pipe the body into, e.g. `| jq .`")
+        if "\0" in command:
+            raise UsageError("`|`: a command cannot hold a NUL byte (the shell could not run it)")
         return head, Redirect(PIPE, command, merged)
     op = APPEND if rest.startswith(">>") else WRITE
     name, merged = _file_name(rest[len(op):], op)
@@ -69,4 +72,4 @@ def _file_name(text: str, op: str) -> tuple:
         names = names[:1]
     if len(names) != 1 or names[0].startswith(("|", ">")):
         raise UsageError(f"`{op}` needs one file name (quote it if it has spaces), e.g. `{op} out.tar`")
-    return names[0], merged
+    return check_file_name(names[0]), merged

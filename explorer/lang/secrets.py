@@ -85,6 +85,13 @@ def how_to_set(variable: str) -> str:
             "(--show-secrets prints the value instead)")
 
 
+def how_to_get(variable: str, filled: str) -> str:
+    """One line naming what `$variable` stands for when engine-explorer filled it (docker's config.json)."""
+    header = next((name for name, v in HEADERS if v == variable), variable)
+    return (f"${variable} stands for the {header} header engine-explorer added: {filled}; set {variable} "
+            "to it before pasting the line (--show-secrets prints the value)")
+
+
 # -- secrets inside a curl command line ------------------------------------------------------------
 
 def curl_secrets(args: list, fields: dict | None = None) -> dict:
@@ -239,9 +246,7 @@ def _rewrite(line: str, names, stored: bool) -> str:
         edits = _run_edits(found, names, stored)
     elif _is_paste(found):
         edits = _paste_edits(found, stored)
-    elif head.lower() in META_WORDS:
-        return line
-    else:
+    else:  # a request, or a meta command: a secret item in `help X-Registry-Auth:…` is one all the same
         items = found[1:] if head == "curl" else found
         edits = [(item.word, _quote(_item_text(item, stored))) for item in _secret_items(items) if _literal(item)]
         edits = sorted(edits + _bare_body_edits(items, stored), key=lambda edit: edit[0].start)

@@ -1,9 +1,9 @@
 """Script variables: `.Json.Path` lookups and the set/unset/vars commands (explorer.lang.slots fills `{{NAME}}`)."""
 from __future__ import annotations
 
-import json
 import re
 
+from explorer.core import jsontext
 from explorer.core.errors import UsageError
 
 NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
@@ -58,7 +58,10 @@ def as_text(value) -> str:
     """A JSON value as a variable holds it: strings as they are, the rest as compact JSON."""
     if isinstance(value, str):
         return value
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    try:
+        return jsontext.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    except ValueError as err:
+        raise UsageError(f"that value cannot be written as text: {err}") from None
 
 
 def response_json(response):
@@ -69,7 +72,9 @@ def response_json(response):
         raise UsageError("the last response was a stream, shown as it came and not kept: paths need "
                          "a JSON body")
     try:
-        return json.loads(response.body)
+        return jsontext.loads(response.body)
+    except jsontext.Unreadable as err:
+        raise UsageError(f"the last response's JSON is {err}: paths cannot read it") from None
     except ValueError:
         kind = response.header("Content-Type") or "no Content-Type"
         raise UsageError(f"the last response is not JSON ({kind}); paths need a JSON body") from None

@@ -13,6 +13,7 @@ starts a comment. The first `|` or `>` outside quotes is where a redirect begins
 """
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from explorer.core.errors import UsageError
@@ -133,7 +134,12 @@ def _c_escape(text: str, i: int) -> tuple:
         if not digits:
             return "\\" + kind, i + 2
         code = int(digits, 16)
-        piece = _byte(code) if kind == "x" else chr(code) if code <= 0x10FFFF else "\ufffd"
+        if kind == "x":
+            piece = _byte(code)
+        elif 0xD800 <= code <= 0xDFFF:  # no character: the bytes bash writes (lone_surrogates_as_bytes)
+            piece = _bash_bytes(chr(code))
+        else:
+            piece = chr(code) if code <= 0x10FFFF else "\ufffd"
         return piece, i + 2 + len(digits)
     if kind == "c" and i + 2 < len(text):
         return chr(ord(text[i + 2]) & 0x1F), i + 3
@@ -150,6 +156,26 @@ def _run(text: str, start: int, allowed: str, limit: int) -> str:
 def _byte(value: int) -> str:
     """A byte as Python text: ASCII as itself, any other byte as its surrogate escape."""
     return chr(value) if value < 0x80 else chr(0xDC00 + value)
+
+
+# A surrogate that is not the surrogate escape of a byte (U+DC80-U+DCFF): no text, and no byte either.
+_LONE_SURROGATE = re.compile("[\ud800-\udc7f\udd00-\udfff]")
+
+
+def lone_surrogates_as_bytes(text: str) -> str:
+    """`text` with each lone surrogate (`$'\\ud800'`, or pasted) made the bytes bash writes for it.
+
+    bash writes `$'\\ud800'` as ED A0 80 (UTF-8's pattern applied to the code point), which is not
+    UTF-8; so do we, each byte kept as its surrogate escape: a path or header then sends those
+    bytes, and a JSON string refuses them as it refuses any byte that is not UTF-8.
+    """
+    if text.isascii() or _LONE_SURROGATE.search(text) is None:
+        return text
+    return _LONE_SURROGATE.sub(lambda m: _bash_bytes(m.group(0)), text)
+
+
+def _bash_bytes(surrogate: str) -> str:
+    return "".join(map(_byte, surrogate.encode("utf-8", "surrogatepass")))
 
 
 # -- what the rest of the program asks -------------------------------------------------------------

@@ -1,40 +1,45 @@
 """The interactive loop: prompt_toolkit reads lines, `session.execute` runs them.
 
-Around the loop: completion (explorer.completion, fed by the spec view and live values from a
-background thread), highlighting, the toolbar and persistent history. A line can fail in any
-way; the loop prints one line and goes on.
+Around the loop: completion (explorer.completion, fed by the spec view and by live values that a
+background thread keeps following the engine), highlighting, the toolbar and persistent history.
+The spec loads in a thread once the first prompt is drawn (explorer.repl.warmup); a Tab waits
+for it and for the first live values briefly, and whatever arrives later completes what is
+typed again. A line can fail in any way; the loop prints one line and goes on.
 """
 from __future__ import annotations
 
-import os
-import threading
-import traceback
+import time
 from functools import partial
 from typing import TYPE_CHECKING
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.application import run_in_terminal
+from prompt_toolkit.application.current import set_app
 from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
 
-from explorer.completion.live import Refresher, engine_getter
+from explorer.completion.events import EventFollower
+from explorer.completion.live import engine_getter
+from explorer.completion.refresher import Refresher
 from explorer.core import versions
-from explorer.core.errors import ExplorerError
+from explorer.core.errors import ExplorerError, internal_error
 from explorer.lang import commands
 from explorer.lang.secrets import redact_line
 from explorer.repl import keys, replcmds
-from explorer.repl.completer import ReplCompleter
+from explorer.repl.completer import ReplCompleter, TabKey, complete_again
 from explorer.repl.freshline import fresh_line
 from explorer.repl.history import open_history
 from explorer.repl.lexer import RequestLexer
 from explorer.repl.style import style
 from explorer.repl.toolbar import toolbar_text
+from explorer.repl.warmup import WarmUp
 from explorer.spec import effects
 
 if TYPE_CHECKING:  # annotations only: completion's modules load off the first prompt's path
     from explorer.completion.specview import SpecView
 
 SENDING_COMMANDS = ("run", "import")  # meta commands that send requests of any kind
-DEBUG_ENV = "ENGINE_EXPLORER_DEBUG"
+TAB_WAIT_S = 0.3  # a Tab waits at most this long for the spec and the first live values
+LOAD_WAIT_S = 60.0  # Enter waits for the spec load (the session is its thread's until then)
 
 
 def run_repl(session, **options) -> int:
@@ -49,23 +54,31 @@ class Repl:
     history is kept (history_size).
     """
 
-    def __init__(self, session, *, input=None, output=None, live=None, history=None):
+    def __init__(self, session, *, input=None, output=None, live_getter=None, history=None):
         self.session = session
         self.console = session.console
         self.console.confirm = self._confirm  # the guard's yes/no question, on this prompt's terminal
         self._io = (input, output)
         self.meta_words = tuple(sorted(commands.META_WORDS))
-        self.live = live or Refresher(partial(_warm_getter, session.endpoint()), on_update=self._invalidate)
+        self._live_getter = live_getter
+        self.live = self._new_live()
+        self._engine = getattr(session, "engine_changes", 0)  # `context NAME` counts up: see _follow_engine
+        self._context = self._engine_context()
+        self._contexts: tuple = ("default",)  # for completion: read before each prompt (_read_contexts)
+        self._contexts_stamp: float | None = None
         self._view: SpecView | None = None  # of the session's index, once known
         self._version = "…"
-        self.warm = threading.Event()  # set once the first prompt has loaded the spec and started live values
+        self._started = False  # live values and the spec load, once the first prompt is up
+        self._warm_up = WarmUp(session, self._sync, partial(self._soon, self._loaded))
+        self.warm = self._warm_up.done  # set once the spec is loaded (or known to be missing)
+        self.tab = TabKey(self._candidates, self._ready, TAB_WAIT_S)
         self.last_request = ""
         self._commands = {"edit": self._edit, "refresh": self._refresh}
         settings = session.settings
         self.prompt: PromptSession = PromptSession(
-            message=self._message, completer=ReplCompleter(self.sources),
+            message=self._message, completer=ReplCompleter(self._candidates),
             lexer=RequestLexer(lambda: self._view, self.meta_words),
-            bottom_toolbar=self._toolbar if settings.toolbar else None, key_bindings=keys.bindings(),
+            bottom_toolbar=self._toolbar if settings.toolbar else None, key_bindings=keys.bindings(self.tab),
             vi_mode=settings.vi, history=history or self._history(),
             auto_suggest=AutoSuggestFromHistory(), complete_while_typing=True, style=style(settings.style),
             include_default_pygments_style=False, input=input, output=output)
@@ -77,26 +90,71 @@ class Repl:
         return open_history(self.session.env, settings.history_size, known=None if names is None else lambda: names,
                             warn=self.console.error, show=settings.show_secrets)
 
+    def _new_live(self) -> Refresher:
+        """Live values of the session's engine, following its events; the `live_getter()` given (tests:
+        the transport seam) gives what lists are read through, in the refresher's thread."""
+        endpoint = self.session.endpoint()
+        # config.json's HttpHeaders go on the live-value requests too; read here, so that a warning
+        # about the file is printed before the first prompt, not from the refresher's thread
+        headers = self.session.docker.headers()
+        return Refresher(self._live_getter or partial(_warm_getter, endpoint, headers),
+                         on_update=partial(self._soon, self._live_arrived),
+                         make_follower=partial(EventFollower, endpoint, headers=headers))
+
+    def _follow_engine(self) -> None:
+        """After `context NAME`: live values, API version and spec of the new engine (the prompt shows it)."""
+        self._engine = self.session.engine_changes
+        self.live.close()
+        self.live = self._new_live()
+        if self._started:
+            self.live.start()
+        self._view, self._version, self._context = None, "…", self._engine_context()
+        self._sync(self.console)
+
+    def _engine_context(self) -> str | None:
+        """The docker context the prompt shows (None: none, or the engine cannot be told yet)."""
+        try:
+            return self.session.endpoint().context
+        except ExplorerError:
+            return None
+
     def sources(self):
         """What completion draws on right now (read on each keystroke, never waits)."""
         # completion's modules load in the refresher's thread (_warm_getter), not before the first prompt
         from explorer.completion.candidates import Sources
 
         return Sources(self._view, self.live.snapshot, getattr(self.session, "variables", None) or {},
-                       self.meta_words)
+                       self.meta_words, self._contexts)
+
+    def _candidates(self, text: str) -> list:
+        """The candidates for the cursor at the end of `text`, from what is there now."""
+        from explorer.completion.candidates import complete  # as in sources()
+
+        return complete(text, self.sources())
+
+    def _ready(self, timeout: float) -> bool:
+        """Wait (`timeout` s at most) for the spec and the first live values; True once both are
+        there (or known to be missing), so that a Tab finds what a later one would."""
+        self._start()  # a Tab can come before the first prompt's start-up task has run
+        end = time.monotonic() + timeout
+        return self._warm_up.wait(timeout) and self.live.wait_first(end - time.monotonic())
 
     def run(self) -> int:
         """The loop; returns the exit code of the shell (0)."""
         try:
             while True:
                 if self.warm.is_set():
-                    self._sync()
+                    self._warm_up.flush()
+                    self._sync(self.console)
                 try:
-                    text = self.prompt.prompt(pre_run=None if self.warm.is_set() else self._schedule_warm_up)
+                    text = self.prompt.prompt(pre_run=None if self._started else self._schedule_start)
                 except KeyboardInterrupt:
                     continue
                 except EOFError:
                     return 0
+                self._start()
+                self._warm_up.wait(LOAD_WAIT_S)
+                self._warm_up.flush()
                 if self.run_text(text):
                     return 0
                 fresh_line(self.console.stdout)
@@ -113,17 +171,16 @@ class Repl:
             self._internal_error(err)
         return False
 
-    def _internal_error(self, err: Exception) -> None:
-        self.console.error(f"internal error: {type(err).__name__}: {err} "
-                           f"(a bug; run with {DEBUG_ENV}=1 to see the traceback)")
-        if os.environ.get(DEBUG_ENV):
-            traceback.print_exc()
+    def _internal_error(self, err: Exception, console=None) -> None:
+        (console or self.console).error(internal_error(err))
 
     def _run_line(self, line: str) -> bool:
         words = line.split(None, 1)
         if words and words[0] in self._commands:
             return self._commands[words[0]](words[1:])
         outcome = self.session.execute(line)
+        if getattr(self.session, "engine_changes", 0) != self._engine:
+            self._follow_engine()
         kind = self._request_kind(line)
         if kind == "changes":
             self.live.request()
@@ -158,20 +215,24 @@ class Repl:
             return False
         return answer.strip().lower() in ("y", "yes")
 
-    def _schedule_warm_up(self) -> None:
-        """Right after the first prompt is drawn: start live values, then load the spec (its note above)."""
-        self.prompt.app.create_background_task(self._warm_up())
+    def _schedule_start(self) -> None:
+        """Before the first prompt is drawn: start the background work once it is (see _start)."""
+        self.prompt.app.create_background_task(self._start_soon())
 
-    async def _warm_up(self) -> None:
-        try:
+    async def _start_soon(self) -> None:
+        self._start()
+
+    def _start(self) -> None:
+        """Start live values and the spec load, once."""
+        if not self._started:
+            self._started = True
             self.live.start()
-            await run_in_terminal(self._sync)
-        finally:
-            self.warm.set()
-        self.prompt.app.invalidate()
+            self._warm_up.start()
 
-    def _sync(self) -> None:
-        """Before each prompt: the API version and spec index the session now uses."""
+    def _sync(self, console) -> None:
+        """The API version and spec index the session now uses (before each prompt; at first in
+        the spec-load thread). Errors go to `console`, in one line."""
+        self._read_contexts()
         try:
             self._version = self.session.api_version(need_engine=False) or "?"
             podman = self.session.podman_version()  # known once /_ping answered: its release, as podman says it
@@ -179,10 +240,13 @@ class Repl:
                 self._version = ".".join(podman.split(".")[:2])
             index = self.session.index()
         except ExplorerError as err:
-            self.console.error(str(err))
+            console.error(str(err))
+            return
+        except KeyboardInterrupt:  # Ctrl-C while the engine was asked: the prompt comes back
+            self.console.note("interrupted")
             return
         except Exception as err:  # a bug in loading must not end the session either
-            self._internal_error(err)
+            self._internal_error(err, console)
             return
         if index is None:
             self._view = None
@@ -191,6 +255,50 @@ class Repl:
             from explorer.completion.specview import SpecView
 
             self._view = SpecView(index)
+
+    def _read_contexts(self) -> None:
+        """docker's context names for `context <Tab>`, read again only when the store changed."""
+        # hashlib and json read the store: only a shell that runs pays for them, off the first prompt
+        from explorer.core import contexts
+
+        env = getattr(self.session, "env", None) or {}
+        stamp = contexts.store_stamp(env)
+        if stamp != self._contexts_stamp:
+            self._contexts, self._contexts_stamp = contexts.names(env), stamp
+
+    def _soon(self, callback) -> None:
+        """Run `callback` in the prompt's event loop, with its app current (from any thread);
+        nothing when no prompt is up (the loop itself catches up before the next one)."""
+        app = self.prompt.app
+        loop = app.loop
+        if not app.is_running or loop is None:
+            return
+        try:
+            loop.call_soon_threadsafe(self._in_app, callback)
+        except RuntimeError:  # that loop has closed: the prompt is gone
+            pass
+
+    def _in_app(self, callback) -> None:
+        app = self.prompt.app
+        if app.is_running:
+            with set_app(app):
+                try:
+                    callback()
+                except Exception:  # redrawing must never end the prompt
+                    pass
+
+    def _loaded(self) -> None:
+        """The spec is there (in the loop): print what loading it said, complete again."""
+        run_in_terminal(self._warm_up.flush)
+        self._live_arrived()
+
+    def _live_arrived(self) -> None:
+        """New live values (or the spec), in the loop: do a Tab that came too early, or offer
+        them for what is typed already."""
+        buffer = self.prompt.default_buffer
+        if not self.tab.resume(buffer):
+            complete_again(buffer, self.tab)
+        self.prompt.app.invalidate()
 
     def _message(self):
         snap = self.live.snapshot
@@ -201,7 +309,9 @@ class Repl:
         offline = [("class:prompt.offline", " offline")] if snap.reachable is False else []
         if getattr(self.session.settings, "read_only", False):
             offline.append(("class:prompt.readonly", " read-only"))
-        return [("class:prompt.kind", kind), ("class:prompt", f" {self._version}")] + offline + [
+        context = self._context
+        where = [("class:prompt.context", f"@{context}")] if context not in (None, "default") else []
+        return [("class:prompt.kind", kind)] + where + [("class:prompt", f" {self._version}")] + offline + [
             ("class:prompt", " > ")]
 
     def _toolbar(self):
@@ -210,12 +320,6 @@ class Repl:
             return toolbar_text(self._view, buffer.text, self.live.snapshot, buffer.cursor_position)
         except Exception:  # the toolbar must never break the prompt
             return ""
-
-    def _invalidate(self) -> None:
-        """Redraw with new live values (called from the refresher's thread; thread-safe)."""
-        app = self.prompt.app
-        if app.is_running:
-            app.invalidate()
 
     def _edit(self, args) -> bool:
         for line in replcmds.edit_lines(self.console, self.session.env, self.last_request):
@@ -231,8 +335,8 @@ class Repl:
         return False
 
 
-def _warm_getter(endpoint):
+def _warm_getter(endpoint, headers):
     """The refresher's getter, made in its thread: completion's modules load there too, off the prompt."""
     import explorer.completion.candidates  # noqa: F401  # loaded here, in the refresher's thread
 
-    return engine_getter(endpoint)
+    return engine_getter(endpoint, headers=headers)

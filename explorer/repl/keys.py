@@ -1,7 +1,10 @@
 """Key bindings on top of prompt_toolkit's Emacs (default) or Vi ones: Tab, multi-line entry."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from prompt_toolkit.application import get_app
+from prompt_toolkit.buffer import Buffer
 from prompt_toolkit.filters import (
     Condition,
     completion_is_selected,
@@ -12,8 +15,9 @@ from prompt_toolkit.filters import (
 from prompt_toolkit.key_binding import KeyBindings
 
 
-def bindings() -> KeyBindings:
-    """Tab takes the first completion at once; Alt-Enter, or Enter after a trailing `\\`, breaks the line."""
+def bindings(tab: Callable[[Buffer], None]) -> KeyBindings:
+    """Tab runs `tab(buffer)` (explorer.repl.completer.TabKey); Alt-Enter, or Enter after a trailing
+    `\\`, breaks the line."""
     kb = KeyBindings()
 
     @Condition
@@ -23,13 +27,7 @@ def bindings() -> KeyBindings:
 
     @kb.add("tab", filter=vi_insert_mode | emacs_insert_mode)
     def _tab(event) -> None:
-        # readline's first Tab only shows a menu when candidates share no prefix; taking the
-        # first one at once makes `ContainerL<Tab>` read ContainerList, and Tab again cycles.
-        buffer = event.current_buffer
-        if buffer.complete_state:
-            buffer.complete_next()
-        else:
-            buffer.start_completion(select_first=True)
+        tab(event.current_buffer)
 
     @kb.add("escape", "enter")
     def _newline(event) -> None:

@@ -7,6 +7,7 @@ from prompt_toolkit.lexers import Lexer
 from explorer.lang import words
 from explorer.lang.commands import METHODS, separator
 from explorer.lang.slots import REFERENCE
+from explorer.repl.completer import SUGGEST_CHARS
 
 _STYLE = {"query": "query", "header": "header", "field": "field", "json": "field"}  # by separator kind
 
@@ -19,6 +20,8 @@ class RequestLexer(Lexer):
         self._meta_words = meta_words
 
     def lex_document(self, document):
+        if len(document.text) > SUGGEST_CHARS:  # a pasted megabyte: plain, not seconds a keystroke
+            return lambda i: [("", document.lines[i])] if i < len(document.lines) else []
         try:
             lines = list(split_lines(fragments(document.text, self._view(), self._meta_words)))
         except Exception:  # highlighting must never break the prompt: show the text plain

@@ -50,7 +50,10 @@ def refresh(console, live) -> None:
         console.note(f"live values: none ({snap.error or 'engine unreachable'})")
         return
     found = ", ".join(f"{count} {name}" for name, count in snap.counts().items() if count)
-    console.note("live values: " + (found or "none yet (the engine has no containers, images, …)"))
+    # whether a change made elsewhere shows by itself: the engine's events are followed or not
+    how = "following the engine's events" if getattr(live, "following", False) else \
+        "changes made elsewhere show after `refresh`"
+    console.note(f"live values: {found or 'none yet (the engine has no containers, images, …)'}; {how}")
 
 
 def edit_outside(session, args):

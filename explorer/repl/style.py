@@ -15,6 +15,7 @@ STYLE = Style.from_dict({
     "prompt.kind": "ansicyan bold",
     "prompt.offline": "ansired",
     "prompt.readonly": "ansiyellow bold",
+    "prompt.context": "ansimagenta bold",
     "method": "ansiblue bold",
     "path": "ansigreen",
     "path.value": "ansigreen bold underline",

@@ -4,6 +4,7 @@ from __future__ import annotations
 from explorer.completion import itemdoc
 from explorer.lang.commands import METHODS
 from explorer.lang.words import before_cursor
+from explorer.repl.completer import SUGGEST_CHARS
 
 HINT = "Tab completes · help TARGET documents · Alt-Enter or a trailing \\ continues the line · Ctrl-R searches history"
 
@@ -11,6 +12,8 @@ HINT = "Tab completes · help TARGET documents · Alt-Enter or a trailing \\ con
 def toolbar_text(view, text: str, live=None, cursor: int | None = None) -> str:
     """One line describing the parameter or body field under the `cursor` (explorer.completion.itemdoc),
     else the operation of `text`; a hint when the line names none."""
+    if len(text) > SUGGEST_CHARS:
+        return f"a line of {len(text):,} characters is too long for completion and highlighting"
     if view is not None and cursor is not None:
         item = itemdoc.describe(view, text[:itemdoc.word_end(text, cursor)])
         if item:

@@ -35,13 +35,14 @@ def deliver(session, req, redirect=None, include: bool = False):
         resp = _send(session, req, reception, kind)
         try:
             outcome = reception.finish(resp)
-        except BrokenPipeError:  # the reader went away (`| head -1`): the request is over, not failed
+        except BrokenPipeError:  # the command went away (`| head -1`): the request is over, not failed
             outcome = Outcome(0, reception.status or None)
     except BaseException:
         reception.abandon()
+        if target is not None:
+            target.close(quiet=True)
         raise
-    finally:
-        piped = target.close() if target is not None else 0
+    piped = target.close() if target is not None else 0  # a full disk shows here, at the last flush
     session.last_response = reception.response
     session.last_operation = operation  # which table `last` shows it as
     if piped and outcome.exit_code == 0:
@@ -261,13 +262,13 @@ class Reception:
         stat = decode_path_stat(resp.header(PATH_STAT))
         if stat is None:
             return
-        import json  # archive requests only
+        from explorer.core import jsontext  # json: archive requests only
 
         if self.ex.method != "HEAD":
             if self.console.interactive or self.console.verbose:
-                self.console.note("path stat: " + json.dumps(stat, ensure_ascii=False))
+                self.console.note("path stat: " + jsontext.dumps(stat, ensure_ascii=False))
             return
-        text = json.dumps(stat, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+        text = jsontext.dumps(stat, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "replace") + b"\n"
         if self.target is not None:
             self.target.write(text)
             return
@@ -282,10 +283,13 @@ def decode_path_stat(value: str | None):
         return None
     import base64  # these: archive requests only
     import binascii
-    import json
+
+    from explorer.core import jsontext  # json: archive requests only, as the two above
 
     try:
-        return json.loads(base64.b64decode(value + "=" * (-len(value) % 4)))
+        stat = jsontext.loads(base64.b64decode(value + "=" * (-len(value) % 4)))
+        jsontext.dumps(stat)  # it is shown: a value too deep to write is no path stat either
+        return stat
     except (binascii.Error, ValueError):
         return None
 

@@ -1,10 +1,10 @@
 """Where a redirected body goes: the file of `> file` / `>> file`, or the command of `| command`."""
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
-from explorer.core.errors import UsageError
+from explorer.core.errors import OutputError, UsageError
+from explorer.core.files import user_path
 from explorer.lang.redirect import APPEND, PIPE, Redirect
 
 if TYPE_CHECKING:  # for annotations only: a `| command` alone imports them
@@ -33,44 +33,58 @@ class Target:
         return self._stream
 
     def write(self, data) -> None:
-        """Write body bytes."""
+        """Write body bytes; BrokenPipeError when a command stopped reading, else an OutputError."""
         try:
             self.open().write(data)
         except BrokenPipeError:
             raise
         except OSError as err:
-            raise UsageError(f"cannot write {self.redirect.describe()}: {err.strerror}") from None
+            raise self._failed(err) from None
 
     def fileno(self) -> int:
         """The file descriptor written to (so sinks can tell a pipe from a file)."""
         return self.open().fileno()
 
     def flush(self) -> None:
-        """Push written bytes on (a pipe's reader sees them now)."""
+        """Push written bytes on (a pipe's reader sees them now); as write."""
         if self._stream is not None:
-            self._stream.flush()
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                raise
+            except OSError as err:
+                raise self._failed(err) from None
 
-    def close(self) -> int:
+    def close(self, quiet: bool = False) -> int:
         """Close the file, or end the command's input and wait for it: its exit status (0 for a file).
 
-        Closing again returns the same status.
+        What a file could not take (a full disk fails at the last flush) is an OutputError, unless
+        `quiet` (closing after another error, which matters more). Closing again returns the status.
         """
         if self._status is not None:
             return self._status
         stream, self._stream = self._stream, None
+        failure = None
         if stream is not None:
             try:
                 stream.close()
-            except OSError:
+            except BrokenPipeError:
                 pass  # a command that stopped reading early is no error (`| head -1`)
+            except OSError as err:
+                failure = err
         status = _wait(self._child) if self._child is not None else 0
         if self._copier is not None:
             self._copier.join()
         self._status = status
+        if failure is not None and not quiet:
+            raise self._failed(failure)
         return status
 
+    def _failed(self, err: OSError) -> OutputError:
+        return OutputError(f"cannot write {self.redirect.describe()}: {err.strerror or err}; output was lost")
+
     def _open_file(self, name: str, op: str):
-        path = os.path.expanduser(name)
+        path = user_path(name)
         try:
             return open(path, "ab" if op == APPEND else "wb")
         except OSError as err:

@@ -182,10 +182,9 @@ def load_rules(path: str | None = None) -> tuple:
     """The overlay's rules; the parsed YAML is kept between starts (explorer.core.datafiles.parsed)."""
     path = path or overlay_file()
     try:
-        doc = parsed(path, _read_yaml, "response-kinds")
+        return parsed(path, _read_yaml, "response-kinds", lambda doc: parse_rules(doc, path))
     except OSError as err:
         raise SpecError(f"{path}: cannot read the response-kinds overlay ({err.strerror}); reinstall") from None
-    return parse_rules(doc, path)
 
 
 def parse_rules(doc: dict, path: str = FILE_NAME) -> tuple:

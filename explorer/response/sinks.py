@@ -6,13 +6,14 @@ are written as they arrive by explorer.response.streamsinks, imported only for t
 from __future__ import annotations
 
 from explorer.core.console import live
+from explorer.http import message
 from explorer.response import kinds
 
 
 def make(kind: str, console, target=None):
     """The sink for a body of `kind`; `target` (a redirect.Target) replaces stdout when given."""
     if kind in (kinds.JSON, kinds.TEXT, kinds.EMPTY):
-        return Buffer()
+        return Buffer(target)
     out = target if target is not None else console.stdout
     if kind == kinds.BINARY:
         return Passthrough(out)
@@ -29,20 +30,39 @@ def make(kind: str, console, target=None):
 
 
 class Buffer:
-    """A JSON or text body, kept whole to be formatted (and paged) at the end."""
+    """A JSON or text body, kept whole to be formatted (and paged) at the end.
 
-    streaming = False
+    Past `limit` bytes it is no longer kept: a body going to `overflow` (a `> file`) streams on
+    into it (then `streaming`), any other stops the transfer (message.too_large).
+    """
+
     error = None
 
-    def __init__(self) -> None:
+    def __init__(self, overflow=None, limit: int | None = None) -> None:
         self.parts: list = []
+        self.size = 0
+        self.overflow = overflow
+        self.limit = limit or message.MAX_KEPT
+        self.streaming = False
 
     def feed(self, chunk: bytes) -> None:
-        """Keep a chunk."""
+        """Keep a chunk (or pass it on, once the body is too large to keep)."""
+        if self.streaming:
+            self.overflow.write(chunk)
+            return
         self.parts.append(chunk)
+        self.size += len(chunk)
+        if self.size > self.limit:
+            if self.overflow is None:
+                raise message.too_large(self.limit)
+            for part in self.parts:
+                self.overflow.write(part)
+            self.parts, self.streaming = [], True
 
     def close(self) -> None:
-        """Nothing to finish."""
+        """Flush what streamed on."""
+        if self.streaming:
+            self.overflow.flush()
 
     @property
     def data(self) -> bytes:

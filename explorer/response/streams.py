@@ -17,10 +17,13 @@ import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from explorer.core import jsontext
+
 STDOUT, STDERR = 1, 2
 _HEADER = struct.Struct(">B3sL")
 _PAD = b"\0\0\0"
 _NEXT_HEADER = re.compile(b"[\x00-\x02]\x00\x00\x00")  # where a broken stream may go on framed
+_EMPTY_FRAMES = re.compile(b"(?:\0{8})+")
 
 
 class Demuxer:
@@ -35,6 +38,7 @@ class Demuxer:
         self.broken_at: int | None = None  # the offset where frames stopped making sense
         self.on_break: Callable[[int], None] | None = None  # called with broken_at, once
         self._seen = 0  # bytes fed before this chunk (kept in _head included)
+        self.cut_short = ""  # set by close when the stream ended inside a frame: what is missing
 
     def feed(self, chunk: bytes) -> list:
         """The (stream, payload) pieces in `chunk`, in order; adjacent pieces of one stream joined."""
@@ -77,6 +81,10 @@ class Demuxer:
                 self._head, self._left = chunk[pos:], 0
                 return
             kind, pad, left = _HEADER.unpack_from(chunk, pos)
+            if not (kind or left) and pad == _PAD:  # empty frames (a run of zeros): one step for the run
+                pos = _EMPTY_FRAMES.match(chunk, pos).end()  # type: ignore[union-attr]  # it matched 8 zeros
+                self.framed = True
+                continue
             if kind > 2 or pad != _PAD:
                 if not self.framed:
                     self.raw, self._left = True, 0  # a TTY stream: show it as it is
@@ -113,15 +121,31 @@ class Demuxer:
         return stop
 
     def close(self) -> list:
-        """What is left at the end: a stream shorter than one header is unframed output."""
-        head, self._head = self._head, b""
+        """What is left at the end: a stream shorter than one header is unframed output.
+
+        A framed stream that ends inside a frame (its header, or its payload) was cut short: that
+        is said in `cut_short`, and the bytes of a half header are not output.
+        """
+        head, left, self._head, self._left = self._head, self._left, b"", 0
+        if self.raw:
+            return []
         if self.broken_at is not None:  # text after a broken frame: it goes where that frame went
             return [(self._stream, head)] if head else []
-        return [(STDOUT, head)] if head else []
+        if left:
+            self.cut_short = f"{left} bytes of its last frame never came"
+        elif head and self.framed:
+            self.cut_short = f"its last frame header has {len(head)} of 8 bytes"
+        elif head:
+            return [(STDOUT, head)]
+        return []
 
 
 class NotJson(bytes):
     """A line of a JSON stream that is not JSON: passed on as text."""
+
+
+class LongText(NotJson):
+    """A piece of a line too long to hold (MAX_PENDING): passed on as it came, newline included."""
 
 
 class JsonLines:
@@ -135,25 +159,48 @@ class JsonLines:
 
     def __init__(self) -> None:
         self._rest: list = []  # bytes after the last newline
+        self._rest_size = 0
         self._pending = b""  # lines of a value that has not completed yet
+        self._long = False  # inside a line longer than MAX_PENDING: passed on as LongText to its end
 
     def feed(self, chunk: bytes) -> list:
-        """The values completed by `chunk`."""
+        """The values completed by `chunk` (and the pieces of a line too long to hold)."""
+        items: list = []
+        if self._long:
+            end = chunk.find(b"\n") + 1
+            piece = chunk[:end] if end else chunk
+            items.append((LongText(piece), piece))
+            if not end:
+                return items
+            self._long, chunk = False, chunk[end:]
         cut = chunk.rfind(b"\n")
         if cut < 0:
             self._rest.append(chunk)
-            return []
+            self._rest_size += len(chunk)
+            if self._rest_size + len(self._pending) > self.MAX_PENDING:
+                items += self._too_long()
+            return items
         lines = b"".join(self._rest + [chunk[:cut]]).split(b"\n")
         self._rest = [chunk[cut + 1:]] if cut + 1 < len(chunk) else []
-        items: list = []
+        self._rest_size = len(chunk) - cut - 1
         for line in lines:
             items += self._line(line)
         return items
 
+    def _too_long(self) -> list:
+        """An open line past MAX_PENDING: what is held goes on as text, the rest of the line as it comes."""
+        held = ([self._pending, b"\n"] if self._pending else []) + self._rest
+        data = b"".join(held)
+        self._rest, self._rest_size, self._pending, self._long = [], 0, b"", True
+        return [(LongText(data), data)]
+
     def close(self) -> list:
         """The values (or text) left at the end of the stream."""
+        if self._long:
+            self._long = False
+            return []
         items = self._line(b"".join(self._rest), final=True)
-        self._rest = []
+        self._rest, self._rest_size = [], 0
         return items
 
     def _line(self, line: bytes, final: bool = False) -> list:
@@ -175,23 +222,27 @@ def parse_values(line: bytes) -> tuple:
     """(values, "whole") for a line of whole JSON values; ([], "partial") when the last one is cut
     short at the end of the line; ([], "bad") when it is not JSON."""
     try:
-        return [json.loads(line)], "whole"
+        return [jsontext.loads(line)], "whole"
+    except jsontext.Unreadable:
+        return [], "bad"  # too deep or a number too long: shown as the text it is
     except ValueError:
         pass
     try:
         text = line.decode("utf-8").rstrip()
     except UnicodeDecodeError:
         return [], "bad"
-    decoder, values, pos = json.JSONDecoder(), [], 0
+    values, pos = [], 0
     while pos < len(text):
         if text[pos].isspace():
             pos += 1
             continue
         try:
-            value, pos = decoder.raw_decode(text, pos)
+            value, pos = jsontext.raw_decode(text, pos)
         except json.JSONDecodeError as err:
             # JSON strings hold no raw newline, so a value spread over lines breaks off at the end
             return [], "partial" if err.pos >= len(text) and text[pos] in "{[" else "bad"
+        except ValueError:
+            return [], "bad"
         values.append(value)
     return values, "whole"
 

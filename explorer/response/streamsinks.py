@@ -7,22 +7,21 @@ output is for reading: the REPL marks a container's stderr, JSON objects become 
 """
 from __future__ import annotations
 
-import json
-import re
-
+from explorer.core import jsontext
 from explorer.core.console import colour_json, live
+from explorer.core.errors import EngineError
+from explorer.core.output import visible
 from explorer.response.streams import (
     STDERR,
     Demuxer,
     InbandError,
     JsonLines,
+    LongText,
     NotJson,
     Progress,
     Text,
     classify,
 )
-
-_SGR = re.compile(r"\x1b\[[0-9;]*m")  # the engine colours a build's stderr; NO_COLOR means none
 
 
 def demultiplexed(console, target, raw: bool):
@@ -70,7 +69,8 @@ class Demultiplexed:
             flush()
 
     def close(self) -> None:
-        """Write what is left, end an unfinished line on the terminal, flush."""
+        """Write what is left, end an unfinished line on the terminal, flush; a stream cut short
+        inside a frame is an EngineError after that (what came is shown)."""
         for stream, data in self.demuxer.close():
             (self.err if stream == STDERR else self.out)(data)
         if self.end is not None:
@@ -80,6 +80,10 @@ class Demultiplexed:
         if self.warning and self.note is not None:
             self.note(self.warning)
             self.warning = None
+        cut, self.demuxer.cut_short = self.demuxer.cut_short, ""
+        if cut:
+            raise EngineError(f"the engine closed the connection mid-response: the stream ended inside a frame "
+                              f"({cut})")
 
     def _broke(self, offset: int) -> None:
         text = (f"warning: the stream's frames stop making sense at byte {offset}: the rest is shown "
@@ -92,7 +96,11 @@ class Demultiplexed:
 
 
 class Screen:
-    """A container's stdout and stderr on one terminal: stderr lines marked (and red with colour)."""
+    """A container's stdout and stderr on one terminal: stderr lines marked (and red with colour).
+
+    It is for reading: control characters are written out (explorer.core.output.visible), colours kept with
+    colour on; text is decoded as UTF-8 per stream, so a character split between frames survives.
+    """
 
     MARK = b"err| "
 
@@ -100,9 +108,11 @@ class Screen:
         self.out = out
         self.color = color
         self.open: int | None = None  # the stream whose last line is unfinished
+        self._decoders = {1: _utf8(), STDERR: _utf8()}
 
     def stdout(self, data: bytes) -> None:
-        """Show stdout bytes as they are."""
+        """Show stdout bytes (control characters written out)."""
+        data = self._visible(1, data)
         if not data:
             return
         self._switch(1)
@@ -111,6 +121,7 @@ class Screen:
 
     def stderr(self, data: bytes) -> None:
         """Show stderr bytes, each line marked."""
+        data = self._visible(STDERR, data)
         if not data:
             return
         self._switch(STDERR)
@@ -131,6 +142,9 @@ class Screen:
         if self.open:
             self.out.write(b"\n")
             self.open = None
+
+    def _visible(self, stream: int, data: bytes) -> bytes:
+        return visible(self._decoders[stream].decode(data), self.color).encode("utf-8")
 
     def _switch(self, stream: int) -> None:
         if self.open and self.open != stream:
@@ -167,8 +181,8 @@ class JsonRaw:
             if isinstance(message, InbandError):
                 self.error = message.message
             if self.pretty:
-                text = line if isinstance(value, NotJson) else json_text(value, False, True).encode()
-                self.out.write(text + b"\n")
+                text = line if isinstance(value, NotJson) else _json_bytes(value, line)
+                self.out.write(text if isinstance(value, LongText) else text + b"\n")
 
 
 class JsonShown:
@@ -186,30 +200,35 @@ class JsonShown:
 
     def feed(self, chunk: bytes) -> None:
         """Show the values a chunk completes."""
-        for value, _ in self.lines.feed(chunk):
-            self._show(value)
+        for value, raw in self.lines.feed(chunk):
+            self._show(value, raw)
 
     def close(self) -> None:
         """Show a last value and close the view."""
         try:
-            for value, _ in self.lines.close():
-                self._show(value)
+            for value, raw in self.lines.close():
+                self._show(value, raw)
         finally:
             self.view.close()
 
-    def _show(self, value) -> None:
+    def _show(self, value, raw: bytes) -> None:
         if isinstance(value, NotJson):
-            self.view.write(value.decode("utf-8", "replace") + "\n")
+            text = visible(value.decode("utf-8", "replace"))
+            self.view.write(text if isinstance(value, LongText) else text + "\n")
             return
         message = classify(value)
         if isinstance(message, InbandError):
             self.error = message.message  # shown once, as the request's error, at the end
         elif isinstance(message, Progress):
-            self.view.update(message)
+            self.view.update(Progress(visible(message.id, line=True), visible(message.status, line=True),
+                                      message.current, message.total))
         elif isinstance(message, Text):
-            self.view.write(message.text if self.color else _SGR.sub("", message.text))
+            self.view.write(visible(message.text, self.color))
         else:
-            self.view.write(json_text(value, self.color, self.pretty, self.style) + "\n")
+            try:
+                self.view.write(visible(json_text(value, self.color, self.pretty, self.style), self.color) + "\n")
+            except ValueError:  # more than Python can write back: the line as it came
+                self.view.write(visible(raw.decode("utf-8", "replace")) + "\n")
 
 
 class PlainView:
@@ -242,7 +261,21 @@ class PlainView:
 def json_text(value, color: bool, pretty: bool, style: str = "default") -> str:
     """One JSON value: compact on one line, or indented with --pretty; coloured for a terminal."""
     if pretty:
-        text = json.dumps(value, ensure_ascii=False, indent=2)
+        text = jsontext.dumps(value, ensure_ascii=False, indent=2)
     else:
-        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        text = jsontext.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return colour_json(text, style).rstrip("\n") if color else text
+
+
+def _json_bytes(value, raw: bytes) -> bytes:
+    """A value indented for --pretty; one too deep to write back goes as the engine wrote it."""
+    try:
+        return json_text(value, False, True).encode()
+    except ValueError:
+        return raw
+
+
+def _utf8():
+    import codecs  # the REPL's screen only
+
+    return codecs.getincrementaldecoder("utf-8")("replace")

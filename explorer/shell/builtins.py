@@ -8,6 +8,7 @@ from __future__ import annotations
 from explorer import __version__
 from explorer.core.errors import UsageError
 from explorer.core.outcome import Outcome
+from explorer.core.output import visible
 from explorer.core.protocols import Shell
 from explorer.lang import expect, variables
 from explorer.lang.secrets import REDACTED
@@ -74,8 +75,10 @@ def unset_command(session: Shell, args: tuple) -> Outcome:
 def vars_command(session: Shell, args: tuple) -> Outcome:
     """`vars`: each variable and its value."""
     lines = [f"{name} = {_shown(session, name, value)}" for name, value in session.variables.items()]
+    if session.console.interactive:  # for reading: a value captured from a response may hold escapes
+        lines = [visible(line, line=True) for line in lines]
     text = "\n".join(lines) if lines else "no variables; `set NAME = VALUE` makes one"
-    session.console.stdout.write(text.encode() + b"\n")
+    session.console.stdout.write(text.encode("utf-8", "surrogateescape") + b"\n")
     session.console.stdout.flush()
     return Outcome()
 
@@ -91,6 +94,7 @@ def expect_command(session: Shell, args: tuple) -> Outcome:
             session.console.note(f"ok: {exp.describe()}")
         return Outcome()
     where = f"{session.script_stack[-1]}: " if session.script_stack else ""
-    session.console.stderr.write(f"{where}expected {exp.describe()}, got {got}\n".encode("utf-8", "replace"))
+    message = visible(f"{where}expected {exp.describe()}, got {got}", line=True)
+    session.console.stderr.write(message.encode("utf-8", "replace") + b"\n")
     session.console.stderr.flush()
     return Outcome(1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from explorer.core import configfile, configkeys, discovery
+from explorer.core import configfile, configkeys
 from explorer.core.errors import ExplorerError, UsageError
 from explorer.core.outcome import Outcome
 from explorer.core.protocols import Shell
@@ -46,15 +46,13 @@ def listing(session: Shell, file: str) -> str:
 
 
 def _default_host(session: Shell, origin: str) -> tuple:
-    """The address the session uses when no source gave one (a socket, or what a context decides)."""
-    if session.settings.context not in (None, "default"):
-        return None, "the context decides"
+    """The address the session uses when no source gave one: a socket, DOCKER_HOST, or a context's."""
+    context = session.settings.context not in (None, "default")
     try:
-        shown = session.endpoint().display
-        found = discovery.why(shown, session.env)  # a Podman socket found where podman-remote looks
-        return shown, f"default: {found}" if found else "default: the first socket that exists"
+        endpoint = session.endpoint()
     except ExplorerError:
-        return None, origin
+        return None, "the context decides" if context else origin
+    return endpoint.display, f"context {endpoint.context}" if context else f"default: {endpoint.why}"
 
 
 def _write(session: Shell, text: str) -> None:

@@ -45,7 +45,8 @@ def question(session, req, effect) -> str | None:
 def _get(session, path: str, query: tuple = ()):
     """(status, JSON document or None) of GET `path`; (None, None) when the engine cannot say."""
     try:
-        resp = session.transport().send(Request("GET", path, query, api_version=session.api_version()))
+        resp = session.transport().send(Request("GET", path, query, session.docker.headers(),
+                                                api_version=session.api_version()))
         return resp.status, json.loads(resp.body) if resp.body else None
     except (ExplorerError, ValueError):
         return None, None

@@ -23,6 +23,7 @@ SHELL = {
     "vars": "explorer.shell.builtins:vars_command",
     "expect": "explorer.shell.builtins:expect_command",
     "config": "explorer.shell.configcmd:command",
+    "context": "explorer.shell.contextcmd:command",
     "view": "explorer.shell.viewcmds:view_command",
     "last": "explorer.shell.viewcmds:last_command",
     "pager": "explorer.shell.viewcmds:pager_command",

@@ -4,7 +4,7 @@ from __future__ import annotations
 import shlex
 
 from explorer.core.outcome import Outcome
-from explorer.http import curlcmd
+from explorer.http import curlcmd, curlpaste
 from explorer.lang import commands, redirect, slots
 from explorer.lang.shellvars import Markers
 
@@ -20,7 +20,7 @@ def dry_run(session, cmd):
     if isinstance(cmd, commands.CurlPreview):  # `curl REQUEST`: under --dry-run, the same line
         cmd = cmd.request
     if isinstance(cmd, commands.CurlPaste):
-        pasted = curlcmd.parse(cmd.argv)
+        pasted = curlpaste.parse(cmd.argv)
         for note in pasted.notes:
             session.console.note(note)
         req = pasted.request
@@ -63,7 +63,7 @@ def _with_unknowns(session, cmd, unknown: set) -> str:
     markers = Markers()
     req = session.build(cmd, need_engine=False, values=_DryRunValues(session, unknown, markers))
     ep = session.endpoint()
-    argv = curlcmd.to_argv(req, ep.socket, ep.base_url, session.printed_output(None))
+    argv = curlcmd.to_argv(req, ep.socket, ep.base_url, ep.tls, session.printed_output(None))
     if not session.settings.show_secrets:  # a secret shows as "$VARIABLE", as in any curl line
         for index, pieces in curlcmd.hidden(req, argv).items():
             argv[index] = "".join(markers.marker("env." + p, slots.HEADER) if k % 2 else p

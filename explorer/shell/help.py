@@ -1,13 +1,14 @@
 """`help [TARGET]`: an operation's documentation as plain text, from the spec alone (no engine needed)."""
 from __future__ import annotations
 
-import json
 import re
 import textwrap
 
+from explorer.core import jsontext
 from explorer.core.console import page, pager_command
-from explorer.core.errors import SpecError, UsageError
+from explorer.core.errors import SpecError, UsageError, shown
 from explorer.core.outcome import Outcome
+from explorer.core.output import visible
 from explorer.http.request import JSON, Request, encode_path, split_target
 from explorer.lang.commands import META_WORDS, METHODS
 from explorer.shell import example, metahelp
@@ -29,7 +30,8 @@ def command(session, args):
     version = session.api_version(False)
     text = render(index, " ".join(args), curl=lambda req: session.curl_line(req._replace(api_version=version)))
     settings = session.settings
-    page(session.console, text, pager_command(settings.pager, settings.paging))
+    # a spec is text from elsewhere: its control characters are written out
+    page(session.console, visible(text), pager_command(settings.pager, settings.paging))
     return Outcome()
 
 
@@ -89,7 +91,7 @@ def _find(index, words: list) -> list:
         if found:
             return found
         near = ", ".join(index.closest_ids(target)) or "none"
-        raise UsageError(f"no operation {target} (closest: {near}); `help` lists them all")
+        raise UsageError(f"no operation {shown(target, 200)} (closest: {near}); `help` lists them all")
     path = split_target(target)[0]
     matches = index.match(path)
     if matches and index.spans_a_typo(path, matches[0][0]):  # /containers/web/strat is no container "web/strat"
@@ -258,7 +260,10 @@ def _nullable(schema: dict) -> bool:
 
 
 def _json(value) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    try:
+        return jsontext.dumps(value, ensure_ascii=False)
+    except ValueError as err:  # a spec's example or default too deep to write
+        return f"({err})"
 
 
 # -- the curl template ------------------------------------------------------------------------

@@ -4,23 +4,23 @@ from __future__ import annotations
 
 from explorer.core.errors import UsageError
 from explorer.core.outcome import Outcome
-from explorer.http import curlcmd
+from explorer.http import curlpaste
 from explorer.lang.redirect import WRITE, Redirect
 from explorer.response import curlout
 
 
 def run(session, argv) -> Outcome:
     """Send the request of the curl command `argv`, doing what it asks with the response."""
-    pasted = curlcmd.parse(argv)
+    pasted = curlpaste.parse(argv)
     console = session.console
     for hint in pasted.hints:
         console.note("hint: " + hint)
     for note in pasted.notes:
         console.note(note)
     ep = session.endpoint()
-    if pasted.socket and pasted.socket != ep.socket:
-        console.note(f"note: sending to this session's engine {ep.display}, "
-                     f"not {pasted.socket} as the pasted line says")
+    other = curlpaste.elsewhere(pasted, ep.socket, ep.base_url, ep.tls)
+    if other:
+        console.note(f"note: sending to this session's engine {ep.describe()}, not {other} as the pasted line says")
     req = pasted.request
     if req.api_version is None:
         req = req._replace(api_version=session.api_version())

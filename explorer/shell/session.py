@@ -5,15 +5,16 @@ import os
 import time
 
 from explorer.core import discovery, versions
-from explorer.core.config import Endpoint, engine_address
+from explorer.core.config import TLS_KEYS, engine_address
 from explorer.core.errors import EngineError, ExplorerError, Refused, SpecError, UsageError
 from explorer.core.outcome import Outcome
 from explorer.http import curlcmd, request
-from explorer.lang import commands, redirect, secrets, slots
+from explorer.lang import commands, redirect, secrets, slots, words
 from explorer.response import rawframes
 from explorer.response.delivery import deliver, expected_kind
 from explorer.shell import guard, pasted
 from explorer.shell.dispatch import Dispatcher
+from explorer.shell.dockerclient import DockerClient
 from explorer.spec import combined, find_spec, load_index, sources
 
 OFFLINE_RETRY_SECONDS = 30.0
@@ -22,6 +23,10 @@ _NOT_PODMAN = ("/libpod/… is Podman's own API and this engine is not Podman (i
                "`!` sends the line unchecked")
 _NO_LIBPOD_SPEC = ("/libpod/… is Podman's own API and no Podman spec was found: put Podman's swagger-vX.Y.Z.yaml in "
                    "$ENGINE_EXPLORER_SPEC_DIR/podman/ (or give it with --spec); `!` sends the line unchecked")
+# How long prompts, previews and the REPL's start wait for /_ping before going on offline: an engine
+# that accepts but never answers must not keep the shell from its prompt. A request waits as long as
+# it takes (or --timeout), and Ctrl-C ends it.
+PING_TIMEOUT = 2.0
 
 
 class Session:
@@ -34,6 +39,8 @@ class Session:
         self.commands = commands if commands is not None else Dispatcher()
         self.env = env
         self._transport_factory = transport_factory
+        self._start = settings  # what `context default` goes back to
+        self.engine_changes = 0  # counts `context NAME` switches: the REPL refreshes what depends on the engine
         self._endpoint = None
         self._transport = None
         self._version = None
@@ -52,6 +59,8 @@ class Session:
         self._named: set = set()  # the $VARIABLES of printed curl lines already explained
         self._noted: set = set()  # the notes on what curl shows of a body (rawframes) already given
         self._libcurl_compared = False  # the first printed line says whether the curl command's libcurl is ours
+        # docker's config.json: HttpHeaders on every request, registry credentials where docker sends them
+        self.docker = DockerClient(env, console, settings.with_registry_auth)
 
     # -- the executor ---------------------------------------------------------------------
 
@@ -62,7 +71,7 @@ class Session:
         its slot of the parsed command (explorer.lang.slots), so no value can change what is sent.
         """
         try:
-            text = line
+            text = line = words.lone_surrogates_as_bytes(line)  # no text: bytes, as bash writes them
             self.redirect = None
             if "|" in text or ">" in text:
                 text, self.redirect = redirect.split(text)
@@ -121,7 +130,8 @@ class Session:
             if not line.force:
                 raise UsageError(_NO_LIBPOD_SPEC if self._podman else _NOT_PODMAN)
             index = None  # `!`: sent as written, no spec to check it against
-        return request.build(line, index, version, self.values() if values is None else values, self.console.note)
+        return request.build(line, index, version, self.values() if values is None else values, self.console.note,
+                             complete=self.docker.complete)
 
     def _with_libpod(self, index, version):
         """`index`, or the one with Podman's libpod spec when /_ping says the engine is Podman (a pinned
@@ -153,7 +163,8 @@ class Session:
     def curl_line(self, req) -> str:
         """The curl one-liner for `req` against this session's engine, secrets as $VARIABLES."""
         ep = self.endpoint()
-        return curlcmd.render(req, ep.socket, ep.base_url, not self.settings.show_secrets, self.printed_output(None))
+        return curlcmd.render(req, ep.socket, ep.base_url, not self.settings.show_secrets, tls=ep.tls,
+                              output=self.printed_output(None))
 
     def printed_output(self, output):
         """What the printed line does with the response: a `> FILE` is curl's `-o FILE`."""
@@ -167,7 +178,7 @@ class Session:
         dry run's `| cmd`). The first time a line reads a secret from a variable, a note says what
         the variable stands for."""
         ep = self.endpoint()
-        line, variables = curlcmd.render_hidden(req, ep.socket, ep.base_url, not self.settings.show_secrets,
+        line, variables = curlcmd.render_hidden(req, ep.socket, ep.base_url, not self.settings.show_secrets, ep.tls,
                                                 self.printed_output(output))
         line += suffix
         if raw:
@@ -176,9 +187,11 @@ class Session:
         else:
             self.console.curl(line)
         for name in variables:
-            if name not in self._named:
-                self._named.add(name)
-                self.console.note("note: " + secrets.how_to_set(name))
+            filled = self.docker.filled.get(name)
+            if (name, filled) not in self._named:
+                self._named.add((name, filled))
+                self.console.note("note: " + (secrets.how_to_set(name) if filled is None else
+                                              secrets.how_to_get(name, filled)))
         note = rawframes.curl_note(expected_kind(self, req))
         if note is not None and note not in self._noted:  # once a session: it says the same each time
             self._noted.add(note)
@@ -199,16 +212,43 @@ class Session:
     # -- lazily resolved state ----------------------------------------------------------
 
     def endpoint(self):
-        """Where requests go (-H/--unix-socket, DOCKER_HOST, config.toml, a context, default sockets)."""
+        """Where requests go (-H/--unix-socket, --context, DOCKER_HOST, DOCKER_CONTEXT, config.toml,
+        docker's currentContext, the default sockets); the shell and -v say which, and why."""
         if self._endpoint is None:
-            socket, base = engine_address(self.settings, self.env)
-            self._endpoint = Endpoint(socket, base)
-            if self.settings.host is None and (self.console.interactive or self.console.verbose):
-                found = discovery.why(self._endpoint.display, self.env)
-                unusable = "" if found or self.env.get("DOCKER_HOST") else discovery.unusable(self.env)
-                if found or unusable:
-                    self.console.note(f"note: {found}: {self._endpoint.display}" if found else unusable)
+            self._endpoint = self._announced(engine_address(self.settings, self.env))
         return self._endpoint
+
+    def use_context(self, name: str):
+        """Switch to docker context `name` ("default": the engine the session started with, else
+        DOCKER_HOST or the default socket): engine, API version and spec follow; its Endpoint."""
+        settings = self.context_settings(name)
+        endpoint = engine_address(settings, self.env)  # a context that cannot be used changes nothing
+        self.close()
+        self.settings, self._endpoint = settings, self._announced(endpoint)
+        self._version = self._engine_version = None
+        self._offline_at = -OFFLINE_RETRY_SECONDS
+        self.engine_changes += 1
+        return endpoint
+
+    def context_settings(self, name: str):
+        """The session's settings with context `name` in use: a named one replaces the host and the TLS
+        settings (it carries its own); "default" restores the host the session started with."""
+        start = self._start
+        replaced = ("host", "context") if name == "default" else ("host", "context", *TLS_KEYS)
+        origins = tuple(o for o in start.origins if o[0] not in replaced) + (("context", "the shell"),)
+        if name == "default":
+            origins += tuple(o for o in start.origins if o[0] == "host")
+        return start._replace(context=name, host=start.host if name == "default" else None, origins=origins)
+
+    def _announced(self, endpoint):
+        """`endpoint`, once the shell or -v has said which engine it is and why."""
+        if self.console.interactive or self.console.verbose:
+            self.console.note("engine: " + endpoint.describe())
+            chosen = self.settings.host or self.settings.context not in (None, "default") or self.env.get("DOCKER_HOST")
+            unusable = "" if chosen or discovery.why(endpoint.display, self.env) else discovery.unusable(self.env)
+            if unusable:
+                self.console.note(unusable)  # CONTAINER_HOST names a transport podman discovery cannot try
+        return endpoint
 
     def transport(self):
         """The (one, reused) transport to the engine."""
@@ -245,7 +285,7 @@ class Session:
         if not need_engine and recently_failed:
             return newest
         try:
-            engine = self.engine_version()
+            engine = self.engine_version(timeout=None if need_engine else PING_TIMEOUT)
         except EngineError:
             self._offline_at = time.monotonic()
             if need_engine:
@@ -254,11 +294,15 @@ class Session:
         self._version = min(engine, newest, key=versions.key) if newest else engine
         return self._version
 
-    def engine_version(self) -> str:
-        """The engine's API version, from GET /_ping's Api-Version header."""
+    def engine_version(self, timeout: float | None = None) -> str:
+        """The engine's API version, from GET /_ping's Api-Version header (waiting at most `timeout`)."""
         if self._engine_version is None:
-            resp = self.transport().send(request.Request("GET", "/_ping"))
+            resp = self.transport().send(request.Request("GET", "/_ping", headers=self.docker.headers()),
+                                         timeout=timeout)
             found = resp.header("Api-Version")
+            if not found and resp.status == 400 and b"HTTPS server" in resp.body:
+                raise EngineError(f"{self.endpoint().display} speaks TLS, not plain HTTP: add --tlsverify "
+                                  "(or DOCKER_TLS_VERIFY=1), or write https://")
             if not found:
                 raise EngineError(f"{self.endpoint().display} answered /_ping without Api-Version: "
                                   "is it a Docker-compatible engine? pin one with --api-version")

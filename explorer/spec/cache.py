@@ -106,12 +106,34 @@ def _index_data(index: SpecIndex) -> bytes:
 
 def _index_from_data(data: bytes) -> SpecIndex:
     info, ops, tag_order, ref_prefix, routes = marshal.loads(data)
+    if not _well_formed(info, ops, routes):
+        raise ValueError("valid marshal data, but not an index")  # caught by _read_index: rebuilt
     op_type, param_type, cut = Operation, Param, _PARAMS
     operations = tuple(op_type._make(op[:cut] + (tuple([param_type._make(p) for p in op[cut]]),) + op[cut + 1:])
                        for op in ops)
     index = SpecIndex(SpecInfo(*info), operations, None, tag_order, ref_prefix)
     index.set_route_table(routes)
     return index
+
+
+def _well_formed(info, ops, routes) -> bool:
+    """The shapes the index's lookups rely on (strings where they compare text, tuples where they
+    walk): a cache file of valid marshal data but another shape is rebuilt, not used. Cheap."""
+    if type(info) is not tuple or not all(type(v) is str for v in info[:6]) or type(ops) is not tuple:
+        return False
+    for op in ops:
+        if type(op) is not tuple or len(op) != _OP_FIELDS or type(op[0]) is not str or type(op[1]) is not str \
+                or type(op[2]) is not str or type(op[_PARAMS]) is not tuple:
+            return False
+        for p in op[_PARAMS]:
+            if type(p) is not tuple or len(p) != _PARAM_FIELDS or type(p[0]) is not str or type(p[1]) is not str:
+                return False
+    return type(routes) is dict and all(type(k) is int and type(v) is list for k, v in routes.items()) \
+        and all(type(e) is tuple and len(e) == 3 and type(e[0]) is str and type(e[1]) is tuple
+                for entries in routes.values() for e in entries)
+
+
+_OP_FIELDS, _PARAM_FIELDS = len(Operation._fields), len(Param._fields)
 
 
 def _dumps(value) -> bytes:

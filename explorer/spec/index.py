@@ -12,8 +12,11 @@ from collections.abc import Callable
 from explorer.core.errors import SpecError
 from explorer.lang.commands import METHODS
 from explorer.spec.model import Operation, SpecInfo
+from explorer.spec.resolve import Resolver
 
 UNTAGGED = "default"  # tag shown for operations without one (Swagger UI's name for it)
+MEMO_CHARS = 1024  # a path longer than this is matched afresh each time, never kept
+CLOSEST_CHARS = 200  # characters of an unknown path or operationId compared when looking for the closest
 
 _LIT, _PARAM, _MIXED = 0, 1, 2  # kinds of template segment
 _PARAM_RX = re.compile(r"\{([^{}/]+)\}")
@@ -52,6 +55,7 @@ class SpecIndex:
         self._matches: dict = {}  # concrete path → match() result: requests repeat paths
         self._templates: dict = {}  # concrete path → its templates (match_templates)
         self._resolved: dict = {}  # $ref → resolved schema, shared by every resolve() call
+        self._resolved_nodes: dict = {}  # id(node) → (node, resolved): a sub-tree shared in the spec stays shared
 
     # -- what cache.py stores: plain data only; tables are cheap to rebuild, definitions go elsewhere --
 
@@ -143,17 +147,21 @@ class SpecIndex:
         """The templates of match(path), best first, without their parameters (no copies made)."""
         found = self._templates.get(path)
         if found is None:
-            if len(self._templates) > 4096:
-                self._templates.clear()
-            found = self._templates[path] = tuple(t for t, _ in self._matched(path))
+            found = tuple(t for t, _ in self._matched(path))
+            if len(path) <= MEMO_CHARS:  # a pasted megabyte is not kept for the session
+                if len(self._templates) > 4096:
+                    self._templates.clear()
+                self._templates[path] = found
         return found
 
     def _matched(self, path: str) -> list:
         cached = self._matches.get(path)
         if cached is None:
-            if len(self._matches) > 4096:  # bounded: paths carry live names
-                self._matches.clear()
-            cached = self._matches[path] = self._match(path)
+            cached = self._match(path)
+            if len(path) <= MEMO_CHARS:  # bounded in count (paths carry live names) and in size
+                if len(self._matches) > 4096:
+                    self._matches.clear()
+                self._matches[path] = cached
         return cached
 
     def _match(self, path: str) -> list[tuple[str, dict[str, str]]]:
@@ -203,9 +211,14 @@ class SpecIndex:
         return {name: m.group(group) for group, name in rx[1].items()} if m else None
 
     def closest_paths(self, path: str, n: int = 3) -> list[str]:
-        """Up to `n` templates most like `path` (a mistyped template or concrete path)."""
+        """Up to `n` templates most like `path` (a mistyped template or concrete path).
+
+        Only the path's first CLOSEST_CHARS characters are compared: SequenceMatcher is quadratic,
+        and a megabyte-long path took minutes to be told it is unknown.
+        """
         from difflib import SequenceMatcher  # only for an unknown path
 
+        path = path[:CLOSEST_CHARS]
         segs = path.strip("/").split("/")
         scored = []
         for entries in self._route_table().values():
@@ -219,7 +232,7 @@ class SpecIndex:
         """`closest: METHOD PATH` for an unknown `method path`, never a destructive one unless typed."""
         from explorer.spec import hints  # difflib: only for a path that names no operation
 
-        return hints.closest(self, method, path)
+        return hints.closest(self, method, path[:CLOSEST_CHARS])  # difflib is quadratic: a megabyte took minutes
 
     def destroys(self, method: str, template: str) -> bool:
         """Is `method template` a removal, kill or prune (explorer.spec.effects), never offered as a fix?"""
@@ -240,13 +253,13 @@ class SpecIndex:
         from difflib import get_close_matches  # only for an unknown operationId
 
         lowered = {op.operation_id.lower(): op.operation_id for op in self.operations}
-        return [lowered[k] for k in get_close_matches(name.lower(), list(lowered), n, 0.6)]
+        return [lowered[k] for k in get_close_matches(name[:CLOSEST_CHARS].lower(), list(lowered), n, 0.6)]
 
     # -- schemas --
 
     def resolve(self, schema: object) -> object:
         """`schema` with every `$ref` resolved (memoised; a cycle stays a `{"$ref": …}`), allOf merged."""
-        return _Resolver(self.definitions, self._ref_prefix, self._resolved).walk(schema)
+        return Resolver(self.definitions, self._ref_prefix, self._resolved, self._resolved_nodes).walk(schema)
 
 
 def _method_rank(method: str) -> tuple:
@@ -301,81 +314,3 @@ def _fill_template(parts: tuple, segs: list[str]) -> str:
     if len(parts) != len(segs) or all(kind != _LIT for kind, _ in parts):
         return ""
     return "/" + "/".join(seg if kind == _PARAM else text for (kind, text), seg in zip(parts, segs, strict=False))
-
-
-class _Resolver:
-    """One `resolve` call: the refs being expanded (cycle guard) around the index-wide memo."""
-
-    _DATA = frozenset({"example", "examples", "default", "enum"})  # values, not schemas: not walked
-
-    def __init__(self, definitions: dict, prefix: str, memo: dict) -> None:
-        self.definitions, self.prefix, self.memo = definitions, prefix, memo
-        self.active: set[str] = set()
-        self.cycles = 0  # cut points met so far: a result cut short must not be memoised
-
-    def walk(self, node: object) -> object:
-        if isinstance(node, list):
-            return [self.walk(item) for item in node]
-        if not isinstance(node, dict):
-            return node
-        ref = node.get("$ref")
-        if isinstance(ref, str):
-            return self._follow(ref, node)
-        out: dict = {}
-        for key, value in node.items():
-            if key == "properties" and isinstance(value, dict):  # names → schemas, any name allowed
-                out[key] = {name: self.walk(schema) for name, schema in value.items()}
-            else:
-                out[key] = value if key in self._DATA else self.walk(value)
-        return _merge_all_of(out) if isinstance(out.get("allOf"), list) else out
-
-    def _follow(self, ref: str, node: dict) -> object:
-        target: object
-        if ref in self.memo:
-            target = self.memo[ref]
-        elif ref in self.active or (raw := self._lookup(ref)) is None:
-            self.cycles += ref in self.active
-            return node  # a cycle, or a ref outside this spec: left for the reader
-        else:
-            self.active.add(ref)
-            before = self.cycles
-            target = self.walk(raw)
-            self.active.discard(ref)
-            if self.cycles == before:
-                self.memo[ref] = target
-        siblings = {k: v for k, v in node.items() if k != "$ref"}  # OpenAPI 3.1 allows these
-        if siblings and isinstance(target, dict):
-            walked = self.walk(siblings)
-            return {**target, **walked} if isinstance(walked, dict) else target
-        return target
-
-    def _lookup(self, ref: str) -> object:
-        if not ref.startswith(self.prefix):
-            return None
-        node: object = self.definitions
-        for key in ref[len(self.prefix):].split("/"):
-            key = key.replace("~1", "/").replace("~0", "~")
-            if not isinstance(node, dict) or key not in node:
-                return None
-            node = node[key]
-        return node
-
-
-def _merge_all_of(schema: dict) -> dict:
-    """Fold resolved allOf parts into one schema (shallow: properties and required are unioned)."""
-    merged: dict = {}
-    kept = []  # parts still holding a $ref (a cycle) cannot be folded
-    for part in schema["allOf"] + [{k: v for k, v in schema.items() if k != "allOf"}]:
-        if not isinstance(part, dict) or "$ref" in part:
-            kept.append(part)
-            continue
-        for key, value in part.items():
-            if key == "properties" and isinstance(value, dict):
-                merged["properties"] = {**merged.get("properties", {}), **value}
-            elif key == "required" and isinstance(value, list):
-                merged["required"] = list(dict.fromkeys(merged.get("required", []) + value))
-            else:
-                merged[key] = value
-    if kept:
-        merged["allOf"] = kept
-    return merged

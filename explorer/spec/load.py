@@ -8,9 +8,10 @@ from __future__ import annotations
 import json
 import re
 
-from explorer.core import versions
+from explorer.core import jsontext, versions
 from explorer.core.errors import SpecError
 from explorer.lang.commands import METHODS
+from explorer.spec import bounds
 from explorer.spec.model import Operation, Param, SpecInfo
 
 _HTTP_METHODS = tuple(m.lower() for m in METHODS)  # the keys of a path item that are operations
@@ -32,6 +33,7 @@ def load_document(path: str) -> dict:
 def parse_document(data: bytes, name: str) -> dict:
     """Parse spec text already read from `name` (used in messages), validate its shape, normalise it."""
     doc = _parse_json(data, name) if _looks_like_json(data, name) else _parse_yaml(data, name)
+    bounds.check_size(doc, name)
     if not isinstance(doc, dict) or not ("swagger" in doc or "openapi" in doc):
         raise SpecError(f"{name}: not an OpenAPI/Swagger spec (no 'swagger' or 'openapi' key); "
                         "point to a Docker Engine API spec file")
@@ -51,11 +53,13 @@ def _looks_like_json(data: bytes, name: str) -> bool:
 
 def _parse_json(data: bytes, name: str) -> object:
     try:
-        return json.loads(data)
+        return jsontext.loads(data)
     except UnicodeDecodeError as err:
         raise SpecError(f"{name}: not UTF-8 text ({err.reason}); point to a spec file") from None
     except json.JSONDecodeError as err:
         raise SpecError(f"{name}:{err.lineno}: {err.msg} (invalid JSON); fix the file or use another spec") from None
+    except jsontext.Unreadable as err:
+        raise SpecError(f"{name}: {err}; fix the file or use another spec") from None
 
 
 def _parse_yaml(data: bytes, name: str) -> object:
@@ -74,6 +78,9 @@ def _parse_yaml(data: bytes, name: str) -> object:
     except (yaml.YAMLError, UnicodeDecodeError) as err:
         reason = " ".join(str(err).split())
         raise SpecError(f"{name}: {reason} (invalid YAML); fix the file or use another spec") from None
+    except (RecursionError, ValueError, OverflowError) as err:  # a value the constructor cannot build
+        reason = " ".join(str(err).split())[:120]
+        raise SpecError(f"{name}: {type(err).__name__}: {reason} (unreadable YAML); use another spec") from None
 
 
 def _yaml_loader(yaml):

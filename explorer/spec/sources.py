@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 from explorer.core import versions
 from explorer.core.datafiles import data_file, parsed
 from explorer.core.errors import ExplorerError, SpecError, UsageError
-from explorer.core.files import cache_dir, write_atomic
+from explorer.core.files import cache_dir, user_path, write_atomic
 
 # Specs that distribution packages install (Debian: golang-github-docker-docker-dev, API 1.41)
 SYSTEM_SPECS = ("/usr/share/gocode/src/github.com/docker/docker/api/swagger.yaml",)
@@ -109,7 +109,7 @@ def known_specs(family: str = "docker") -> dict[str, dict]:
     """Downloadable official specs of `family` (docker, podman) from sources.json: version → {"url", "sha256"}."""
     path = _sources_file()
     try:
-        return dict(parsed(path, _read_json, "sources")[family])
+        return parsed(path, _read_json, "sources", lambda doc: {str(v): dict(e) for v, e in doc[family].items()})
     except (OSError, ValueError, KeyError, TypeError) as err:
         raise SpecError(f"{path}: unreadable list of downloadable specs ({err}); reinstall engine-explorer") from None
 
@@ -167,7 +167,7 @@ def _explicit(value: str, origin: str, wanted: str | None, env: Mapping, fetch: 
     elif value.startswith("file://"):
         path = unquote(urlsplit(value).path)
     else:
-        path = os.path.expanduser(value)
+        path = user_path(value)
     if not os.path.isfile(path):
         raise SpecError(f"{path}: no such spec file (from {origin}); fix the path")
     version = spec_file_version(path)

@@ -7,13 +7,14 @@ line, which scripts also run. Every translation is checked: built again, it must
 """
 from __future__ import annotations
 
-import json
 import shlex
 
+from explorer.core import jsontext
 from explorer.core.errors import ExplorerError, UsageError
 from explorer.core.outcome import Outcome
-from explorer.http import curlcmd, request
+from explorer.http import curlpaste, request
 from explorer.lang import commands
+from explorer.lang.jsonvalues import same
 from explorer.lang.secrets import stored_line
 from explorer.workflow import recording, replay
 
@@ -26,7 +27,7 @@ def translate(argv) -> str:
     `-o FILE` (or -O) becomes `> FILE`; a line with -i, -w or an option not done here stays curl's,
     so that running it names what is not done rather than dropping it.
     """
-    pasted = curlcmd.parse(argv)
+    pasted = curlpaste.parse(argv)
     req, output = pasted.request, pasted.output
     line = _line(req) if not (pasted.notes or output.include or output.write_out is not None) else None
     # `{{…}}` in a curl line is text that curl sends; in our line it would be a variable
@@ -61,7 +62,7 @@ def _fields(req):
     if req.body is None:
         return []
     try:
-        doc = json.loads(req.body)
+        doc = jsontext.loads(req.body)
     except ValueError:
         return None
     if not isinstance(doc, dict) or not doc:
@@ -71,9 +72,11 @@ def _fields(req):
         if not key:
             return None
         name = "".join("\\" + ch if ch in commands.ESCAPABLE else ch for ch in key)
-        # a text starting with @ would name a file: it goes as a JSON string
-        items.append(f"{name}={value}" if isinstance(value, str) and not value.startswith("@") else
-                     f"{name}:={json.dumps(value, separators=(',', ':'), ensure_ascii=False)}")
+        try:  # a text starting with @ would name a file: it goes as a JSON string
+            items.append(f"{name}={value}" if isinstance(value, str) and not value.startswith("@") else
+                         f"{name}:={jsontext.dumps(value, separators=(',', ':'), ensure_ascii=False)}")
+        except ValueError:  # too deep to write back: the curl line is kept as it is
+            return None
     return items
 
 
@@ -89,14 +92,17 @@ def _same(req, line: str) -> bool:
     if files:
         built = built._replace(body_file=files[0])
     if req.body is not None:
-        if built.body is None or json.loads(built.body) != json.loads(req.body):
+        try:
+            if built.body is None or not same(jsontext.loads(built.body), jsontext.loads(req.body)):
+                return False
+        except ValueError:
             return False
         built = built._replace(body=req.body)
     if not any(k.lower() == "content-type" for k, _ in req.headers):  # our fields add one
         built = built._replace(headers=tuple((k, v) for k, v in built.headers if k.lower() != "content-type"))
     return (built.method, built.path, built.query, built.body, built.body_file, built.api_version,
-            sorted(built.headers)) == (req.method, req.path, req.query, req.body, req.body_file,
-                                       req.api_version, sorted(req.headers))
+            sorted(built.headers), built.compressed) == (req.method, req.path, req.query, req.body, req.body_file,
+                                                         req.api_version, sorted(req.headers), req.compressed)
 
 
 def convert(lines, show: bool = False) -> list:
@@ -126,7 +132,8 @@ def import_command(session, args):
         if session.console.interactive or session.console.verbose:
             session.console.note(f"wrote {len(lines)} lines to {args[1]}")
     else:
-        session.console.stdout.write("".join(line + "\n" for line in lines).encode())
+        # bytes that are not UTF-8 (escaped in the text) are printed as those bytes
+        session.console.stdout.write("".join(line + "\n" for line in lines).encode("utf-8", "surrogateescape"))
         session.console.stdout.flush()
     return Outcome()
 

@@ -8,13 +8,12 @@ code 1 and the message `engine-explorer -f` prints.
 from __future__ import annotations
 
 import json
-import os
 import shlex
 
 from explorer.core.errors import ExplorerError, UsageError
-from explorer.core.files import write_private
+from explorer.core.files import user_path, write_private
 from explorer.core.outcome import Outcome
-from explorer.http import curlcmd
+from explorer.http import curlcmd, curlpaste
 from explorer.lang import commands, expect, redirect, secrets, slots, variables
 from explorer.lang.shellvars import Markers, Preparation, shell_name
 from explorer.response import rawframes
@@ -98,6 +97,9 @@ class Exporter:
         elif isinstance(cmd, commands.Meta) and cmd.name in _META:
             args = [slots.fill(a, slots.WORD, self.markers) for a in cmd.args]
             getattr(self, _META[cmd.name])(line, args, depth)
+        elif isinstance(cmd, commands.Meta) and cmd.name == "context" and cmd.args:
+            # the lines after it would go to another engine than the one this script's curl lines name
+            raise UsageError("`context NAME` switches the engine mid-script: export one script per engine")
         else:
             self.body.append("# (nothing to do in sh)")
 
@@ -120,7 +122,7 @@ class Exporter:
     def _pasted_output(self, where: str, argv, redir):
         """A pasted line's -o FILE is the script's `> FILE`; its -i, -w and the options not done here
         are named in a comment and a note, never dropped silently."""
-        pasted = curlcmd.parse(argv)
+        pasted = curlpaste.parse(argv)
         said = [n.removeprefix("note: ") for n in pasted.notes]
         said += ["curl option -i is not done in an exported script"] * pasted.output.include
         said += ["curl option -w is not done in an exported script"] * (pasted.output.write_out is not None)
@@ -134,18 +136,15 @@ class Exporter:
     def _build(self, cmd):
         if isinstance(cmd, commands.RequestLine):
             return self.session.build(cmd, False, self.markers)
-        req = curlcmd.parse(cmd.argv).request  # a pasted line is curl's: nothing in it is a reference
+        req = curlpaste.parse(cmd.argv).request  # a pasted line is curl's: nothing in it is a reference
         return req if req.api_version else req._replace(api_version=self.session.api_version(False))
 
     def request(self, where: str, shown: str, req, covered: bool, redir, prep) -> None:
         """curl with the body, headers and status kept for the captures and checks that follow."""
         ep = self.session.endpoint()
-        argv = curlcmd.to_argv(req, _SOCKET if ep.socket else None, ep.base_url)
-        if not req.operation_id and not self.show:  # a pasted curl line: its secrets are read from variables
-            for index, pieces in curlcmd.hidden(req, argv).items():
-                slot = slots.HEADER if argv[index - 1] == "-H" else slots.STRING
-                argv[index] = "".join(self.markers.marker("env." + p, slot) if k % 2 else p
-                                      for k, p in enumerate(pieces))
+        argv = curlcmd.to_argv(req, _SOCKET if ep.socket else None, ep.base_url, tls=ep.tls)
+        if not self.show:
+            self._hide_literal_secrets(req, argv)
         words = ['curl -sS -o "$_ee_body" -D "$_ee_head" -w \'%{http_code}\'']
         for i, arg in enumerate(argv[1:], 1):
             if arg == _SOCKET and argv[i - 1] == "--unix-socket":
@@ -164,6 +163,16 @@ class Exporter:
         self.body.append(': >"$_ee_body"' if req.method == "HEAD" else self._output(where, shown, redir, demux))
         if not covered:
             self.body.append(f'[ "$_ee_status" -lt 400 ] || _ee_http_fail {shlex.quote(where)} {shlex.quote(shown)}')
+
+    def _hide_literal_secrets(self, req, argv: list) -> None:
+        """Secrets written out in `argv` are read from variables instead: a pasted curl line's, and
+        the credentials or HttpHeaders docker's config.json added (a typed secret is a reference already)."""
+        for index, pieces in curlcmd.hidden(req, argv).items():
+            if self.markers.found(argv[index]):
+                continue  # a {{reference}}: the script reads it already
+            slot = slots.HEADER if argv[index - 1] == "-H" else slots.STRING
+            argv[index] = "".join(self.markers.marker("env." + p, slot) if k % 2 else p
+                                  for k, p in enumerate(pieces))
 
     def _output(self, where: str, shown: str, redir, demux: bool = False) -> str:
         """Where the body goes: the terminal, or as `| cmd`, `> file`, `>> file` say (2xx/3xx only);
@@ -266,7 +275,7 @@ def export_script(session, lines, path: str, source: str, given=None) -> None:
     """Write the sh form of `lines` to `path` (a new file: mode 0700)."""
     text = Exporter(session, given).script(lines, f"exported by engine-explorer from {source}")
     try:
-        write_private(os.path.expanduser(path), text, 0o700)
+        write_private(user_path(path), text, 0o700)
     except OSError as err:
         raise ExplorerError(f"cannot write {path}: {err.strerror}") from None
 

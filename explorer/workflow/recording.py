@@ -5,11 +5,10 @@ line that parsed; this module decides which of them make a script.
 """
 from __future__ import annotations
 
-import os
 import shlex
 
 from explorer.core.errors import ExplorerError, UsageError
-from explorer.core.files import write_private
+from explorer.core.files import user_path, write_private
 from explorer.core.outcome import Outcome
 from explorer.lang import commands
 from explorer.lang.secrets import secret_variables, stored_line
@@ -59,7 +58,7 @@ def write_script(path: str, lines) -> None:
     """Write `lines` as a script file (a header comment first); a new file is made 0600."""
     text = HEADER.format(name=shlex.quote(path)) + "\n" + "".join(line + "\n" for line in lines)
     try:
-        write_private(os.path.expanduser(path), text)
+        write_private(user_path(path), text)
     except OSError as err:
         raise ExplorerError(f"cannot write {path}: {err.strerror}") from None
 

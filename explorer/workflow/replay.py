@@ -1,12 +1,13 @@
 """Scripts: the REPL's own language in a file. Read them, replay them through `session.execute`."""
 from __future__ import annotations
 
-import os
 import sys
 from typing import NamedTuple
 
 from explorer.core.errors import ExplorerError, UsageError
+from explorer.core.files import user_path
 from explorer.core.outcome import Outcome
+from explorer.core.output import visible
 
 # Modules that only failures, --var or --dry-run need are imported there: a replay that passes
 # pays for none of them.
@@ -55,16 +56,46 @@ def _continues(text: str) -> bool:
 
 
 def read_script(name: str, stdin=None) -> list:
-    """The ScriptLines of file `name` (`-` for stdin); an unreadable file is an ExplorerError."""
+    """The ScriptLines of file `name` (`-` for stdin); an unreadable file is an ExplorerError.
+
+    Text is UTF-8, and a byte that is not is kept as that byte, as in -c and `$'\\xff'`. A NUL
+    byte, a line over MAX_LINE or a file over MAX_SCRIPT says it is no script (/dev/zero, an
+    image): reading stops there, so such a file costs no more memory than that.
+    """
     if name == "-":
-        return parse_script((stdin or sys.stdin).read(), "-")
+        stream = stdin or sys.stdin
+        return parse_script(_read_text(getattr(stream, "buffer", stream), "-"), "-")
     try:
-        with open(os.path.expanduser(name), encoding="utf-8") as fh:
-            return parse_script(fh.read(), name)
+        with open(user_path(name), "rb") as fh:
+            return parse_script(_read_text(fh, name), name)
     except OSError as err:
         raise ExplorerError(f"cannot read {name}: {err.strerror}") from None
-    except UnicodeDecodeError:
-        raise ExplorerError(f"{name} is not UTF-8 text") from None
+
+
+MAX_LINE = 4 << 20  # bytes in one line of a script
+MAX_SCRIPT = 16 << 20  # bytes in a whole script
+_BLOCK = 1 << 16
+
+
+def _read_text(stream, name: str) -> str:
+    """All of `stream` (bytes, or text from a test) as text, within the bounds of read_script."""
+    blocks, size, line = [], 0, 0  # line: bytes of the line still open at the end of the last block
+    while block := stream.read(_BLOCK):
+        if isinstance(block, str):
+            block = block.encode("utf-8", "surrogateescape")
+        if b"\0" in block:
+            raise ExplorerError(f"{name} is not a script: it holds a NUL byte (is it a binary file?)")
+        end = block.find(b"\n")
+        line += len(block) if end < 0 else end
+        size += len(block)
+        if line > MAX_LINE or size > MAX_SCRIPT:
+            what = f"a line longer than {MAX_LINE >> 20} MiB" if line > MAX_LINE else \
+                f"more than {MAX_SCRIPT >> 20} MiB"
+            raise ExplorerError(f"{name} is not a script: it has {what} (split it, or send bodies with @file)")
+        if end >= 0:
+            line = len(block) - block.rfind(b"\n") - 1
+        blocks.append(block)
+    return b"".join(blocks).decode("utf-8", "surrogateescape")
 
 
 def numbered(source: str, texts) -> list:
@@ -147,9 +178,9 @@ def _http_detail(session, outcome) -> str:
     resp = session.last_response
     message = ""
     try:
-        import json  # only a failed request's message needs it
+        from explorer.core import jsontext  # json: only a failed request's message needs it
 
-        doc = json.loads(resp.body) if resp is not None else None
+        doc = jsontext.loads(resp.body) if resp is not None else None
         message = doc.get("message", "") if isinstance(doc, dict) else ""
     except ValueError:
         pass
@@ -162,7 +193,7 @@ def _short(text: str, limit: int = 160) -> str:
 
 
 def _say(session, text: str) -> None:
-    session.console.stderr.write(text.encode("utf-8", "replace") + b"\n")
+    session.console.stderr.write(visible(text, line=True).encode("utf-8", "replace") + b"\n")
     session.console.stderr.flush()
 
 

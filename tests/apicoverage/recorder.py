@@ -55,10 +55,10 @@ def wrap(transport_class) -> None:
     if getattr(original, "records_api_calls", False):
         return
 
-    def send(self, req, sink=None, on_headers=None, eager=False):
+    def send(self, req, sink=None, on_headers=None, eager=False, timeout=None):
         folder = os.environ.get(VARIABLE)
         if not folder:
-            return original(self, req, sink=sink, on_headers=on_headers, eager=eager)
+            return original(self, req, sink=sink, on_headers=on_headers, eager=eager, timeout=timeout)
         seen: list = [None, None]  # status and Server of a response that ends in an exception
 
         def watched(status, reason, headers):
@@ -66,7 +66,8 @@ def wrap(transport_class) -> None:
             return on_headers(status, reason, headers)
 
         try:
-            resp = original(self, req, sink=sink, on_headers=watched if on_headers else None, eager=eager)
+            resp = original(self, req, sink=sink, on_headers=watched if on_headers else None, eager=eager,
+                            timeout=timeout)
         except BaseException:  # Ctrl-C on an endless stream still got its status first
             _note(folder, self.endpoint, req, *seen)
             raise

@@ -68,16 +68,20 @@ class StopAfter(io.BytesIO):
 class Explorer:
     """An engine-explorer session against `host`; `send(line, status)` runs one line."""
 
-    def __init__(self, host: str, spec_dir, show_secrets: bool = False) -> None:
+    def __init__(self, host: str, spec_dir, show_secrets: bool = False, env: dict | None = None) -> None:
         self.host = host
         self.spec_dir = str(spec_dir)
         self.show_secrets = show_secrets
+        self.env = env or {}  # more of the session's environment: DOCKER_CONFIG, PATH
         self.session, self.console = self._session(io.BytesIO())
 
     def _session(self, stdout) -> tuple[Session, Console]:
         console = Console(stdout=stdout, stderr=io.BytesIO(), verbose=True)
         settings = Settings(host=self.host, verbose=True, show_secrets=self.show_secrets)
-        return Session(settings, console, env={"ENGINE_EXPLORER_SPEC_DIR": self.spec_dir}), console
+        # the session's own DOCKER_CONFIG (tests/components), never the real ~/.docker
+        env = {"ENGINE_EXPLORER_SPEC_DIR": self.spec_dir, "DOCKER_CONFIG": os.environ.get("DOCKER_CONFIG", ""),
+               **self.env}
+        return Session(settings, console, env=env), console
 
     def send(self, line: str, status: int | None = None) -> Sent:
         """Execute `line`; with `status`, assert the response had it (the body and stderr say why not)."""

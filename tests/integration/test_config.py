@@ -105,13 +105,14 @@ def test_an_unknown_key_is_a_warning_and_the_run_goes_on(home, engine_host):
                                     "(`config init` writes every key, commented)\n")
 
 
-def test_a_docker_context_that_cannot_be_read_yet_is_one_line(home, engine_host, tmp_path):
+def test_a_current_docker_context_that_is_not_there_is_one_line(home, engine_host, tmp_path):
     os.makedirs(home["DOCKER_CONFIG"])
     with open(os.path.join(home["DOCKER_CONFIG"], "config.json"), "w", encoding="utf-8") as fh:
         json.dump({"currentContext": "remote"}, fh)
     done = run(home, "-c", "/_ping")
     assert done.returncode == 2
-    assert done.stderr.decode().startswith("error: docker context 'remote' (docker's currentContext in ")
+    assert done.stderr.decode().startswith(f"error: docker context 'remote' (from currentContext in "
+                                           f"{home['DOCKER_CONFIG']}/config.json): there is no such context in ")
     config_file(home, f'host = "{engine_host}"\n')  # the file comes before docker's choice
     assert run(home, "-c", "/_ping").stdout == b"OK"
 

@@ -100,9 +100,9 @@ def test_logs_demultiplexed_byte_exact_with_frames_split_across_chunks(
     chunks = []
     real_send = session.transport().send
 
-    def observed(req, sink=None, on_headers=None, eager=False):  # watches the chunks; changes nothing
+    def observed(req, sink=None, on_headers=None, eager=False, timeout=None):  # watches the chunks only
         return real_send(req, sink=sink and (lambda c: chunks.append(c) or sink(c)), on_headers=on_headers,
-                         eager=eager)
+                         eager=eager, timeout=timeout)
 
     monkeypatch.setattr(session.transport(), "send", observed)
     assert session.execute(f"GET /containers/{unique_name}/logs stdout==1 stderr==1").ok

@@ -99,14 +99,15 @@ class WhenOpen:
         self.thread: threading.Thread | None = None
         real_send = session.transport().send
 
-        def send(req, sink=None, on_headers=None, eager=False):
+        def send(req, sink=None, on_headers=None, eager=False, timeout=None):
             def opened(status, reason, headers):
                 if self.thread is None:
                     self.thread = threading.Thread(target=self._run, daemon=True)
                     self.thread.start()
                 return on_headers(status, reason, headers)
 
-            return real_send(req, sink=sink, on_headers=opened if on_headers else None, eager=eager)
+            return real_send(req, sink=sink, on_headers=opened if on_headers else None, eager=eager,
+                             timeout=timeout)
 
         monkeypatch.setattr(session.transport(), "send", send)
 
