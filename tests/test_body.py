@@ -68,3 +68,37 @@ def test_json_values():
     assert json_value("Tty", "true") is True
     with pytest.raises(UsageError, match="not valid JSON"):
         json_value("Cmd", "[oops")
+
+
+@pytest.mark.parametrize("name, path", [
+    ("[]", [None]),
+    ("[0][Name]", [0, "Name"]),
+    ("[0][Value][]", [0, "Value", None]),
+    ("a\\=b", ["a=b"]),
+    ("a\\:b", ["a:b"]),
+    ("Labels[a\\]b]", ["Labels", "a]b"]),
+    ("a\\[0\\]", ["a[0]"]),
+    ("Labels[\\12]", ["Labels", "\\12"]),  # a backslash before anything else stays
+    ("Labels[1\\]]", ["Labels", "1]"]),
+    ("back\\\\slash", ["back\\slash"]),
+])
+def test_top_level_arrays_and_escaped_keys(name, path):
+    assert key_path(name) == path
+
+
+def test_a_top_level_array():
+    assert build([("[]", "DEBUG=1"), ("[]", 2)]) == ["DEBUG=1", 2]
+    privileges = build([("[0][Name]", "network"), ("[0][Value][]", "host"), ("[1][Name]", "mount")])
+    assert privileges == [{"Name": "network", "Value": ["host"]}, {"Name": "mount"}]
+    assert build([("a\\=b", "c")]) == {"a=b": "c"}
+
+
+@pytest.mark.parametrize("items, message", [
+    ([("Name", "x"), ("[]", "y")], "both an array"),
+    ([("[]", "y"), ("Name", "x")], "both an array"),
+    ([("[a]", "y")], "starts with \\[\\] or \\[N\\]"),
+    ([("a]b", "y")], "a \\] before its \\["),
+])
+def test_an_array_body_and_an_object_body_do_not_mix(items, message):
+    with pytest.raises(UsageError, match=message):
+        build(items)

@@ -29,6 +29,7 @@ META = ("context", "edit", "exit", "help", "quit", "refresh", "version", "view",
 CREATE = Target("POST", "/containers/create")
 LIST = Target("GET", "/containers/json")
 INSPECT = Target(None, "ContainerInspect")
+PULL = Target("POST", "/plugins/pull")
 
 CASES = [
     # first word: methods, meta commands, operationIds, paths
@@ -155,6 +156,10 @@ CASES = [
     ("POST /containers/create 'Ima", (QueryName(CREATE, "Ima"), FieldName(CREATE, (), "Ima"),
                                       HeaderName(CREATE, "Ima"))),
     ("POST /containers/create 'Labels[a b]=", (FieldValue(CREATE, ("Labels", "a b"), ""),)),
+    ("POST /containers/create ':={\"Im", ()),  # a bare `:=JSON` is the whole body: nothing to offer
+    # an array body's element: its fields come from the array's items (PluginPull's privileges)
+    ("POST /plugins/pull [0][Na", (FieldName(PULL, ("0",), "Na"),)),
+    ("POST /plugins/pull '[0][Value][]=", (FieldValue(PULL, ("0", "Value", ""), ""),)),
     # a meta command's word from a set
     ("view t", (MetaArg("t", ("json", "table", "expanded")),)),
     ("last ", (MetaArg("", ("json", "table", "expanded")),)),

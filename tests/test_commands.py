@@ -53,6 +53,14 @@ def test_request_lines(line, method, target):
     ("X-Empty:", Item("header", "X-Empty", "")),
     ("Labels[a:b]=c", Item("field", "Labels[a:b]", "c")),
     ("Labels[x=y]=z", Item("field", "Labels[x=y]", "z")),
+    ("[]=x", Item("field", "[]", "x")),  # a top-level array's element
+    ("[0][Value][]:=\"host\"", Item("json", "[0][Value][]", "\"host\"")),
+    (":=[1,2]", Item("json", "", "[1,2]")),  # a bare := is the whole body
+    ("a\\=b=c", Item("field", "a\\=b", "c")),  # a body name keeps its escapes for lang.body
+    ("a\\:b:=1", Item("json", "a\\:b", "1")),
+    ("x\\=y==1", Item("query", "x=y", "1")),  # query and header names come back unescaped
+    ("X-A\\:B:v", Item("header", "X-A:B", "v")),
+    ("Image=@img.txt", Item("field", "Image", "@img.txt")),  # the value as typed: a file, read at build
 ])
 def test_items_take_the_earliest_separator(word, item):
     assert parse_item(word) == item

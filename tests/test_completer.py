@@ -280,3 +280,8 @@ def test_podmans_three_part_version_prefix_completes(podman_spec):
     src = Sources(view, Snapshot(), {}, META)
     assert "all==" in texts("GET /v5.0.0/libpod/containers/json al", src)
     assert "all==" in texts("GET /v1.41/libpod/containers/json al", src)
+
+
+def test_an_array_bodys_element_offers_the_fields_of_its_items(src):
+    assert texts("POST /plugins/pull remote==x [0][", src) == ["Name]=", "Description]=", "Value]:="]
+    assert texts("POST /plugins/pull remote==x [0][Va", src) == ["Value]:="]

@@ -18,7 +18,7 @@ from components.tcp import make_certs
 from explorer.core.config import Settings
 from explorer.core.console import Console
 from explorer.shell.session import Session
-from tests.recording_server import RecordingServer, ServerTLS
+from tests.recording_server import RESPONSE_BODY, RecordingServer, ServerTLS
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = """it's "q" $HOME `id` $(id) \\ ; & | > < * ? ~ # !"""
@@ -72,7 +72,12 @@ LINES = [
     ("POST /containers/create Image=busybox:local HostConfig[Memory]:=67108864 HostConfig[AutoRemove]:=true", False),
     ("POST /containers/create Image=busybox:local 'HostConfig[Binds][]=/a:/b' 'HostConfig[Binds][]=/c:/d'", False),
     ("POST /containers/create Image=busybox:local Labels[big]=" + "x" * 3000, False),
-    ("POST /containers/create Image=busybox:local 'Labels[@at]=@value'", False),
+    ("POST /containers/create Image=busybox:local 'Labels[@at]:=\"@value\"'", False),
+    ("POST /containers/create Image=@{TEXT_FILE} Cmd:=@{JSON_FILE} 'Labels[a\\=b]=c' 'x\\:y=z'", False),
+    ("POST /plugins/ee-missing/set '[]=DEBUG=1' '[]=A=it'\\''s'", True),
+    ("POST /plugins/pull remote==ee-missing '[0][Name]=network' '[0][Description]=' '[0][Value][]=host'", False),
+    ("POST /plugins/pull remote==ee-missing ':=[{\"Name\": \"network\", \"Value\": [\"host\"]}]'", False),
+    ("POST /containers/create ':={\"Image\": \"{{v}}\"}'", False),
     ("POST /containers/ee-missing/start", True),
     ("POST /containers/ee-missing/stop t==1", True),
     ("POST /containers/ee-missing/kill signal==SIGKILL", True),
@@ -104,18 +109,21 @@ VALUES = {"v": "a/b ?#%41 .. 'q' $(id)", "img": "localhost:5000/library/busybox:
 
 @pytest.fixture()
 def tar_files(tmp_path):
-    """A small tar, and one whose file name is hostile to a shell."""
+    """A small tar, one whose file name is hostile to a shell, a text file and a JSON file (`=@`, `:=@`)."""
     data = io.BytesIO()
     with tarfile.open(fileobj=data, mode="w") as tar:
         body = b"FROM busybox:local\nRUN echo built\n"
         info = tarfile.TarInfo("Dockerfile")
         info.size = len(body)
         tar.addfile(info, io.BytesIO(body))
+    (tmp_path / "text.txt").write_text(HOSTILE + "\nünïcødé\n")
+    (tmp_path / "cmd.json").write_text('["sh", "-c", "echo \\"$HOME\\""]\n')
     plain = tmp_path / "context.tar"
     odd = tmp_path / "my ctx $HOME `x` it's.tar"
     plain.write_bytes(data.getvalue())
     odd.write_bytes(data.getvalue())
-    return {"FILE": shlex.quote(str(plain)), "ODD_FILE": shlex.quote(str(odd))}
+    return {"FILE": shlex.quote(str(plain)), "ODD_FILE": shlex.quote(str(odd)),
+            "TEXT_FILE": shlex.quote(str(tmp_path / "text.txt")), "JSON_FILE": shlex.quote(str(tmp_path / "cmd.json"))}
 
 
 def make_session(host: str, spec: str, **settings):
@@ -142,12 +150,12 @@ def expand(line: str, files: dict) -> str:
 def printed_and_sent(line: str, host: str, spec: str, **settings):
     """(curl line as printed, the Request) for one of our lines or a pasted curl line."""
     session, _, _ = make_session(host, spec, **settings)
-    from explorer.http import curlcmd
+    from explorer.http import curlpaste
     from explorer.lang import commands
 
     cmd = commands.parse(line)
     if isinstance(cmd, commands.CurlPaste):
-        req = curlcmd.parse(cmd.argv).request
+        req = curlpaste.parse(cmd.argv).request
         if req.api_version is None:
 
             req = req._replace(api_version="1.41")
@@ -172,6 +180,35 @@ def test_curl_line_sends_the_same_bytes(line, tar_files, spec_v141):
     assert b"engine-explorer/" in ours[0]
 
 
+# A body written to a file: the printed line says `-o FILE`, and run by bash it writes the same file.
+OUTPUT_LINES = [
+    "GET /containers/json all==1 > {OUT}",
+    "POST /containers/create Image=busybox:local 'Labels[a\\=b]=c' > {OUT}",
+    "curl -sS -o {OUT} http://localhost/v1.41/containers/json",
+    "curl -o {OUT} -X POST --json '[\"DEBUG=1\"]' http://localhost/v1.41/plugins/ee-missing/set",
+]
+
+
+@pytest.mark.skipif(not shutil.which("curl"), reason="needs the curl CLI")
+@pytest.mark.parametrize("line", OUTPUT_LINES)
+def test_a_line_that_writes_a_file_prints_curl_with_o_file(line, spec_v141, tmp_path):
+    ours_file, theirs_file = tmp_path / "our out $HOME 'q'.json", tmp_path / "their out.json"
+    with RecordingServer() as server:
+        session, out, err = make_session("unix://" + server.path, spec_v141)
+        session.console.verbose = True  # the curl line goes to stderr, as `-v` prints it
+        assert session.execute(line.replace("{OUT}", shlex.quote(str(ours_file)))).exit_code == 0, err.getvalue()
+        session.close()
+        printed = [ln for ln in err.getvalue().decode().splitlines() if ln.startswith("curl ")][-1]
+        assert f" -o {shlex.quote(str(ours_file))} " in printed and " > " not in printed
+        ours = server.take()
+        theirs_line = printed.replace(shlex.quote(str(ours_file)), shlex.quote(str(theirs_file)))
+        run = subprocess.run(["bash", "-c", theirs_line], capture_output=True, timeout=30)
+        theirs = server.take()
+    assert run.returncode == 0, run.stderr
+    assert strip_agent(ours[0]) == strip_agent(theirs[0])
+    assert ours_file.read_bytes() == theirs_file.read_bytes() == RESPONSE_BODY and out.getvalue() == b""
+
+
 @pytest.fixture(scope="session")
 def server_certs(component_session):
     """A CA, a server certificate for 127.0.0.1 and a client one (in client/: a DOCKER_CERT_PATH)."""
@@ -193,7 +230,7 @@ def tcp_settings(kind: str, certs) -> dict:
 # Over TCP and TLS only the URL's start and the TLS options differ from a socket, so a sample that
 # fills every slot (paths hostile and with dot segments, queries, headers, bodies, files, values, pasted
 # lines) re-runs there, not all of LINES: each line costs a session and a curl process.
-TCP_LINES = [LINES[i][0] for i in (0, 1, 6, 14, 19, 23, 32, 38, 41, 53, 54, 66, 68)]
+TCP_LINES = [LINES[i][0] for i in (0, 1, 6, 14, 19, 23, 32, 38, 41, 58, 59, 71, 73)]
 
 
 @pytest.mark.skipif(not shutil.which("curl"), reason="needs the curl CLI")
@@ -237,7 +274,8 @@ def test_the_lines_hold_every_item_kind_a_value_in_every_slot_and_reach_both_ser
     sent to the real engine, not only to the recording server."""
     from explorer.lang import commands  # imported where used, as printed_and_sent does
 
-    parsed = [commands.parse(expand(line, {"FILE": "a.tar", "ODD_FILE": "b.tar"})) for line, _ in LINES]
+    files = {"FILE": "a.tar", "ODD_FILE": "b.tar", "TEXT_FILE": "t.txt", "JSON_FILE": "c.json"}
+    parsed = [commands.parse(expand(line, files)) for line, _ in LINES]
     requests = [p.request if isinstance(p, commands.CurlPreview) else p for p in parsed
                 if isinstance(p, (commands.RequestLine, commands.CurlPreview))]
     assert {item.kind for r in requests for item in r.items} == {"query", "header", "field", "json", "file"}

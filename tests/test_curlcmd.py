@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from explorer.core.errors import UsageError
-from explorer.http.curlcmd import parse, render, to_argv
+from explorer.http.curlcmd import render, to_argv
+from explorer.http.curlpaste import parse
 from explorer.http.request import Request
 from explorer.lang.slots import percent
 
@@ -130,3 +131,37 @@ def test_host_part_hint():
 def test_parse_errors(line):
     with pytest.raises(UsageError):
         parse(shlex.split(line))
+
+
+@pytest.mark.parametrize("line, output", [
+    ("curl -o out.tar http://localhost/x", ("out.tar", False, None)),
+    ("curl --output out.tar http://localhost/x", ("out.tar", False, None)),
+    ("curl -sSLo out.tar http://localhost/x", ("out.tar", False, None)),
+    ("curl -O http://localhost/v1.41/images/a/get", ("get", False, None)),
+    ("curl -O -o mine http://localhost/v1.41/images/a/get", ("mine", False, None)),
+    ("curl -i -w '%{http_code}\\n' http://localhost/x", (None, True, "%{http_code}\\n")),
+    ("curl --include --write-out @fmt http://localhost/x", (None, True, "@fmt")),
+])
+def test_what_a_pasted_line_does_with_the_response(line, output):
+    assert tuple(parse(shlex.split(line)).output) == output
+
+
+def test_user_agent_referer_and_url_are_done():
+    req = parse(shlex.split("curl -A 'my agent' -e http://r --url http://localhost/v1.41/_ping")).request
+    assert (req.path, req.headers) == ("/_ping", (("User-Agent", "my agent"), ("Referer", "http://r")))
+
+
+def test_the_options_not_done_are_notes_and_unknown_ones_refused():
+    pasted = parse(shlex.split("curl -sSL --compressed -m 5 --retry 2 http://localhost/x"))
+    assert [n.split()[3] for n in pasted.notes] == ["-L", "-m", "--retry"]  # --compressed is done
+    assert pasted.request.path == "/x"  # -m's and --retry's values were read as theirs, not as a URL
+    with pytest.raises(UsageError, match="--nonesuch is not supported"):
+        parse(["curl", "--nonesuch", "http://localhost/x"])
+
+
+def test_the_printed_line_does_what_the_request_does_with_the_response():
+    from explorer.http.curlcmd import Output
+
+    argv = to_argv(Request("GET", "/x"), SOCK, BASE, output=Output("a b.tar", True, "%{http_code}"))
+    assert argv[-6:] == ["-i", "-w", "%{http_code}", "-o", "a b.tar", f"{BASE}/x"]
+    assert parse(argv).output == Output("a b.tar", True, "%{http_code}")

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from explorer.core.errors import UsageError
-from explorer.http import curlcmd, request
+from explorer.http import curlcmd, curlpaste, request
 from explorer.lang import commands
 from explorer.workflow import curlimport
 from explorer.workflow import replay as scripts
@@ -30,6 +30,13 @@ SOCK = "curl --unix-socket /var/run/docker.sock "
     (SOCK + "--head http://localhost/_ping", "HEAD /_ping"),
     (SOCK + "-X POST --data-binary @ctx.tar -H 'Content-Type: application/x-tar' http://localhost/build",
      "POST /build Content-Type:application/x-tar @ctx.tar"),
+    # JSON that is no object: a bare `:=` body, as written; odd keys escaped; a text starting with @ as JSON
+    (SOCK + "-X POST -d '[1, 2]' http://localhost/x", "POST /x ':=[1, 2]'"),
+    (SOCK + "-X POST -d '{\"a[0]\": 1, \"b=c\": \"@d\"}' -H 'Content-Type: application/json' http://localhost/x",
+     "POST /x 'a\\[0\\]:=1' 'b\\=c:=\"@d\"'"),
+    # -o FILE / -O: the body goes to the file
+    (SOCK + "-sS -o 'a b.tar' http://localhost/v1.41/images/x/get", "GET /v1.41/images/x/get > 'a b.tar'"),
+    (SOCK + "-O http://localhost/v1.41/images/x/get", "GET /v1.41/images/x/get > get"),
 ])
 def test_translate(curl, ours):
     assert curlimport.translate(shlex.split(curl)) == ours
@@ -37,11 +44,12 @@ def test_translate(curl, ours):
 
 @pytest.mark.parametrize("curl", [
     SOCK + "-X POST -d 'not json' http://localhost/x",  # a raw body our items cannot say
-    SOCK + "-X POST -d '[1,2]' http://localhost/x",  # JSON, but not an object
-    SOCK + "-X POST -d '{\"a[0]\": 1}' -H 'Content-Type: application/json' http://localhost/x",  # odd key
     SOCK + "'http://localhost/x?a:b=1'",  # a query name that would read as a header
     SOCK + "-H 'X-A: {{v}}' http://localhost/x",  # curl sends {{v}}; in our line it would be a variable
     SOCK + "-d '{\"Image\": \"{{img}}\"}' -H 'Content-Type: application/json' http://localhost/x",
+    SOCK + "-s -w '%{http_code}' -o out.json http://localhost/x",  # -w: no item says it
+    SOCK + "-i http://localhost/x",
+    SOCK + "-L http://localhost/x",  # not done here: running the curl line says so
 ])
 def test_what_our_items_cannot_say_stays_a_curl_line(curl):
     argv = shlex.split(curl)
@@ -62,7 +70,7 @@ def test_a_translation_sends_what_curl_sends(query, headers, body):
     line = curlimport.translate(argv)
     if line.startswith("curl "):
         return  # kept as curl: the session runs pasted curl lines as they are
-    sent = curlcmd.parse(argv).request  # what curl sends (it trims header values, for one)
+    sent = curlpaste.parse(argv).request  # what curl sends (it trims header values, for one)
     built = request.build(commands.parse(line), None, None)
     assert (built.method, built.path, built.query, built.api_version) == (req.method, req.path, req.query, "1.41")
     assert [h for h in built.headers if h[0].lower() != "content-type"] == \

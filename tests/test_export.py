@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shlex
 import shutil
 import stat
 import subprocess
@@ -23,7 +24,7 @@ from explorer.workflow import replay as scripts
 from explorer.workflow.export import Exporter
 from explorer.workflow.export_prelude import JQ_LIBRARY, prelude, version_check
 from tests.canned_transport import canned_session
-from tests.recording_server import RecordingServer
+from tests.recording_server import RESPONSE_BODY, RecordingServer
 
 needs_tools = pytest.mark.skipif(not (shutil.which("jq") and shutil.which("curl")), reason="needs curl and jq")
 HOSTILE = """it's "q" $HOME `id` $(id) \\ ; & | > < * ? ~ # ! {{x}} [a] {b} ünï 🐳 %41"""
@@ -267,3 +268,41 @@ def test_the_scripts_version_check_orders_versions_as_versions_key(need, have, r
     assert done.stderr == ("" if runs else f"this script was exported for Docker API v{need} and the engine speaks "
                            f"v{have}: export it again with --api-version {have} (what its lines use must exist "
                            "there)\n")
+
+
+@needs_tools
+def test_a_pasted_lines_o_file_is_the_scripts_and_what_it_cannot_do_is_named(spec_v141, tmp_path):
+    out = tmp_path / "out $HOME.json"
+    text = f"curl -sL -w '%{{http_code}}' -o {shlex.quote(str(out))} http://localhost/v1.41/containers/json\n"
+    with RecordingServer() as server:
+        session, _, _, err = canned_session(spec_v141)
+        script = tmp_path / "p.sh"
+        script.write_text(export_text(session, text))
+        done = sh(script, {"DOCKER_HOST": "unix://" + server.path})
+    assert done.returncode == 0 and done.stdout == "", done.stderr
+    assert out.read_bytes() == RESPONSE_BODY
+    assert "# t.ee:1: curl option -w is not done in an exported script" in script.read_text()
+    assert err.getvalue().decode().splitlines() == [
+        "t.ee:1: note: curl option -L is not done here (following redirects); sent without it",
+        "t.ee:1: note: curl option -w is not done in an exported script"]
+
+
+@needs_tools
+def test_a_field_from_a_file_is_exported_as_the_file_holds_it_with_a_note(spec_v141, tmp_path):
+    text_file = tmp_path / "image.txt"
+    text_file.write_text(HOSTILE)
+    line = f"POST /containers/create Image=@{shlex.quote(str(text_file))} '[]=x'"
+    session, _, _, err = canned_session(spec_v141)
+    with pytest.raises(UsageError, match="both an array"):
+        export_text(session, line + "\n")
+    line = line.replace(" '[]=x'", " 'Labels[a\\=b]=c'")
+    with RecordingServer() as server:
+        script = tmp_path / "f.sh"
+        script.write_text(export_text(session, line + "\n"))
+        text_file.unlink()  # the script holds the text: it no longer needs the file
+        done = sh(script, {"DOCKER_HOST": "unix://" + server.path})
+        sent = server.take_script()
+    assert done.returncode == 0, done.stderr
+    assert json.loads(sent[0].partition(b"\r\n\r\n")[2]) == {"Image": HOSTILE, "Labels": {"a=b": "c"}}
+    assert err.getvalue().decode().splitlines()[-1] == (
+        f"note: Image=@{text_file} goes into the script as the file holds it now, not read again when it runs")

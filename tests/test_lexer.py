@@ -54,3 +54,10 @@ def test_an_item_is_split_where_the_parser_splits_it(view):
     assert (item.kind, item.name) == ("field", "Labels[com.example:x]")
     assert ("field", "'Labels[com.example:x]") in styles(line, view)
     assert ("header", "'Labels[com.example") not in styles(line, view)
+
+
+def test_array_items_and_a_bare_json_body(view):
+    assert styles("POST /plugins/x/set []=A=1 :=[]", view)[-5:] == [
+        ("field", "[]"), ("separator", "="), ("value", "A=1"), ("separator", ":="), ("value", "[]")]
+    assert styles("POST /containers/create a\\=b=c", view)[-3:] == [
+        ("field", "a\\=b"), ("separator", "="), ("value", "c")]

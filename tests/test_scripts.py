@@ -145,7 +145,15 @@ def test_dry_run_keeps_pipes_and_files_and_previews(spec_v141):
     lines = out.splitlines()
     assert lines[1].endswith("'http://localhost/v1.41/containers/'\"$cid\"'/start'")  # not '…/$cid/start'
     assert lines[2].endswith("/logs?stdout=1&stderr=1' 2>&1 | grep x")
-    assert lines[3].endswith("http://localhost/v1.41/version > 'my file'")
+    assert lines[3].endswith("-o 'my file' http://localhost/v1.41/version")  # a file: curl's own -o
+
+
+def test_dry_run_of_a_pasted_line_keeps_its_output_options_and_names_the_rest(spec_v141):
+    text = "curl -sSL -i -w '%{http_code}\\n' -O http://localhost/v1.41/images/busybox/get\n"
+    code, fake, out, err = replay(spec_v141, text, dry_run=True)
+    assert (code, fake.sent) == (0, [])
+    assert out.splitlines()[0].endswith("-i -w '%{http_code}\\n' -o get http://localhost/v1.41/images/busybox/get")
+    assert err == "note: curl option -L is not done here (following redirects); sent without it\n"
 
 
 # -- run ------------------------------------------------------------------------------------------

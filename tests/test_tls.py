@@ -9,7 +9,7 @@ import pytest
 from explorer.core import precedence
 from explorer.core.config import engine_address
 from explorer.core.errors import UsageError
-from explorer.http import curlcmd
+from explorer.http import curlcmd, curlpaste
 from explorer.http.request import Request
 
 
@@ -126,11 +126,11 @@ def test_the_curl_line_carries_the_files_and_a_pasted_one_gives_them_back():
     argv = curlcmd.to_argv(Request("GET", "/_ping"), None, "https://h:1", tls=tls)
     assert argv == ["curl", "--cacert", "/c/ca.pem", "--cert", "/odd\\:dir\\\\x/cert.pem", "--key", "/c/key.pem",
                     "--insecure", "https://h:1/_ping"]
-    pasted = curlcmd.parse(argv)
+    pasted = curlpaste.parse(argv)
     assert pasted.tls == ("/c/ca.pem", "/odd:dir\\x/cert.pem", "/c/key.pem", True)
     assert pasted.base_url == "https://h:1"
     with pytest.raises(UsageError, match="--cert FILE:PASSWORD"):
-        curlcmd.parse(["curl", "--cert", "c.pem:secret", "https://h:1/_ping"])
+        curlpaste.parse(["curl", "--cert", "c.pem:secret", "https://h:1/_ping"])
 
 
 @pytest.mark.parametrize("line, engine, other", [
@@ -151,5 +151,5 @@ def test_a_pasted_line_that_names_another_engine_or_other_tls_files_is_said(line
     from explorer.core.tls import TLS  # as config does: the TLS module loads with a TCP engine only
 
     socket, base, tls = engine
-    pasted = curlcmd.parse(line.split())
-    assert curlcmd.elsewhere(pasted, socket, base, TLS(*tls) if tls else None) == other
+    pasted = curlpaste.parse(line.split())
+    assert curlpaste.elsewhere(pasted, socket, base, TLS(*tls) if tls else None) == other

@@ -229,7 +229,7 @@ def _meta_args(words: list, current: Word) -> tuple:
 def _item(op: Target, items: list, current: Word) -> tuple:
     """The item being typed after the target: a name, or the value after its separator."""
     text = current.value
-    if text.startswith("@"):
+    if text.startswith(("@", ":=")):  # a raw body: a file, or a bare `:=JSON`
         return ()
     sep = separator(text)
     if sep is None:
@@ -260,16 +260,19 @@ def _item_name(op: Target, items: list, current: Word) -> tuple:
 
 
 def _keys(name: str):
-    """`HostConfig[RestartPolicy]` → ("HostConfig", "RestartPolicy"); None when malformed."""
+    """`HostConfig[RestartPolicy]` → ("HostConfig", "RestartPolicy"), `[0][Name]` (in an array
+    body) → ("0", "Name"); None when malformed."""
     head, bracket, tail = name.partition("[")
-    if not head:
+    if not head and not bracket:
         return None
-    keys, pos, tail = [head], 0, bracket + tail
+    keys, pos, tail = [head] if head else [], 0, bracket + tail
     for m in _KEY.finditer(tail):
         if m.start() != pos:
             return None
         keys.append(m.group(1))
         pos = m.end()
+    if not head and keys and keys[0] != "" and not keys[0].isdigit():
+        return None  # an array body starts with [] or [N], as explorer.lang.body reads it
     return tuple(keys) if pos == len(tail) else None
 
 

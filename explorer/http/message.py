@@ -59,7 +59,7 @@ def parse_headers(lines: list) -> tuple:
     parts = blob[:eol].decode("latin-1").split(" ", 2)
     status = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
     reason = parts[2] if len(parts) > 2 else ""
-    return status, reason, Headers(blob[eol:])
+    return status, reason, Headers(blob[eol:], blob[:eol])
 
 
 class Headers:
@@ -70,12 +70,17 @@ class Headers:
     Compares equal to the tuple of its pairs.
     """
 
-    __slots__ = ("_block", "_lower", "_pairs")
+    __slots__ = ("_block", "_lower", "_pairs", "_status_line")
 
-    def __init__(self, block: bytes = b"") -> None:
+    def __init__(self, block: bytes = b"", status_line: bytes = b"") -> None:
         self._block = block  # b"\r\nName: value\r\n…": the lines after the status line
+        self._status_line = status_line  # b"HTTP/1.1 200 OK"
         self._lower: bytes | None = None
         self._pairs: tuple | None = None
+
+    def raw(self) -> bytes:
+        """The status line and header lines as received, ending with the blank line (`curl -i`)."""
+        return self._status_line + self._block
 
     def get(self, name: str) -> str | None:
         """The last value of header `name` (case-insensitive), or None."""

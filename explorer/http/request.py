@@ -1,7 +1,6 @@
 """The request model, and building one from a parsed line and the spec."""
 from __future__ import annotations
 
-import os
 import re
 import time
 from functools import lru_cache
@@ -10,9 +9,8 @@ from urllib.parse import parse_qsl
 
 from explorer.core import versions
 from explorer.core.errors import UsageError, shown
-from explorer.core.files import user_path
-from explorer.http import validate
-from explorer.lang import body, slots, times
+from explorer.http import bodyitems, validate
+from explorer.lang import slots, times
 from explorer.lang.commands import RequestLine
 
 JSON = "application/json"
@@ -137,7 +135,7 @@ def build(line: RequestLine, index, api_version: str | None, values=slots.NO_VAL
     req = Request(method, path, query, _headers(line, values) if items else (), None, None,
                   version or api_version, op.operation_id if op else "")
     if items:
-        req = _with_body(req, line, op, values)
+        req = _with_body(req, line, op, values, warn)
     if req.body is None and req.body_file is None and op is not None and op.body is not None:
         req = _empty_object(req, op, index)
     if complete is not None:
@@ -265,25 +263,11 @@ def _headers(line: RequestLine, values) -> tuple:
     return tuple(headers)
 
 
-def _with_body(req: Request, line: RequestLine, op, values) -> Request:
-    fields = [(i.name, slots.fill(i.value, slots.STRING, values) if i.kind == "field"
-               else body.json_value(i.name, slots.fill_json(i.value, values)))
-              for i in line.items if i.kind in ("field", "json")]
-    files = [slots.fill(i.value, slots.WORD, values) for i in line.items if i.kind == "file"]
-    if fields and files:
-        raise UsageError("give either body fields or one @file, not both")
-    if len(files) > 1:
-        raise UsageError("only one @file body per request")
-    if files:
-        path = user_path(files[0])
-        if not os.path.isfile(path):
-            why = "not a regular file (a folder, device or pipe)" if os.path.exists(path) else "no such file"
-            raise UsageError(f"@{shown(files[0])}: {why}")
-        return _typed(req._replace(body_file=path), _file_content_type(op, path))
-    if fields:
-        doc = body.build(fields, lambda key: slots.fill(key, slots.STRING, values))
-        return _typed(req._replace(body=body.dumps(doc)), JSON)
-    return req
+def _with_body(req: Request, line: RequestLine, op, values, warn) -> Request:
+    made = bodyitems.from_items(line.items, op, values, warn)
+    if made is None:
+        return req
+    return _typed(req._replace(body=made.data, body_file=made.file), made.content_type)
 
 
 def _empty_object(req: Request, op, index) -> Request:
@@ -302,17 +286,6 @@ def _empty_object(req: Request, op, index) -> Request:
             schema.get("type") == "object" or isinstance(schema.get("properties"), dict)):
         return req
     return _typed(req._replace(body=b"{}"), JSON)
-
-
-def _file_content_type(op, path: str) -> str:
-    """A .json file goes as JSON where the operation takes JSON; otherwise its first other type."""
-    consumes = op.consumes if op is not None else ()
-    if JSON in consumes and (path.endswith(".json") or consumes == (JSON,)):
-        return JSON
-    for kind in consumes:
-        if kind != JSON:
-            return kind
-    return "application/octet-stream"
 
 
 def _typed(req: Request, content_type: str) -> Request:

@@ -14,9 +14,12 @@ import os
 import re
 
 from explorer.core.errors import UsageError
+from explorer.http.bodyhints import field as _field
+from explorer.http.bodyhints import show as _show
+from explorer.http.bodyhints import type_problem
+from explorer.http.bodyhints import where as _where
 from explorer.lang import secrets
-from explorer.lang.jsonvalues import KINDS, same, unmet_bound
-from explorer.lang.jsonvalues import kind as json_kind
+from explorer.lang.jsonvalues import same, unmet_bound
 
 SEND_ANYWAY = "prefix the line with ! to send anyway"
 MAX_DEPTH = 64  # deeper JSON is left unchecked rather than risk the recursion limit
@@ -26,8 +29,6 @@ MAX_BODY_FILE = 8 << 20  # a larger @file is sent unchecked: reading it twice wo
 _BOOLEAN = frozenset({"1", "0", "true", "false", "t", "f", "yes", "no"})
 _INTEGER = re.compile(r"[+-]?\d+")
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-# Docker's StrSlice (Cmd, Entrypoint…) decodes a plain string too; the spec says so only in prose.
-_STRING_OR_ARRAY = "string or an array"
 
 
 def problem(text: str) -> UsageError:
@@ -189,7 +190,7 @@ class _Checker:
         if isinstance(alternatives, list) and alternatives:
             if all(self.mismatch(alt, value, path, depth + 1) for alt in alternatives):
                 return f"{_where(path)} ({_show(value)}) fits none of the shapes the spec allows"
-        found = _type_problem(schema, value, path) or _enum_problem(schema, value, path)
+        found = type_problem(schema, value, path, self.index) or _enum_problem(schema, value, path)
         if not found:
             wants = unmet_bound(schema, value)
             found = f"{_where(path)} is {_show(value)}, the spec wants {wants}" if wants else ""
@@ -256,63 +257,9 @@ def _nullable(schema: dict) -> bool:
                 or (isinstance(schema.get("enum"), list) and None in schema["enum"]))
 
 
-def _type_problem(schema: dict, value, path: list) -> str:
-    wanted = schema.get("type")
-    wanted = [wanted] if isinstance(wanted, str) else wanted if isinstance(wanted, list) else []
-    known = [t for t in wanted if t in KINDS]
-    if not known or any(KINDS[t](value) for t in known):
-        return ""
-    if "array" in known and isinstance(value, str) and _STRING_OR_ARRAY in str(schema.get("description")):
-        return ""
-    wants = " or ".join(map(_a, known))
-    text = f"{_where(path)} is {_a(json_kind(value))} ({_show(value)}), the spec wants {wants}"
-    if isinstance(value, str) and path and _parses_as(value, known):
-        text += f" (write {_field(path)}:={value} to send it as JSON)"
-    elif isinstance(value, str) and path:  # `=` always sends a string: say how the others are written
-        text += f" (write it as JSON with :=, e.g. {_field(path)}:={_EXAMPLE.get(known[0], 'null')})"
-    return text
-
-
-# what `field:=…` looks like for each JSON type, quoted for the shell's words
-_EXAMPLE = {"integer": "1", "number": "1.5", "boolean": "true", "array": "'[\"a\"]'", "object": "'{\"k\":\"v\"}'"}
-
-
-def _parses_as(text: str, types: list) -> bool:
-    from explorer.core import jsontext  # json: only on the error path
-
-    try:
-        value = jsontext.loads(text)
-    except ValueError:
-        return False
-    return any(KINDS[t](value) for t in types)
-
-
 def _enum_problem(schema: dict, value, path: list) -> str:
     enum = schema.get("enum")
     if not isinstance(enum, list) or not enum or any(same(value, e) for e in enum):
         return ""
     shown = ", ".join(_show(e) for e in enum[:8]) + (", …" if len(enum) > 8 else "")
     return f"{_where(path)} is {_show(value)}, not one of {shown}"
-
-
-def _a(kind: str) -> str:
-    return ("an " if kind[:1] in "aeiou" else "a ") + kind
-
-
-def _show(value) -> str:
-    from explorer.core import jsontext  # json: only on the error path
-
-    try:
-        text = jsontext.dumps(value, ensure_ascii=False)
-    except ValueError:
-        text = f"a {json_kind(value)} too deep to show"
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _field(path: list) -> str:
-    """A body path as the item name that sets it: HostConfig[RestartPolicy][Name], Env[0]."""
-    return str(path[0]) + "".join(f"[{p}]" for p in path[1:]) if path else ""
-
-
-def _where(path: list) -> str:
-    return f"field {_field(path)}" if path else "the body"

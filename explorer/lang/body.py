@@ -1,35 +1,62 @@
-"""Body items (`a[b]=x`, `a[]:=1`, `n[0]=y`) → one JSON document."""
+"""Body items (`a[b]=x`, `a[]:=1`, `n[0]=y`, `[]=x`) → one JSON document."""
 from __future__ import annotations
-
-import re
 
 from explorer.core.errors import UsageError, shown
 
-_KEY = re.compile(r"\[([^\]]*)\]")
+_ESCAPABLE = frozenset("=:[]@\\")  # as explorer.lang.commands.ESCAPABLE: a backslash makes these literal
 
 
 def key_path(name: str) -> list:
     """`HostConfig[PortBindings][80/tcp][]` → ["HostConfig", "PortBindings", "80/tcp", None].
 
-    A string is an object key, an int a list index, None an append (`[]`).
+    A string is an object key, an int a list index, None an append (`[]`). A name that starts
+    with a bracket (`[]`, `[0][Name]`) is inside a top-level array. A backslash makes the next
+    separator or bracket part of the key (`a\\=b` → "a=b", `Labels[a\\]b]` → "a]b").
     """
-    head, _, tail = name.partition("[")
-    if not head or "]" in head:
-        raise UsageError(f"`{name}`: a body field needs a name before its first [")
-    path: list = [head]
-    tail = "[" + tail if tail else ""
-    pos = 0
-    for m in _KEY.finditer(tail):
-        if m.start() != pos:
-            break
-        inner = m.group(1)
-        if inner.isdigit() and len(inner) > 18:  # no list is that long, and int() refuses 4,300 digits
+    if "\\" not in name and "[" not in name and "]" not in name:  # the common case: a plain name
+        if not name:
+            raise UsageError("``: a body field needs a name, or [] / [N] for an array body")
+        return [name]
+    head, at = _literal(name, 0, "[")
+    if "]" in head[1]:
+        raise UsageError(f"`{shown(name)}`: a ] before its [ (escape a literal one as \\])")
+    if not head[0] and at == len(name):
+        raise UsageError(f"`{shown(name)}`: a body field needs a name, or [] / [N] for an array body")
+    path: list = [head[0]] if head[0] else []
+    while at < len(name):
+        if name[at] != "[":
+            raise UsageError(f"`{shown(name)}`: brackets must be [key], [index] or [] (e.g. HostConfig[NetworkMode])")
+        (inner, bare, escaped), end = _literal(name, at + 1, "]")
+        if end == len(name):
+            raise UsageError(f"`{shown(name)}`: a [ is not closed (escape a literal one as \\[)")
+        if not escaped and inner.isdigit() and len(inner) > 18:  # no list is that long; int() refuses 4,300 digits
             raise UsageError(f"`{shown(name)}`: index {shown(inner, 20)} is past the end of any list")
-        path.append(None if inner == "" else int(inner) if inner.isdigit() else inner)
-        pos = m.end()
-    if pos != len(tail):
-        raise UsageError(f"`{name}`: brackets must be [key], [index] or [] (e.g. HostConfig[NetworkMode])")
+        path.append(None if inner == "" and not escaped else inner if escaped or not inner.isdigit() else int(inner))
+        at = end + 1
+    if isinstance(path[0], str) and not head[0]:
+        raise UsageError(f"`{shown(name)}`: an array body starts with [] or [N]; an object's field has its name "
+                         "before the brackets")
     return path
+
+
+def _literal(name: str, start: int, stop: str) -> tuple:
+    """((the key from `start` to the first unescaped `stop`, its unescaped characters, whether any
+    were escaped), where that `stop` is, or len(name))."""
+    end = name.find(stop, start)
+    if end < 0:
+        end = len(name)
+    if "\\" not in name[start:end]:  # the common case, read without a loop over its characters
+        return (name[start:end], name[start:end], False), end
+    out, bare, escaped, i = [], [], False, start
+    while i < len(name) and name[i] != stop:
+        if name[i] == "\\" and i + 1 < len(name) and name[i + 1] in _ESCAPABLE:
+            out.append(name[i + 1])
+            escaped, i = True, i + 2
+            continue
+        out.append(name[i])
+        bare.append(name[i])
+        i += 1
+    return ("".join(out), "".join(bare), escaped), i
 
 
 def json_value(name: str, text: str):
@@ -47,19 +74,26 @@ def json_value(name: str, text: str):
         raise UsageError(f"`{shown(name)}:=`: {err}; no API field takes that") from None
 
 
-def build(items, key=None) -> dict:
-    """Fold (name, value) pairs, in order, into one JSON object.
+def build(items, key=None):
+    """Fold (name, value) pairs, in order, into one JSON document: an object, or an array when
+    the names start with a bracket (`[]=a`, `[0][Name]=b`).
 
     `key(text)`, when given, turns each object key as parsed into the key used: it fills
     `{{NAME}}` references once the brackets are read, so a value cannot add or close one.
     """
-    doc: dict = {}
+    doc: dict | list | None = None
     for name, value in items:
         path = key_path(name)
         if key is not None and "{{" in name:
             path = [key(k) if isinstance(k, str) else k for k in path]
+        array = not isinstance(path[0], str)
+        if doc is None:
+            doc = [] if array else {}
+        elif array != isinstance(doc, list):
+            raise UsageError(f"`{shown(name)}`: the body cannot be both an array ([]=…, [0]=…) "
+                             "and an object (field=…)")
         _assign(doc, path, value, name)
-    return doc
+    return {} if doc is None else doc
 
 
 def dumps(doc) -> bytes:

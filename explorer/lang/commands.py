@@ -1,6 +1,7 @@
 """One line of input → one typed command. Pure: no spec, no I/O."""
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from explorer.core.errors import UsageError, shown
@@ -125,29 +126,55 @@ def _request(method, target: str, rest: list, force: bool) -> RequestLine:
 
 
 def parse_item(word: str) -> Item:
-    """One httpie-style item; the earliest separator outside [brackets] wins, the longer on a tie."""
+    """One httpie-style item; the earliest separator outside [brackets] wins, the longer on a tie.
+
+    A `\\` before a separator character (`= : [ ] @ \\`) makes it part of the name. A query or
+    header name comes back unescaped; a body field's name keeps its escapes, which
+    explorer.lang.body reads with the brackets. A bare `:=JSON` (no name) is the whole body.
+    """
     if not word:
         raise UsageError('an empty word ("") is not an item: use name==value (query), Name:value (header), '
-                         "field=value or field:=json (body), @file (raw body)")
+                         "field=value or field:=json (body), []=value (an array body), @file (raw body)")
     if word.startswith("@"):
         if len(word) == 1:
             raise UsageError("`@` needs a file name: `@context.tar`")
         return Item("file", "", word[1:])
+    if word.startswith(":="):
+        return Item("json", "", word[2:])
     best = separator(word) if word[0] not in "=:" else None
     if best is None:
         raise UsageError(
             f"`{shown(word)}` is not an item: use name==value (query), Name:value (header), "
-            "field=value or field:=json (body), @file (raw body)"
+            "field=value or field:=json (body), []=value (an array body), @file (raw body)"
         )
     at, sep, kind = best
-    return Item(kind, word[:at], word[at + len(sep):])
+    name = word[:at]
+    if kind in ("query", "header") and "\\" in name:
+        name = unescape(name)
+    return Item(kind, name, word[at + len(sep):])
+
+
+ESCAPABLE = frozenset("=:[]@\\")  # what a backslash makes literal in an item's name
+
+
+def unescape(name: str) -> str:
+    """`a\\=b` → `a=b`: each backslash before an ESCAPABLE character dropped (any other stays)."""
+    return _ESCAPED.sub(r"\1", name)
+
+
+_ESCAPED = re.compile(r"\\([=:\[\]@\\])")
 
 
 def separator(word: str):
-    """(index, separator, kind) of the first separator outside brackets (label keys hold `:`)."""
-    depth = 0
+    """(index, separator, kind) of the first separator outside brackets (label keys hold `:`)
+    and not escaped by a backslash."""
+    depth, escaped = 0, False
     for at, ch in enumerate(word):
-        if ch == "[":
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == "[":
             depth += 1
         elif ch == "]" and depth:
             depth -= 1

@@ -10,19 +10,46 @@ from typing import NamedTuple
 
 from explorer.core.errors import UsageError
 
-# curl options that change nothing about the request bytes, with whether they take a value.
-IGNORED = {
-    "-s": False, "--silent": False, "-S": False, "--show-error": False, "-i": False,
-    "--include": False, "-v": False, "--verbose": False, "-N": False, "--no-buffer": False,
-    "-f": False, "--fail": False, "-L": False, "--location": False,
-    "-g": False, "--globoff": False, "--http1.1": False,
-    "-o": True, "--output": True, "-w": True, "--write-out": True, "-m": True, "--max-time": True,
-    "--connect-timeout": True, "-A": True, "--user-agent": True,
-}
+# curl options read here (explorer.http.curlcmd), with whether they take a value.
 DATA = ("-d", "--data", "--data-ascii", "--data-binary", "--data-raw", "--json")
 HEADER = ("-H", "--header")
+OUTPUT = ("-o", "--output")
+WRITE_OUT = ("-w", "--write-out")
 TLS_FILES = ("--cacert", "-E", "--cert", "--key")  # explorer.http.curlcmd sets them as curl does
-WITH_VALUE = {"-X", "--request", *HEADER, "--unix-socket", "-T", "--upload-file", *DATA, *TLS_FILES}
+WITH_VALUE = {"-X", "--request", *HEADER, "--unix-socket", "-T", "--upload-file", *DATA, *TLS_FILES, *OUTPUT,
+              *WRITE_OUT, "-A", "--user-agent", "-e", "--referer", "--url"}
+FLAGS = {"-G", "--get", "-I", "--head", "--path-as-is", "-i", "--include", "-O", "--remote-name", "-k", "--insecure",
+         "--compressed"}
+# What engine-explorer always does anyway: no progress meter, errors shown, bodies streamed as they
+# come, HTTP/1.1, no URL globbing. Taken without a word. Any option in none of these tables is
+# refused in one line naming it: not knowing whether it takes a value, we cannot read past it.
+ALWAYS = {"-s", "--silent", "-S", "--show-error", "-N", "--no-buffer", "--http1.1", "-g", "--globoff"}
+# curl options not done here, whether each takes a value, and what curl would do: a pasted line
+# with one is sent without it, and a one-line note names it.
+NOT_DONE = {
+    "-v": (False, "verbose output: engine-explorer -v prints the request and response headers"),
+    "--verbose": (False, "verbose output: engine-explorer -v prints the request and response headers"),
+    "-f": (False, "no body and exit 22 on an HTTP error; here the error is shown, exit 1"),
+    "--fail": (False, "no body and exit 22 on an HTTP error; here the error is shown, exit 1"),
+    "--fail-with-body": (False, "exit 22 on an HTTP error; here exit 1"),
+    "-L": (False, "following redirects"), "--location": (False, "following redirects"),
+    "-m": (True, "a time limit: use --timeout"), "--max-time": (True, "a time limit: use --timeout"),
+    "--connect-timeout": (True, "a connect time limit"),
+    "--retry": (True, "retries"), "--retry-delay": (True, "retries"), "--retry-max-time": (True, "retries"),
+    "-#": (False, "a progress bar"), "--progress-bar": (False, "a progress bar"),
+    "--no-progress-meter": (False, "no progress meter; there is none here"),
+    "-D": (True, "writing the response headers to a file: -i shows them"),
+    "--dump-header": (True, "writing the response headers to a file: -i shows them"),
+    "--stderr": (True, "redirecting curl's messages"),
+    "--create-dirs": (False, "creating the folders of -o's path"),
+    "-C": (True, "resuming a download"), "--continue-at": (True, "resuming a download"),
+    "--limit-rate": (True, "a rate limit"),
+    "-Z": (False, "parallel transfers"), "--parallel": (False, "parallel transfers"),
+    "--http2": (False, "HTTP/2: the engine speaks HTTP/1.1"),
+    "--http1.0": (False, "HTTP/1.0"), "-0": (False, "HTTP/1.0"),
+    "--tcp-nodelay": (False, "a socket option"), "--keepalive-time": (True, "a socket option"),
+    "--trace": (True, "a trace file"), "--trace-ascii": (True, "a trace file"),
+}
 
 
 class Option(NamedTuple):
@@ -49,7 +76,7 @@ def options(args: list):
             continue
         if arg.startswith("--"):
             name, eq, inline = arg.partition("=")
-            if name in WITH_VALUE or IGNORED.get(name):
+            if name in WITH_VALUE or NOT_DONE.get(name, (False,))[0]:
                 if eq:
                     yield Option(name, inline, i - 1, len(name) + 1)
                     continue
@@ -64,7 +91,7 @@ def options(args: list):
         while j < len(arg):
             flag = "-" + arg[j]
             j += 1
-            if flag in WITH_VALUE or IGNORED.get(flag):
+            if flag in WITH_VALUE or NOT_DONE.get(flag, (False,))[0]:
                 if j < len(arg):
                     yield Option(flag, arg[j:], i - 1, j)
                 elif i < len(args):

@@ -149,8 +149,9 @@ def secret_variables(lines, known=()) -> set:
         if head in ("set", "run"):
             flows += _assignments(found)
         elif found and head.lower() not in META_WORDS and not _is_paste(found):
-            for item in _secret_items(found[1:] if head == "curl" else found):
-                names.update(_names(item.value))
+            items = found[1:] if head == "curl" else found
+            names.update(n for item in _secret_items(items) for n in _names(item.value))
+            names.update(n for w, spans in _bare_bodies(items) for a, b, _ in spans for n in _names(w.value[2:][a:b]))
     grown = True
     while grown:
         before = len(names)
@@ -179,11 +180,7 @@ def _secret_items(found: tuple):
     A word named as a credential header is one wherever it stands: a line that fails to parse
     is stored all the same.
     """
-    values = [w.value for w in found]
-    k = 1 if values[0] == "!" else 0
-    if k < len(values) and values[k].lstrip("!").upper() in METHODS:
-        k += 1
-    fields = body_fields(values[k].lstrip("!")) if k < len(values) else _NONE
+    k, fields = _target_fields(found)
     for i, word in enumerate(found):
         sep = separator(word.value) if word.value[:1] not in ("=", ":", "@", "") else None
         if sep is None:
@@ -195,6 +192,29 @@ def _secret_items(found: tuple):
             variable = fields.get(name.partition("[")[0])
         if variable:
             yield _Item(word, name + mark, word.value[at + len(mark):], kind, variable)
+
+
+def _target_fields(found: tuple) -> tuple:
+    """(the index of a request line's target, the secret body fields of its operation)."""
+    values = [w.value for w in found]
+    k = 1 if values[0] == "!" else 0
+    if k < len(values) and values[k].lstrip("!").upper() in METHODS:
+        k += 1
+    return k, body_fields(values[k].lstrip("!")) if k < len(values) else _NONE
+
+
+def _bare_bodies(found: tuple) -> list:
+    """[(word, spans)] of the bare `:=JSON` bodies holding a secret field (explorer.lang.jsonspans)."""
+    bare = [(w, json_spans(w.value[2:], _target_fields(found)[1])) for w in found
+            if w.value.startswith(":=") and "{" in w.value]
+    return [(w, spans) for w, spans in bare if spans]
+
+
+def _bare_body_edits(found: tuple, stored: bool) -> list:
+    """A bare `:=JSON` body: each secret field's string in it as a reference (or <redacted>)."""
+    return [(w, _quote("".join(("{{env." + p + "}}" if stored else REDACTED) if k % 2 else p
+                               for k, p in enumerate(pieces(w.value[2:], spans, ":=")))))
+            for w, spans in _bare_bodies(found)]
 
 
 def _assignments(found: tuple) -> list:
@@ -227,8 +247,9 @@ def _rewrite(line: str, names, stored: bool) -> str:
     elif _is_paste(found):
         edits = _paste_edits(found, stored)
     else:  # a request, or a meta command: a secret item in `help X-Registry-Auth:…` is one all the same
-        edits = [(item.word, _quote(_item_text(item, stored)))
-                 for item in _secret_items(found[1:] if head == "curl" else found) if _literal(item)]
+        items = found[1:] if head == "curl" else found
+        edits = [(item.word, _quote(_item_text(item, stored))) for item in _secret_items(items) if _literal(item)]
+        edits = sorted(edits + _bare_body_edits(items, stored), key=lambda edit: edit[0].start)
     for word, text in reversed(edits):
         line = line[:word.start] + text + line[word.end:]
     return line
@@ -236,6 +257,8 @@ def _rewrite(line: str, names, stored: bool) -> str:
 
 def _literal(item: _Item) -> bool:
     """Does the item's value hold text of its own (not only `{{NAME}}` references)?"""
+    if item.value.startswith("@") and item.kind in ("field", "json"):
+        return False  # `password=@file`: the file holds the secret, the line only its name
     rest = REFERENCE.sub("", item.value)
     return bool((rest.replace('"', "") if item.kind == "json" else rest).strip())
 

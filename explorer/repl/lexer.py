@@ -90,8 +90,9 @@ def _param_values(view, path: str) -> set:
 
 
 def _item(word: str) -> list:
-    if word.startswith("@"):
-        return [("class:separator", "@"), ("class:value", word[1:])]
+    if word.startswith(("@", ":=")):  # a raw body: @file, or a bare `:=JSON`
+        mark = word[:1] if word[0] == "@" else ":="
+        return [("class:separator", mark), ("class:value", word[len(mark):])]
     sep = separator(word)
     if sep is None:
         return [("class:field" if "[" in word else "class:argument", word)]

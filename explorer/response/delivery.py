@@ -14,23 +14,23 @@ from explorer.core.errors import ExplorerError, TimedOut, UsageError
 from explorer.core.outcome import Outcome
 from explorer.http.message import Response, find_header
 from explorer.lang.redirect import WRITE, Redirect
-from explorer.response import kinds, sinks, streamstatus
+from explorer.response import curlout, kinds, sinks, streamstatus
 from explorer.response.destination import Target
 from explorer.response.show import show
-from explorer.response.streamstatus import Head
 
 PATH_STAT = "X-Docker-Container-Path-Stat"
 
 
-def deliver(session, req, redirect=None):
-    """Send `req` and show or write its response; the Outcome (exit 1 on >= 400 or an in-band error)."""
+def deliver(session, req, redirect=None, include: bool = False):
+    """Send `req` and show or write its response; the Outcome (exit 1 on >= 400 or an in-band error).
+    `include` (a pasted `curl -i`): the status line and headers go first, where the body goes."""
     console = session.console
     ex, kind, operation = _exchange_and_kind(session, req)
     if redirect is not None:
         target = Target(redirect, console)
     else:
         target = _binary_guard(console, req, kind)
-    reception = Reception(console, ex, target, session.settings, operation)
+    reception = Reception(console, ex, target, session.settings, operation, include)
     try:
         resp = _send(session, req, reception, kind)
         try:
@@ -140,7 +140,8 @@ def _binary_guard(console, req, kind):
 class Reception:
     """The response as it arrives: decides its kind at the headers, then feeds the matching sink."""
 
-    def __init__(self, console, ex: kinds.Exchange, target=None, settings=None, operation: str | None = None) -> None:
+    def __init__(self, console, ex: kinds.Exchange, target=None, settings=None, operation: str | None = None,
+                 include: bool = False) -> None:
         self.console = console
         self.ex = ex
         self.target = target
@@ -149,11 +150,12 @@ class Reception:
         self.timeout = self.settings.timeout  # --timeout: when it ends a stream, the stream is over, not failed
         self.sink: Any = None  # the sink for the body's kind (explorer.response.sinks), made at the headers
         self.status = 0
-        self.head: Head | None = None  # the status line and headers, once they came
+        self.head: streamstatus.Head | None = None  # the status line and headers, once they came
         self.stopped = False  # --timeout ended the stream
         self.started = time.perf_counter()
         self.response = None
         self.failure: BaseException | None = None  # raised while writing, which stopped the transfer
+        self.include = include  # `curl -i`: the status line and headers before the body
 
     def on_headers(self, status: int, reason: str, headers: tuple):
         """Called by the transport before the first body byte; 0 stops the transfer."""
@@ -187,9 +189,11 @@ class Reception:
 
     def _start(self, status: int, reason: str, headers: tuple) -> None:
         self.status = status
-        self.head = Head(status, reason, headers, time.perf_counter() - self.started)
+        self.head = streamstatus.Head(status, reason, headers, time.perf_counter() - self.started)
         kind = kinds.decide(self.ex, status, find_header(headers, "Content-Type"))
         target = self.target if status < 400 else None  # an error message is for the user's eyes
+        if self.include:
+            curlout.write_head(self.console, target, curlout.head(status, reason, headers))
         if target is not None and kind != kinds.EMPTY:
             target.open()  # `> file` makes the file even when the body is empty
         if kind == kinds.BINARY and target is None and (self.console.interactive or self.console.tty):

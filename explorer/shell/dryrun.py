@@ -4,7 +4,7 @@ from __future__ import annotations
 import shlex
 
 from explorer.core.outcome import Outcome
-from explorer.http import curlcmd
+from explorer.http import curlcmd, curlpaste
 from explorer.lang import commands, redirect, slots
 from explorer.lang.shellvars import Markers
 
@@ -13,17 +13,21 @@ def dry_run(session, cmd):
     """A request under --dry-run: print its curl line, send nothing.
 
     A value captured from a response is not known without one: it shows as "$NAME", so that the
-    line runs in a shell where NAME is set. A `| cmd`, `> file` or `>> file` stays on the line.
+    line runs in a shell where NAME is set. A `| cmd` or `>> file` stays on the line; `> file` is
+    curl's `-o file`.
     """
     suffix = _redirect_text(session.redirect)
     session.assumed_version()  # with no engine to ask: says which version the lines go as
     if isinstance(cmd, commands.CurlPreview):  # `curl REQUEST`: under --dry-run, the same line
         cmd = cmd.request
     if isinstance(cmd, commands.CurlPaste):
-        req = curlcmd.parse(cmd.argv).request
+        pasted = curlpaste.parse(cmd.argv)
+        for note in pasted.notes:
+            session.console.note(note)
+        req = pasted.request
         if req.api_version is None:
             req = req._replace(api_version=session.api_version(False))
-        session.show_curl(req, raw=True, suffix=suffix)
+        session.show_curl(req, raw=True, suffix=suffix, output=pasted.output)
         return Outcome()
     unknown = {name for name, value in session.variables.items() if value == "$" + name}
     if not unknown:
@@ -37,8 +41,8 @@ def dry_run(session, cmd):
 
 def _redirect_text(redir) -> str:
     """` | cmd`, ` > 'a file'`, ` 2>&1 | cmd`: where the line sends the body, as sh writes it."""
-    if redir is None:
-        return ""
+    if redir is None or (redir.op == redirect.WRITE and not redir.stderr):
+        return ""  # none, or `> file`: the line's own -o FILE
     if redir.op == redirect.PIPE:
         return f" {'2>&1 ' if redir.stderr else ''}| {redir.target}"  # the command is shell code as typed
     return f" {redir.op} {shlex.quote(redir.target)}" + (" 2>&1" if redir.stderr else "")
@@ -60,7 +64,7 @@ def _with_unknowns(session, cmd, unknown: set) -> str:
     markers = Markers()
     req = session.build(cmd, need_engine=False, values=_DryRunValues(session, unknown, markers))
     ep = session.endpoint()
-    argv = curlcmd.to_argv(req, ep.socket, ep.base_url, ep.tls)
+    argv = curlcmd.to_argv(req, ep.socket, ep.base_url, ep.tls, session.printed_output(None))
     if not session.settings.show_secrets:  # a secret shows as "$VARIABLE", as in any curl line
         for index, pieces in curlcmd.hidden(req, argv).items():
             argv[index] = "".join(markers.marker("env." + p, slots.HEADER) if k % 2 else p

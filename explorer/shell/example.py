@@ -2,12 +2,14 @@
 
 Required parameters are `{{name}}` references, so the line runs as it is once each is `set`
 (or with the value typed in its place); required body fields as `Field={{Field}}` or, for
-the JSON types, `Field:=…` with an empty value of the type.
+the JSON types, `Field:=…` with an empty value of the type; an array body as `[]=…` items
+from the spec's example.
 """
 from __future__ import annotations
 
 import re
 
+from explorer.http import bodyhints
 from explorer.http.request import JSON
 from explorer.lang import secrets
 
@@ -53,6 +55,8 @@ def _body_words(op, index) -> list:
     schema = index.resolve(op.body.schema) if index is not None else op.body.schema
     if not isinstance(schema, dict):
         return []
+    if schema.get("type") == "array":  # PluginPull, PluginSet: a top-level array, as its example has it
+        return bodyhints.array_items(schema, index)
     if not schema.get("required"):
         # an update of a versioned object replaces its whole spec: it goes from a file, never as `{}`
         versioned = any(p.name == "version" and p.required and p.location == "query" for p in op.params)

@@ -61,6 +61,8 @@ def render(index, target: str | None, curl=None, since=None) -> str:
 
 def _overview(index) -> str:
     lines = ["Requests: [METHOD] PATH|OperationId [name==query Name:header field=value field:=json @file]",
+             "          body: field=@file (its text), field:=@file.json, []=v and [0][k]=v (an array), "
+             "':=JSON' (the whole body), a\\=b=c (an escaped key)",
              "          !REQUEST sends it without checking it against the spec",
              "          curl REQUEST prints the curl line only; a pasted curl line is sent",
              "Commands: " + ", ".join(sorted(META_WORDS)) + "; help COMMAND for one",

@@ -12,7 +12,7 @@ from explorer.http import curlcmd, request
 from explorer.lang import commands, redirect, secrets, slots, words
 from explorer.response import rawframes
 from explorer.response.delivery import deliver, expected_kind
-from explorer.shell import guard, versiongate
+from explorer.shell import guard, pasted, versiongate
 from explorer.shell.dispatch import Dispatcher
 from explorer.shell.dockerclient import DockerClient
 from explorer.spec import combined, find_spec, load_index, sources
@@ -111,7 +111,7 @@ class Session:
             self.show_curl(self.build(cmd.request, need_engine=False), raw=True)
             return Outcome()
         if isinstance(cmd, commands.CurlPaste):
-            return self._pasted(cmd.argv)
+            return pasted.run(self, cmd.argv)
         return self._meta(cmd)
 
     def build(self, line, need_engine: bool = True, values=None):
@@ -146,8 +146,9 @@ class Session:
         self._indexes.pop(version, None)
         return self._index_for(version)
 
-    def send(self, req) -> Outcome:
+    def send(self, req, output=None) -> Outcome:
         """Print the curl line (REPL, -v), send; the body is shown or written as it arrives.
+        `output`: a pasted line's -i and -w (explorer.http.curlcmd.Output).
 
         First the guard (explorer.shell.guard): --read-only refuses a change, and at the prompt a
         destructive request is asked about.
@@ -155,20 +156,29 @@ class Session:
         if not guard.admit(self, req):
             return _DECLINED
         if self.console.shows_curl:
-            self.show_curl(req)
-        return deliver(self, req, self.redirect)
+            self.show_curl(req, output=output)
+        return deliver(self, req, self.redirect, output is not None and output.include)
 
     def curl_line(self, req) -> str:
         """The curl one-liner for `req` against this session's engine, secrets as $VARIABLES."""
         ep = self.endpoint()
-        return curlcmd.render(req, ep.socket, ep.base_url, redact=not self.settings.show_secrets, tls=ep.tls)
+        return curlcmd.render(req, ep.socket, ep.base_url, not self.settings.show_secrets, tls=ep.tls,
+                              output=self.printed_output(None))
 
-    def show_curl(self, req, raw: bool = False, suffix: str = "") -> None:
+    def printed_output(self, output):
+        """What the printed line does with the response: a `> FILE` is curl's `-o FILE`."""
+        redir = self.redirect
+        if redir is None or redir.op != redirect.WRITE or redir.stderr:
+            return output
+        return (output or curlcmd.Output())._replace(file=redir.target)
+
+    def show_curl(self, req, raw: bool = False, suffix: str = "", output=None) -> None:
         """Print the curl line for `req` (`raw`: as the output itself, on stdout), then `suffix` (a
         dry run's `| cmd`). The first time a line reads a secret from a variable, a note says what
         the variable stands for."""
         ep = self.endpoint()
-        line, variables = curlcmd.render_hidden(req, ep.socket, ep.base_url, not self.settings.show_secrets, ep.tls)
+        line, variables = curlcmd.render_hidden(req, ep.socket, ep.base_url, not self.settings.show_secrets, ep.tls,
+                                                self.printed_output(output))
         line += suffix
         if raw:
             self.console.stdout.write(line.encode("utf-8", "surrogateescape") + b"\n")
@@ -193,20 +203,6 @@ class Session:
             notice = curlversions.mismatch(curlversions.versions())
             if notice:
                 self.console.note(notice)
-
-    def _pasted(self, argv) -> Outcome:
-        pasted = curlcmd.parse(argv)
-        for hint in pasted.hints:
-            self.console.note("hint: " + hint)
-        ep = self.endpoint()
-        other = curlcmd.elsewhere(pasted, ep.socket, ep.base_url, ep.tls)
-        if other:
-            self.console.note(f"note: sending to this session's engine {ep.describe()}, "
-                              f"not {other} as the pasted line says")
-        req = pasted.request
-        if req.api_version is None:
-            req = req._replace(api_version=self.api_version())
-        return self.send(req)
 
     def _meta(self, cmd) -> Outcome:
         values = self.values()

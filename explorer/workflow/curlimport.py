@@ -1,8 +1,8 @@
 """`import FILE`: a file of curl commands → a script of our own lines.
 
-Each curl command becomes `METHOD /path name==query Header:value field=value field:=json`; a body
-our items cannot say exactly (not a JSON object, odd keys) keeps the curl line, which scripts
-also run. Every translation is checked: built again, it must send what the curl line sends
+Each curl command becomes `METHOD /path name==query Header:value field=value field:=json` (a JSON
+body that is no object: `:=JSON`); a body our items cannot say exactly (not JSON) keeps the curl
+line, which scripts also run. Every translation is checked: built again, it must send what the curl line sends
 (bar the Content-Type: application/json our body fields add, which the engine wants anyway).
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import shlex
 from explorer.core import jsontext
 from explorer.core.errors import ExplorerError, UsageError
 from explorer.core.outcome import Outcome
-from explorer.http import curlcmd, request
+from explorer.http import curlpaste, request
 from explorer.lang import commands
 from explorer.lang.jsonvalues import same
 from explorer.lang.secrets import stored_line
@@ -22,12 +22,17 @@ _ITEM_UNSAFE = set("[]=:@")  # in a name, these would change how the item parses
 
 
 def translate(argv) -> str:
-    """A curl argv → our one-line equivalent (or the curl line itself when nothing equivalent exists)."""
-    req = curlcmd.parse(argv).request
-    line = _line(req)
+    """A curl argv → our one-line equivalent (or the curl line itself when nothing equivalent exists).
+
+    `-o FILE` (or -O) becomes `> FILE`; a line with -i, -w or an option not done here stays curl's,
+    so that running it names what is not done rather than dropping it.
+    """
+    pasted = curlpaste.parse(argv)
+    req, output = pasted.request, pasted.output
+    line = _line(req) if not (pasted.notes or output.include or output.write_out is not None) else None
     # `{{…}}` in a curl line is text that curl sends; in our line it would be a variable
     if line is not None and "{{" not in line and _same(req, line):
-        return line
+        return line + (f" > {shlex.quote(output.file)}" if output.file not in (None, "-") else "")
     return shlex.join(argv)
 
 
@@ -52,7 +57,8 @@ def _line(req):
 
 
 def _fields(req):
-    """A JSON object body as `field=text` / `field:=json` items; None when that cannot be exact."""
+    """A JSON body as items: an object's members as `field=text` / `field:=json`, any other JSON
+    (an array, an empty object) as a bare `:=JSON`; None when the body is not JSON."""
     if req.body is None:
         return []
     try:
@@ -60,14 +66,15 @@ def _fields(req):
     except ValueError:
         return None
     if not isinstance(doc, dict) or not doc:
-        return None
+        return [":=" + req.body.decode("utf-8", "surrogateescape")]
     items = []
     for key, value in doc.items():
-        if not key or _ITEM_UNSAFE & set(key):
+        if not key:
             return None
-        try:
-            items.append(f"{key}={value}" if isinstance(value, str) else
-                         f"{key}:={jsontext.dumps(value, separators=(',', ':'), ensure_ascii=False)}")
+        name = "".join("\\" + ch if ch in commands.ESCAPABLE else ch for ch in key)
+        try:  # a text starting with @ would name a file: it goes as a JSON string
+            items.append(f"{name}={value}" if isinstance(value, str) and not value.startswith("@") else
+                         f"{name}:={jsontext.dumps(value, separators=(',', ':'), ensure_ascii=False)}")
         except ValueError:  # too deep to write back: the curl line is kept as it is
             return None
     return items

@@ -14,7 +14,7 @@ from explorer.core import versions
 from explorer.core.errors import ExplorerError, UsageError
 from explorer.core.files import user_path, write_private
 from explorer.core.outcome import Outcome
-from explorer.http import curlcmd
+from explorer.http import curlcmd, curlpaste
 from explorer.http.request import Request
 from explorer.lang import commands, expect, redirect, secrets, slots, variables
 from explorer.lang.shellvars import Markers, Preparation, shell_name
@@ -95,6 +95,7 @@ class Exporter:
         cmd = commands.parse(text)
         if isinstance(cmd, commands.CurlPaste):  # a curl line's own words: its secrets are hidden in request()
             cmd = commands.parse(redirect.split(line.text)[0])
+            redir = self._pasted_output(line.where, cmd.argv, redir)
         prep = Preparation(line.where)
         if redir is not None and "{{" in redir.target:
             if redir.op == redirect.PIPE:
@@ -131,10 +132,24 @@ class Exporter:
 
     # -- requests -------------------------------------------------------------------------------
 
+    def _pasted_output(self, where: str, argv, redir):
+        """A pasted line's -o FILE is the script's `> FILE`; its -i, -w and the options not done here
+        are named in a comment and a note, never dropped silently."""
+        pasted = curlpaste.parse(argv)
+        said = [n.removeprefix("note: ") for n in pasted.notes]
+        said += ["curl option -i is not done in an exported script"] * pasted.output.include
+        said += ["curl option -w is not done in an exported script"] * (pasted.output.write_out is not None)
+        for text in said:
+            self.body.append(comment(f"{where}: {text}"))
+            self.session.console.note(f"{where}: note: {text}")
+        if pasted.output.file not in (None, "-") and redir is None:
+            return redirect.Redirect(redirect.WRITE, pasted.output.file)
+        return redir
+
     def _build(self, cmd):
         if isinstance(cmd, commands.RequestLine):
             return self.session.build(cmd, False, self.markers)
-        req = curlcmd.parse(cmd.argv).request  # a pasted line is curl's: nothing in it is a reference
+        req = curlpaste.parse(cmd.argv).request  # a pasted line is curl's: nothing in it is a reference
         return req if req.api_version else req._replace(api_version=self.session.api_version(False))
 
     def request(self, where: str, shown: str, req, covered: bool, redir, prep) -> None:

@@ -4,8 +4,9 @@ docker-registry without auth (`open_registry`): create and push; privileges, pul
 enable (a volume made with it reports the setting: the plugin itself answers), disable; upgrade and
 remove. Effects are checked with the raw client and the registry; curl lines re-run by curl.
 
-PluginPull, PluginUpgrade and PluginSet take a top-level JSON array, which body items cannot write
-yet (the request-forms issue): engine-explorer sends them as @file.json.
+PluginPull, PluginUpgrade and PluginSet take a top-level JSON array: typed as `[]=…` and `[0][Name]=…`
+items (PluginSet, PluginPull), as a bare `:=JSON` (an empty privileges list) and as an @file.json
+(PluginUpgrade, as `GET /plugins/privileges` answered it).
 """
 from __future__ import annotations
 
@@ -110,18 +111,20 @@ def test_create_then_push(ee, docker_api, volume_plugin, open_registry, unique_n
     assert docker_api.call("DELETE", f"/plugins/{ref}")[0] == 200
 
 
-def test_privileges_pull_inspect_and_list(ee, docker_api, remote, volume_plugin, unique_name, tmp_path, proven):
+def test_privileges_pull_inspect_and_list(ee, docker_api, remote, volume_plugin, unique_name, proven):
     name = f"{unique_name}:latest"
     privileges = ee.send(f"GET /plugins/privileges remote=={remote.v1}", 200)
     assert privileges.json() == volume_plugin.privileges
     proven("GetPluginPrivileges")
 
-    agreed, nothing = tmp_path / "privileges.json", tmp_path / "no-privileges.json"
-    agreed.write_bytes(privileges.body)
-    nothing.write_text("[]")
-    refused = ee.send(f"POST /plugins/pull remote=={remote.v1} name=={name} @{nothing}")
+    refused = ee.send(f"POST /plugins/pull remote=={remote.v1} name=={name} :=[]")
     assert b"incorrect privileges" in refused.body + refused.err and plugin(docker_api, name) is None
-    pulled = ee.send(f"POST /plugins/pull remote=={remote.v1} name=={name} @{agreed}", 200)
+    assert refused.curl.endswith(f"--data-binary '[]' '{refused.curl.split()[-1][1:-1]}'")
+    (agreed,) = volume_plugin.privileges
+    items = [f"[0][Name]={agreed['Name']}", f"[0][Description]={agreed['Description']}"]
+    items += [f"[0][Value][]={value}" for value in agreed["Value"]]
+    pulled = ee.send(f"POST /plugins/pull remote=={remote.v1} name=={name} {shlex.join(items)}", 200)
+    assert json.loads(pulled.curl.split("--data-binary ")[1].split("' ")[0][1:]) == volume_plugin.privileges
     found = plugin(docker_api, name)
     assert (found["Name"], found["PluginReference"], found["Enabled"]) == (name, remote.v1, False)
     proven("PluginPull")
@@ -142,10 +145,9 @@ def test_privileges_pull_inspect_and_list(ee, docker_api, remote, volume_plugin,
     assert docker_api.call("DELETE", f"/plugins/{name}")[0] == 200
 
 
-def test_set_enable_and_disable(ee, docker_api, pulled, unique_name, tmp_path, proven):
-    settings = tmp_path / "settings.json"
-    settings.write_text(json.dumps([f"EE_GREETING={unique_name}"]))
-    setting = ee.send(f"POST /plugins/{pulled}/set @{settings}", 204)
+def test_set_enable_and_disable(ee, docker_api, pulled, unique_name, proven):
+    setting = ee.send(f"POST /plugins/{pulled}/set '[]=EE_GREETING={unique_name}'", 204)
+    assert f"""--data-binary '["EE_GREETING={unique_name}"]'""" in setting.curl
     assert f"EE_GREETING={unique_name}" in plugin(docker_api, pulled)["Settings"]["Env"]
     # dockerd 20.10 reads `timeout` with Atoi and answers 500 when it is missing; the CLI always sends it.
     enabled = ee.send(f"POST /plugins/{pulled}/enable timeout==30", 200)
