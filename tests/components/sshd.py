@@ -50,7 +50,8 @@ StrictModes no
 SetEnv DOCKER_HOST=unix://{engine_socket} DOCKER_CONFIG={folder}/docker-config PATH=/usr/bin:/bin SHLVL=1
 X11Forwarding no
 AllowAgentForwarding no
-AllowTcpForwarding no
+# -L only: ssh:// engines forward the engine socket (sshd allows unix-socket forwards only with TCP ones)
+AllowTcpForwarding local
 PermitTunnel no
 PrintMotd no
 LogLevel VERBOSE
@@ -66,6 +67,15 @@ Host {alias}
     StrictHostKeyChecking yes
     BatchMode yes
 """
+# The same sshd as users meet it when something is wrong: each alias differs from ALIAS in one line.
+FAILING = {
+    "unknown": "UserKnownHostsFile {ssh_dir}/known_hosts_empty",  # host key never seen
+    "changed": "UserKnownHostsFile {ssh_dir}/known_hosts_changed",  # another key known for the host
+    "refused": "IdentityFile {ssh_dir}/id_unauthorized",  # a key sshd does not know
+    "nodocker": "IdentityFile {ssh_dir}/id_nodocker",  # a login whose PATH has no docker
+}
+# authorized_keys for id_nodocker: the command asked runs with a PATH that finds no docker
+NO_DOCKER = 'command="PATH=/nonexistent; export PATH; eval \\"$SSH_ORIGINAL_COMMAND\\"" '
 
 
 class SSHEndpoint(NamedTuple):
@@ -78,6 +88,7 @@ class SSHEndpoint(NamedTuple):
     home: Path  # .ssh/config, id_ed25519, known_hosts
     env: dict[str, str]  # HOME, LD_PRELOAD and NSS_WRAPPER_*: add to a subprocess's environment
     server_folder: Path  # sshd_config, host key, authorized_keys, sshd.log
+    failing: dict[str, str]  # what goes wrong → an alias where it does: unknown, changed, refused, nodocker
 
     def ssh(self, *args: str, input: bytes | None = None, timeout: float = 30) -> subprocess.CompletedProcess[bytes]:
         """`ssh ALIAS ARGS…` as a user with this home runs it."""
@@ -108,8 +119,11 @@ def _client_home(session: SessionFolder, port: int, user: str, host_key: Path,
     _keygen(ssh_dir / "id_ed25519", "ee-test-client")
     host_public = host_key.with_suffix(".pub").read_text().split()[:2]
     (ssh_dir / "known_hosts").write_text(f"[127.0.0.1]:{port} {' '.join(host_public)}\n")
+    _failing_client(ssh_dir, port)
     config = ssh_dir / "config"
-    config.write_text(CLIENT_CONFIG.format(alias=ALIAS, port=port, user=user, ssh_dir=ssh_dir))
+    config.write_text(CLIENT_CONFIG.format(alias=ALIAS, port=port, user=user, ssh_dir=ssh_dir) + "".join(
+        _failing_block(CLIENT_CONFIG.format(alias=f"{ALIAS}-{kind}", port=port, user=user, ssh_dir=ssh_dir),
+                       line.format(ssh_dir=ssh_dir)) for kind, line in FAILING.items()))
     config.chmod(0o600)
     me = os.getuid()
     passwd = session.path / "ssh-passwd"
@@ -119,6 +133,22 @@ def _client_home(session: SessionFolder, port: int, user: str, host_key: Path,
     preload = " ".join(filter(None, [library, os.environ.get("LD_PRELOAD")]))
     return home, {"HOME": str(home), "LD_PRELOAD": preload, "NSS_WRAPPER_PASSWD": str(passwd),
                   "NSS_WRAPPER_GROUP": "/etc/group"}
+
+
+def _failing_client(ssh_dir: Path, port: int) -> None:
+    """The files the failing aliases use: two more keys, an empty known_hosts, one with another key."""
+    _keygen(ssh_dir / "id_unauthorized", "ee-test-unauthorized")
+    _keygen(ssh_dir / "id_nodocker", "ee-test-nodocker")
+    _keygen(ssh_dir / "other_host_key", "ee-test-other-host")
+    other = (ssh_dir / "other_host_key.pub").read_text().split()[:2]
+    (ssh_dir / "known_hosts_changed").write_text(f"[127.0.0.1]:{port} {' '.join(other)}\n")
+    (ssh_dir / "known_hosts_empty").write_text("")
+
+
+def _failing_block(block: str, line: str) -> str:
+    """`block` with the setting `line` names (its first word) replaced by `line`."""
+    key = line.split()[0]
+    return "".join(f"    {line}\n" if old.split()[:1] == [key] else old + "\n" for old in block.splitlines())
 
 
 def _launch(folder: Path, session: SessionFolder, engine_socket: str, user: str) -> tuple[int, Daemon]:
@@ -153,8 +183,10 @@ def start_sshd(session: SessionFolder, engine_socket: str) -> tuple[SSHEndpoint,
     port, daemon = _launch(folder, session, engine_socket, user)
     home, env = _client_home(session, port, user, folder / "host_key", library)
     # sshd reads it at each login, so it can follow the start.
-    (folder / "authorized_keys").write_text((home / ".ssh" / "id_ed25519.pub").read_text())
-    return SSHEndpoint(ALIAS, f"ssh://{ALIAS}", port, user, home, env, folder), daemon
+    (folder / "authorized_keys").write_text((home / ".ssh" / "id_ed25519.pub").read_text()
+                                            + NO_DOCKER + (home / ".ssh" / "id_nodocker.pub").read_text())
+    failing = {kind: f"{ALIAS}-{kind}" for kind in FAILING}
+    return SSHEndpoint(ALIAS, f"ssh://{ALIAS}", port, user, home, env, folder, failing), daemon
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 
+import pytest
+
 PING = b"GET /_ping HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n\r\n"
 
 
@@ -38,3 +40,23 @@ def test_docker_cli_over_ssh(ssh_engine, docker_config, docker_api):
     assert with_flag.stdout.strip() == version["Version"]
     _, info = docker_api.call_json("GET", "/info")
     assert (from_env.returncode, from_env.stdout.strip()) == (0, info["Name"]), from_env.stderr
+
+
+@pytest.mark.parametrize("kind, says", [
+    ("unknown", "Host key verification failed."),
+    ("changed", "REMOTE HOST IDENTIFICATION HAS CHANGED"),
+    ("refused", "Permission denied (publickey)."),
+])
+def test_each_failing_alias_fails_at_login_as_ssh_says(ssh_engine, kind, says):
+    done = subprocess.run(["ssh", ssh_engine.failing[kind], "true"], capture_output=True, timeout=30, check=False,
+                          env={**os.environ, **ssh_engine.env})
+    assert done.returncode == 255 and says in done.stderr.decode(), done.stderr
+
+
+def test_the_nodocker_login_works_but_finds_no_docker(ssh_engine):
+    env = {**os.environ, **ssh_engine.env}
+    alias = ssh_engine.failing["nodocker"]
+    echo = subprocess.run(["ssh", alias, "echo", "in"], capture_output=True, timeout=30, check=False, env=env)
+    docker = subprocess.run(["ssh", alias, "docker", "version"], capture_output=True, timeout=30, check=False, env=env)
+    assert (echo.returncode, echo.stdout) == (0, b"in\n"), echo.stderr
+    assert docker.returncode == 127 and b"docker: command not found" in docker.stderr, docker.stderr

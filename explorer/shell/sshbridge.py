@@ -1,0 +1,319 @@
+"""The local end of an ssh:// engine: OpenSSH forwards a private unix socket to the far side's engine
+socket, so every request still goes through libcurl's UNIX_SOCKET_PATH (one keep-alive connection).
+
+docker runs `ssh HOST docker system dial-stdio` per connection; we forward the socket that command
+would reach (`ssh -L LOCAL:REMOTE`), because then the printed `ssh` line makes the very socket the
+printed curl lines use. REMOTE is the URL's path, else what the far side's docker CLI talks to
+(`docker context inspect`, which reads its DOCKER_HOST and current context as dial-stdio does).
+
+Each bridge lives in a folder of its own, mode 0700, under $XDG_RUNTIME_DIR/engine-explorer (else
+$TMPDIR/engine-explorer-UID): `docker.sock`, ssh's log and `owner` (our pid). ssh runs in a session
+of its own (a Ctrl-C at the prompt ends a request, not the forward), with BatchMode so it never asks.
+A watchdog `sh` reads a pipe only we hold: when we close the bridge or die (kill -9 too), it ends
+ssh and removes the folder. A folder whose owner is gone is removed by the next bridge's start.
+"""
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Mapping
+
+from explorer.core.errors import EngineError, UsageError
+from explorer.core.files import make_private_dirs
+from explorer.core.sshhost import SSHHost
+
+SOCKET = "docker.sock"
+OWNER = "owner"
+LOG = "ssh.log"
+CONNECT_TIMEOUT = 30  # seconds, as docker's connhelper gives ssh
+READY_TIMEOUT = 60.0  # ssh's own ConnectTimeout ends a dead host first; this bounds a hung login
+_POLL = 0.01
+_MAX_SOCKET = 107  # sun_path
+# The far side's docker, asked where it talks to: its DOCKER_HOST, else its current context.
+_REMOTE_QUERY = "docker context inspect --format '{{.Endpoints.docker.Host}}'"
+# Waits on a pipe only engine-explorer holds; at its end (closed, or engine-explorer died) ends ssh
+# and removes the bridge's folder. $1: ssh's pid, $2: the folder.
+_WATCHDOG = 'read -r _; kill "$1" 2>/dev/null; rm -rf "$2"'
+
+
+def base_dir(env: Mapping) -> str:
+    """Where bridge folders live: $XDG_RUNTIME_DIR/engine-explorer, else $TMPDIR/engine-explorer-UID."""
+    runtime = env.get("XDG_RUNTIME_DIR") or ""
+    if os.path.isabs(runtime) and os.path.isdir(runtime):
+        return os.path.join(runtime, "engine-explorer")
+    tmp = env.get("TMPDIR") or "/tmp"
+    return os.path.join(tmp if os.path.isabs(tmp) else "/tmp", f"engine-explorer-{os.getuid()}")
+
+
+def ssh_base(target: SSHHost) -> list:
+    """`ssh [-l USER] [-p PORT]`: the words before the options that differ per use."""
+    return ["ssh"] + (["-l", target.user] if target.user else []) + (["-p", target.port] if target.port else [])
+
+
+def forward_words(target: SSHHost, local: str, remote: str, background: bool = True) -> list:
+    """The ssh command that makes `local` a forward of the far side's `remote` socket (`background`:
+    -f, as a shell line does it; ssh returns once the socket is there)."""
+    return ssh_base(target) + ["-fNT" if background else "-nNT", "-o", "ExitOnForwardFailure=yes",
+                               "-o", "ControlPath=none", "-L", f"{local}:{remote}", "--", target.host]
+
+
+class Bridge:
+    """A private local socket forwarded to an ssh:// engine; `open()` starts it, `close()` ends it."""
+
+    def __init__(self, target: SSHHost, env: Mapping = os.environ):
+        self.target = target
+        self.env = env
+        self.folder = _reserve(base_dir(env))
+        self.socket = os.path.join(self.folder, SOCKET)
+        self._remote = target.path
+        self._ssh: subprocess.Popen | None = None
+        self._watchdog: subprocess.Popen | None = None
+        self._failed: EngineError | None = None
+
+    def remote(self) -> str:
+        """The far side's engine socket: the URL's path, else the far side's docker CLI says."""
+        if not self._remote:
+            self._remote = _ask_remote(self.target, self.env)
+        return self._remote
+
+    def shell_line(self) -> str:
+        """The shell line that makes this bridge's socket, for the printed curl lines."""
+        words = forward_words(self.target, self.socket, self.remote())
+        return f"mkdir -p -m 700 {shlex.quote(self.folder)} && {shlex.join(words)}"
+
+    def open(self) -> None:
+        """Start the forward (once): one EngineError line when ssh cannot make it."""
+        if self._ssh is not None and self._ssh.poll() is None:
+            return
+        if self._failed is not None:
+            raise self._failed
+        try:
+            self._start()
+        except EngineError as err:
+            self._failed = err  # asked again in a session, ssh would fail the same way: say it once
+            raise
+
+    def _start(self) -> None:
+        remote = self.remote()
+        log = os.open(os.path.join(self.folder, LOG), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            words = forward_words(self.target, self.socket, remote, background=False)
+            self._ssh = subprocess.Popen(words[:1] + ["-o", "BatchMode=yes", "-o", f"ConnectTimeout={CONNECT_TIMEOUT}",
+                                                      *words[1:]], stdin=subprocess.DEVNULL,
+                                         stdout=subprocess.DEVNULL, stderr=log, start_new_session=True, env=self.env)
+        except OSError as err:
+            raise EngineError(f"{self.target.url}: cannot run ssh ({err.strerror}): install OpenSSH's client") from None
+        finally:
+            os.close(log)
+        self._guard(self._ssh.pid)
+        deadline = time.monotonic() + READY_TIMEOUT
+        while not os.path.exists(self.socket):  # ssh gives no other sign that the forward is listening
+            if self._ssh.poll() is not None:
+                raise EngineError(explain(self.target, self._log(), self._ssh.returncode, remote))
+            if time.monotonic() > deadline:
+                self.close()
+                raise EngineError(f"{self.target.url}: ssh did not open the forward in {READY_TIMEOUT:.0f} s")
+            time.sleep(_POLL)
+
+    def _guard(self, pid: int) -> None:
+        """The watchdog: its stdin is a pipe only we hold, so our end (close or death) is its cue."""
+        read, write = os.pipe()
+        try:
+            self._watchdog = subprocess.Popen(["sh", "-c", _WATCHDOG, "sh", str(pid), self.folder], stdin=read,
+                                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                              start_new_session=True)
+        finally:
+            os.close(read)
+        self._hold = write
+
+    def _log(self) -> str:
+        try:
+            with open(os.path.join(self.folder, LOG), encoding="utf-8", errors="replace") as fh:
+                return fh.read()
+        except OSError:
+            return ""
+
+    def diagnose(self, err: EngineError) -> EngineError:
+        """`err` (the engine did not answer through the forward), or what ssh says went wrong."""
+        said = explain_channel(self.target, self._log(), self.remote())
+        if said:
+            return EngineError(said)
+        if self._ssh is not None and self._ssh.poll() is not None:
+            return EngineError(explain(self.target, self._log(), self._ssh.returncode, self.remote()))
+        return err
+
+    def close(self) -> None:
+        """End ssh and the watchdog, and remove the folder."""
+        if self._ssh is not None and self._ssh.poll() is None:
+            self._ssh.send_signal(signal.SIGTERM)
+        if self._ssh is not None:
+            _reap(self._ssh)
+        if self._watchdog is not None:
+            os.close(self._hold)
+            _reap(self._watchdog)
+            self._watchdog = None
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def unwind_on_signals() -> None:
+    """A non-interactive run dies of SIGINT at once (cli.py); with a forward open, Ctrl-C, SIGTERM and
+    SIGHUP instead unwind (KeyboardInterrupt, SystemExit) through the clean-up that ends it."""
+    try:
+        if signal.getsignal(signal.SIGINT) is signal.SIG_DFL:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+        for number in (signal.SIGTERM, signal.SIGHUP):
+            if signal.getsignal(number) is signal.SIG_DFL:
+                signal.signal(number, _exit_on)
+    except ValueError:  # not the main thread: its signals are the REPL's, which unwinds already
+        pass
+
+
+def _exit_on(number: int, _frame) -> None:
+    raise SystemExit(128 + number)
+
+
+def _reap(proc: subprocess.Popen) -> None:
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def _reserve(base: str) -> str:
+    """A new private folder for one bridge, after removing those whose owner is gone."""
+    make_private_dirs(base)
+    info = os.lstat(base)
+    if info.st_uid != os.getuid() or info.st_mode & 0o077:
+        raise UsageError(f"{base} is not a private folder of yours (owner {info.st_uid}, mode "
+                         f"{info.st_mode & 0o777:o}): remove it, or set XDG_RUNTIME_DIR")
+    clean_stale(base)
+    folder = os.path.join(base, f"ssh-{os.getpid()}-{time.monotonic_ns() % 10**6}")
+    os.mkdir(folder, 0o700)
+    with open(os.path.join(folder, OWNER), "w", encoding="ascii") as fh:
+        fh.write(f"{os.getpid()} {_started(os.getpid())}\n")
+    if len(os.path.join(folder, SOCKET)) > _MAX_SOCKET:
+        raise UsageError(f"{folder}: too long a path for a unix socket; set XDG_RUNTIME_DIR to a shorter folder")
+    return folder
+
+
+def clean_stale(base: str) -> list:
+    """Remove the bridge folders under `base` whose engine-explorer is gone (a kill -9): their ssh
+    too, when the watchdog did not get to it. The folders removed."""
+    removed = []
+    for name in os.listdir(base):
+        folder = os.path.join(base, name)
+        if not name.startswith("ssh-") or _owner_alive(folder):
+            continue
+        for pid in _forwarders(os.path.join(folder, SOCKET)):
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except OSError:
+                pass
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
+def _owner_alive(folder: str) -> bool:
+    try:
+        with open(os.path.join(folder, OWNER), encoding="ascii") as fh:
+            pid, started = fh.read().split()
+    except (OSError, ValueError):
+        return False
+    return _started(int(pid)) == started  # a reused pid has another start time
+
+
+def _started(pid: int) -> str:
+    """The process's start time (Linux /proc), "?" where there is none, "" when it does not run."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[1].split()[19].decode()
+    except FileNotFoundError:
+        return "" if os.path.isdir("/proc/self") else _alive(pid)
+    except (OSError, IndexError):
+        return ""
+
+
+def _alive(pid: int) -> str:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return ""
+    except OSError:
+        pass
+    return "?"
+
+
+def _forwarders(socket: str) -> list:
+    """The ssh processes whose command line forwards `socket` (Linux /proc; none elsewhere)."""
+    found = []
+    needle = f"{socket}:".encode()
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else ():
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as fh:
+                    words = fh.read().split(b"\0")
+            except OSError:
+                continue
+            if words and os.path.basename(words[0]) == b"ssh" and any(w.startswith(needle) for w in words):
+                found.append(int(entry))
+    return found
+
+
+def _ask_remote(target: SSHHost, env: Mapping) -> str:
+    """The far side's engine socket, from its docker CLI (one ssh login)."""
+    words = ssh_base(target) + ["-o", "BatchMode=yes", "-o", f"ConnectTimeout={CONNECT_TIMEOUT}", "-T", "--",
+                                target.host, _REMOTE_QUERY]
+    try:
+        done = subprocess.run(words, stdin=subprocess.DEVNULL, capture_output=True, timeout=READY_TIMEOUT,
+                              start_new_session=True, env=env, check=False)
+    except OSError as err:
+        raise EngineError(f"{target.url}: cannot run ssh ({err.strerror}): install OpenSSH's client") from None
+    except subprocess.TimeoutExpired:
+        raise EngineError(f"{target.url}: ssh did not answer in {READY_TIMEOUT:.0f} s") from None
+    said = done.stderr.decode("utf-8", "replace")
+    if done.returncode != 0:
+        raise EngineError(explain(target, said, done.returncode, ""))
+    host = done.stdout.decode("utf-8", "replace").strip()
+    if not host.startswith("unix://") or "://" in host[len("unix://"):]:
+        raise EngineError(f"{target.url}: the far side's docker talks to {host or 'nothing'}, not a unix socket; "
+                          f"give the socket to forward: {target._replace(path='/var/run/docker.sock').url}")
+    return host[len("unix://"):] or "/var/run/docker.sock"
+
+
+def explain(target: SSHHost, said: str, code: int, remote: str) -> str:
+    """ssh's failure (its stderr `said`, its exit `code`) as one line."""
+    url = target.url
+    lines = [line.strip() for line in said.splitlines() if line.strip()]
+    last = lines[-1] if lines else f"ssh exited with {code}"
+    if "REMOTE HOST IDENTIFICATION HAS CHANGED" in said:
+        return (f"{url}: the far side's host key has changed (ssh: {last}); if that is expected, remove the old "
+                f"key (ssh-keygen -R HOST) and check the new one with a plain ssh {target.host}")
+    if "Host key verification failed" in said or "host key is known" in said:
+        return (f"{url}: the far side's host key is not known (ssh: Host key verification failed); "
+                f"check and accept it once with a plain ssh {target.host}")
+    if "Permission denied" in said:
+        return (f"{url}: ssh login refused ({last}); engine-explorer never asks for a password "
+                "(BatchMode): load the key into ssh-agent or name it in ~/.ssh/config")
+    if code == 127 or "command not found" in said or "docker: not found" in said:
+        return (f"{url}: there is no docker command on the far side ({last}); docker needs it there too, "
+                f"or name the engine's socket: {target._replace(path='/var/run/docker.sock').url}")
+    channel = explain_channel(target, said, remote)
+    return channel or f"{url}: ssh failed: {last}"
+
+
+def explain_channel(target: SSHHost, said: str, remote: str) -> str:
+    """A forward the far side refused (no socket there, or forwarding not allowed), else ""."""
+    for line in said.splitlines():
+        if "open failed" in line and "administratively prohibited" in line:
+            return (f"{target.url}: the far side's sshd does not forward sockets (AllowStreamLocalForwarding): "
+                    f"{line.strip()}")
+        if "open failed" in line:  # sshd says the same of a missing socket and of a -L it does not allow
+            return (f"{target.url}: the far side did not connect the forward to {remote}: no engine listens there, "
+                    f"or its sshd allows no forwarding (AllowTcpForwarding) (ssh: {line.strip()})")
+    return ""

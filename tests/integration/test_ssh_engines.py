@@ -1,0 +1,227 @@
+"""ssh:// engines against a real sshd (tests/components/sshd.py) whose logins reach the sandbox engine:
+-H and a docker context, a followed stream ended by Ctrl-C, each ssh failure as one line, nothing left
+behind (a kill -9 too), and the printed ssh + curl lines sending the bytes engine-explorer sent."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+import pytest
+from components.dockercli import clean_env
+
+from tests.recording_server import RecordingServer
+
+pytestmark = pytest.mark.engine
+WAIT = 60
+
+
+@pytest.fixture
+def runtime_dir():
+    """A fresh $XDG_RUNTIME_DIR (short: the bridge's socket lives in it)."""
+    folder = tempfile.mkdtemp(prefix="ee-run-")
+    os.chmod(folder, 0o700)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def user_env(ssh_engine, runtime_dir, tmp_path, spec_dir, docker_config):
+    """A user of the ssh fixture's home: no DOCKER_* choosing the engine, their own runtime folder."""
+    return clean_env({**ssh_engine.env, **docker_config.env, "XDG_RUNTIME_DIR": runtime_dir,
+                      "XDG_CONFIG_HOME": str(tmp_path / "xdg"), "ENGINE_EXPLORER_SPEC_DIR": str(spec_dir)})
+
+
+def explore(env, *args, timeout=WAIT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "explorer", *args], capture_output=True, text=True,
+                          timeout=timeout, env=env)
+
+
+def bridges(runtime_dir: str) -> list:
+    base = os.path.join(runtime_dir, "engine-explorer")
+    return sorted(os.listdir(base)) if os.path.isdir(base) else []
+
+
+def processes_naming(text: str) -> list:
+    """Pids whose command line holds `text` (the bridge's folder is in ssh's and the watchdog's)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as fh:
+                    if text.encode() in fh.read():
+                        found.append(int(entry))
+            except OSError:
+                continue
+    return found
+
+
+def until(predicate, what: str):
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise AssertionError(f"waited {WAIT} s for {what}")
+
+
+def assert_nothing_left(runtime_dir: str) -> None:
+    assert bridges(runtime_dir) == []
+    assert processes_naming(runtime_dir) == []
+
+
+def test_dash_h_ssh_reaches_the_engine_and_prints_the_ssh_line_once(user_env, ssh_engine, runtime_dir, docker_api):
+    done = explore(user_env, "-v", "-H", ssh_engine.host, "-c", "GET /info", "-c", "/_ping")
+    assert done.returncode == 0, done.stderr
+    assert docker_api.call_json("GET", "/info")[1]["ID"] in done.stdout
+    err = done.stderr.splitlines()
+    assert f"engine: {ssh_engine.host} (-H)" in err
+    ssh_lines = [ln for ln in err if ln.startswith("mkdir -p -m 700 ")]
+    assert len(ssh_lines) == 1 and " && ssh -fNT " in ssh_lines[0] and ssh_lines[0].endswith(f"-- {ssh_engine.alias}")
+    socket = ssh_lines[0].split(" -L ")[1].split(":")[0]
+    assert socket.startswith(runtime_dir)
+    curls = [ln for ln in err if ln.startswith("curl ")]
+    assert len(curls) == 2 and all(ln.startswith(f"curl --unix-socket {socket} http://localhost/v1.") for ln in curls)
+    assert_nothing_left(runtime_dir)
+
+
+def test_a_docker_context_with_an_ssh_endpoint(user_env, ssh_engine, docker_config, runtime_dir, docker_api):
+    made = docker_config.docker("context", "create", "far", "--docker", f"host={ssh_engine.host}", env=ssh_engine.env)
+    assert made.returncode == 0, made.stderr
+    done = explore(user_env, "-v", "--context", "far", "-c", "GET /version")
+    assert done.returncode == 0, done.stderr
+    assert docker_api.call_json("GET", "/version")[1]["Version"] in done.stdout
+    assert f"engine: {ssh_engine.host} (context far, from --context)" in done.stderr.splitlines()
+    assert_nothing_left(runtime_dir)
+
+
+def test_a_followed_stream_ended_by_ctrl_c_leaves_nothing(user_env, ssh_engine, runtime_dir, docker_api,
+                                                          busybox_image, unique_name):
+    status, body = docker_api.call_json("POST", f"/containers/create?name={unique_name}", {
+        "Image": busybox_image, "Cmd": ["sh", "-c", "echo first; sleep 600"], "HostConfig": {"NetworkMode": "none"}})
+    assert status == 201, body
+    assert docker_api.call("POST", f"/containers/{unique_name}/start")[0] == 204
+    proc = subprocess.Popen([sys.executable, "-m", "explorer", "-H", ssh_engine.host, "-c",
+                             f"GET /containers/{unique_name}/logs follow==1 stdout==1"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=user_env)
+    try:
+        assert proc.stdout.readline() == b"first\n"  # the stream flows through the forward
+        assert bridges(runtime_dir) and processes_naming(runtime_dir)
+        proc.send_signal(signal.SIGINT)
+        code = proc.wait(timeout=WAIT)
+        err = proc.stderr.read().decode()
+    finally:
+        proc.kill()
+        proc.wait(timeout=WAIT)
+        docker_api.call("DELETE", f"/containers/{unique_name}?force=1")
+    assert (code, err.strip().splitlines()[-1]) == (130, "interrupted")
+    assert "Traceback" not in err
+    assert_nothing_left(runtime_dir)
+
+
+@pytest.mark.parametrize("kind, says", [
+    ("unknown", "the far side's host key is not known (ssh: Host key verification failed); check and accept it "
+                "once with a plain ssh ee-sshd-unknown"),
+    ("changed", "the far side's host key has changed (ssh: Host key verification failed.)"),
+    ("refused", "ssh login refused (root@127.0.0.1: Permission denied (publickey).); engine-explorer never asks"),
+    ("nodocker", "there is no docker command on the far side (bash: line 1: docker: command not found)"),
+])
+def test_each_ssh_failure_is_one_line(user_env, ssh_engine, runtime_dir, kind, says):
+    host = f"ssh://{ssh_engine.failing[kind]}"
+    done = explore(user_env, "-H", host, "-c", "/_ping")
+    says = says.replace("root@", f"{ssh_engine.user}@")
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [done.stderr.rstrip("\n")]  # one line
+    assert done.stderr.startswith(f"error: {host}: {says}"), done.stderr
+    assert_nothing_left(runtime_dir)
+
+
+def test_no_socket_at_the_path_given_is_one_line(user_env, ssh_engine, runtime_dir):
+    host = f"{ssh_engine.host}/nonexistent/docker.sock"
+    done = explore(user_env, "-H", host, "-c", "/_ping")
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"error: {host}: the far side did not connect the forward to "
+                                  "/nonexistent/docker.sock: no engine listens there, or its sshd allows no "
+                                  "forwarding"), done.stderr
+    assert len(done.stderr.splitlines()) == 1
+    assert_nothing_left(runtime_dir)
+
+
+def test_a_path_needs_no_docker_on_the_far_side(user_env, ssh_engine, engine_socket, runtime_dir):
+    done = explore(user_env, "-H", f"ssh://{ssh_engine.failing['nodocker']}{engine_socket}", "-c", "/_ping")
+    assert (done.returncode, done.stdout) == (0, "OK"), done.stderr
+
+
+def test_kill_9_then_the_next_start_leaves_nothing(user_env, ssh_engine, runtime_dir):
+    proc = subprocess.Popen([sys.executable, "-m", "explorer", "-H", ssh_engine.host, "-c", "/_ping",
+                             "-c", "GET /events"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=user_env)
+    try:
+        assert proc.stdout.read(2) == b"OK"
+        (folder,) = bridges(runtime_dir)
+        proc.kill()  # the watchdog sees its pipe close: ssh ends and the folder goes
+        proc.wait(timeout=WAIT)
+    finally:
+        proc.kill()
+    until(lambda: not bridges(runtime_dir) and not processes_naming(runtime_dir), "the watchdog to clean up")
+    # Its watchdog killed too (kill -9 of everything but ssh): the next start removes what is left.
+    proc = subprocess.Popen([sys.executable, "-m", "explorer", "-H", ssh_engine.host, "-c", "/_ping",
+                             "-c", "GET /events"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=user_env)
+    try:
+        assert proc.stdout.read(2) == b"OK"
+        (folder,) = bridges(runtime_dir)
+        ssh = [pid for pid in processes_naming(folder) if _name(pid) == "ssh"]
+        for pid in processes_naming(folder):
+            if _name(pid) != "ssh":
+                os.kill(pid, signal.SIGKILL)
+        proc.kill()
+        proc.wait(timeout=WAIT)
+    finally:
+        proc.kill()
+    assert ssh and processes_naming(folder) == ssh and bridges(runtime_dir) == [folder]
+    done = explore(user_env, "-H", ssh_engine.host, "-c", "/_ping")
+    assert (done.returncode, done.stdout) == (0, "OK"), done.stderr
+    until(lambda: not processes_naming(runtime_dir), "the stale ssh to end")
+    assert_nothing_left(runtime_dir)
+
+
+def _name(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/comm", encoding="utf-8") as fh:
+            return fh.read().strip()
+    except OSError:
+        return ""
+
+
+def test_the_printed_ssh_and_curl_lines_send_the_same_bytes(user_env, ssh_engine, runtime_dir):
+    with RecordingServer() as server:
+        host = f"{ssh_engine.host}{server.path}"  # the far side's socket is the recorder's
+        done = explore(user_env, "-v", "-H", host, "-c", "POST /containers/create name==ee-x Image=busybox:local "
+                                                         "'Cmd:=[\"echo\",\"it'\\''s\"]' Labels[a]=b")
+        assert done.returncode == 0, done.stderr
+        ours = server.take()
+        err = done.stderr.splitlines()
+        (ssh_line,) = [ln for ln in err if ln.startswith("mkdir -p -m 700 ")]
+        curls = [ln for ln in err if ln.startswith("curl ")]
+        assert_nothing_left(runtime_dir)  # the session ended: the pair must make the socket again
+        folder = ssh_line.split()[4]
+        run = subprocess.run(["sh", "-c", f"{ssh_line} && {curls[-1]} -sS"], capture_output=True, timeout=WAIT,
+                             env=user_env)
+        theirs = server.take()
+        for pid in processes_naming(folder):
+            os.kill(pid, signal.SIGTERM)  # ssh -f: the user's forward, ended as a user would
+        shutil.rmtree(folder, ignore_errors=True)
+    assert run.returncode == 0, run.stderr
+    assert [strip_agent(raw) for raw in ours][-1:] == [strip_agent(raw) for raw in theirs]
+    assert b'"Cmd":["echo","it\'s"]' in theirs[0]
+
+
+def strip_agent(raw: bytes) -> bytes:
+    """Drop User-Agent and Accept: we send our own agent, curl sends its own."""
+    head, sep, body = raw.partition(b"\r\n\r\n")
+    keep = [ln for ln in head.split(b"\r\n") if not ln.lower().startswith((b"user-agent:", b"accept:"))]
+    return b"\r\n".join(keep) + sep + body
