@@ -84,7 +84,7 @@ class Repl:
                             warn=self.console.error, show=settings.show_secrets)
 
     def _new_refresher(self) -> Refresher:
-        return Refresher(partial(_warm_getter, self.session.endpoint()), on_update=self._invalidate)
+        return Refresher(partial(_warm_getter, self.session), on_update=self._invalidate)
 
     def _follow_engine(self) -> None:
         """After `context NAME`: live values, API version and spec of the new engine (the prompt shows it)."""
@@ -273,8 +273,13 @@ class Repl:
         return False
 
 
-def _warm_getter(endpoint):
-    """The refresher's getter, made in its thread: completion's modules load there too, off the prompt."""
+def _warm_getter(session):
+    """The refresher's getter, made in its thread: completion's modules load there too, off the prompt,
+    and an ssh:// engine's forward opens there (while the prompt is already up)."""
     import explorer.completion.candidates  # noqa: F401  # loaded here, in the refresher's thread
 
+    try:
+        endpoint = session.open_endpoint()
+    except ExplorerError:
+        endpoint = session.endpoint()  # its requests fail, and the toolbar says the engine is unreachable
     return engine_getter(endpoint)

@@ -231,6 +231,14 @@ class Session:
             self._endpoint = self._announced(self._bridged(engine_address(self.settings, self.env)))
         return self._endpoint
 
+    def open_endpoint(self):
+        """endpoint(), with an ssh:// engine's forward open: for a transport made elsewhere (live values).
+        EngineError (one line) when ssh cannot open it."""
+        endpoint = self.endpoint()
+        if self._bridge is not None:
+            self._bridge.open()
+        return endpoint
+
     def _bridged(self, endpoint):
         """`endpoint`; for an ssh:// engine, with the socket of a forward this session will open."""
         if endpoint.ssh is None:
@@ -290,10 +298,7 @@ class Session:
             from explorer.http.transport import Transport
 
             self._transport_factory = Transport
-        endpoint = self.endpoint()
-        if self._bridge is not None:
-            self._bridge.open()
-        transport = self._transport_factory(endpoint, timeout=self.settings.timeout)
+        transport = self._transport_factory(self.open_endpoint(), timeout=self.settings.timeout)
         # In the REPL a Ctrl-C must end the request and keep the session; a non-interactive
         # run is ended by it (SIGINT at its default, see cli.py), which costs no callbacks, except
         # through an ssh forward: there it is let in so that close() ends the forward.

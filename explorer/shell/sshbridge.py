@@ -19,6 +19,7 @@ import shlex
 import shutil
 import signal
 import subprocess
+import threading
 import time
 from collections.abc import Mapping
 
@@ -61,6 +62,34 @@ def forward_words(target: SSHHost, local: str, remote: str, background: bool = T
                                "-o", "ControlPath=none", "-L", f"{local}:{remote}", "--", target.host]
 
 
+def script_lines(target: SSHHost) -> list:
+    """An exported script's lines that open the forward (after its $_ee_tmp and EXIT trap) and close
+    it when the script ends; DOCKER_HOST=unix://PATH still picks another engine, as for any script."""
+    ssh = shlex.join(ssh_base(target))
+    host = shlex.quote(target.host)
+    close = f'[ -z "${{_ee_forward:-}}" ] || {ssh} -S "$_ee_tmp/ssh.ctl" -O exit -- {host} 2>/dev/null'
+    lines = [
+        f"# The engine: DOCKER_HOST=unix:///path, else {target.url} through an ssh forward of its socket,",
+        "# opened here and closed when the script ends (ssh may ask for a passphrase or a host key).",
+        "trap " + shlex.quote(f'{close}; rm -rf "$_ee_tmp"') + " EXIT",
+        "case ${DOCKER_HOST:-} in",
+        "unix://*) _ee_sock=${DOCKER_HOST#unix://} ;;",
+        "*) _ee_sock=$_ee_tmp/docker.sock",
+    ]
+    if target.path:
+        lines.append(f"    _ee_remote={shlex.quote(target.path)}")
+    else:  # what the far side's docker talks to, asked where the script runs
+        fail = shlex.quote(f"{target.url}: the far side's docker talks to no unix socket")
+        lines += [f"    _ee_remote=$({ssh} -T -- {host} {shlex.quote(_REMOTE_QUERY)}) || exit 2",
+                  f"    case $_ee_remote in unix://?*) _ee_remote=${{_ee_remote#unix://}} ;; "
+                  f"*) echo {fail} >&2; exit 2 ;; esac"]
+    words = forward_words(target, "LOCAL", "REMOTE")
+    words[words.index("ControlPath=none") - 1:words.index("ControlPath=none") + 1] = ["-M", "-S", "SSHCTL"]
+    command = shlex.join(words).replace("LOCAL:REMOTE", '"$_ee_sock:$_ee_remote"').replace(
+        "SSHCTL", '"$_ee_tmp/ssh.ctl"')
+    return lines + [f"    {command} || exit 2", "    _ee_forward=1 ;;", "esac"]
+
+
 class Bridge:
     """A private local socket forwarded to an ssh:// engine; `open()` starts it, `close()` ends it."""
 
@@ -73,6 +102,7 @@ class Bridge:
         self._ssh: subprocess.Popen | None = None
         self._watchdog: subprocess.Popen | None = None
         self._failed: EngineError | None = None
+        self._opening = threading.Lock()  # the REPL's live values open it from their thread too
 
     def remote(self) -> str:
         """The far side's engine socket: the URL's path, else the far side's docker CLI says."""
@@ -87,15 +117,16 @@ class Bridge:
 
     def open(self) -> None:
         """Start the forward (once): one EngineError line when ssh cannot make it."""
-        if self._ssh is not None and self._ssh.poll() is None:
-            return
-        if self._failed is not None:
-            raise self._failed
-        try:
-            self._start()
-        except EngineError as err:
-            self._failed = err  # asked again in a session, ssh would fail the same way: say it once
-            raise
+        with self._opening:
+            if self._ssh is not None and self._ssh.poll() is None:
+                return
+            if self._failed is not None:
+                raise self._failed
+            try:
+                self._start()
+            except EngineError as err:
+                self._failed = err  # asked again in a session, ssh would fail the same way: say it once
+                raise
 
     def _start(self) -> None:
         remote = self.remote()

@@ -45,7 +45,13 @@ class Exporter:
     def script(self, lines, title: str) -> str:
         """The sh text for `lines`."""
         self.lines(lines, 0)
-        head = [prelude(title, self.session.endpoint().socket) + (rawframes.DEMUX if self.demuxes else "")]
+        ep = self.session.endpoint()
+        forward = None
+        if ep.ssh is not None:
+            from explorer.shell import sshbridge  # subprocess, shutil: only an ssh:// engine's script
+
+            forward = sshbridge.script_lines(ep.ssh)
+        head = [prelude(title, ep.socket, forward) + (rawframes.DEMUX if self.demuxes else "")]
         for name, value in self.given.items():
             shell = shell_name(variables.check_name(name))
             if name in self.secrets:  # a --var secret is not written into the script: the caller sets it

@@ -4,6 +4,7 @@ behind (a kill -9 too), and the printed ssh + curl lines sending the bytes engin
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -14,7 +15,9 @@ import time
 import pytest
 from components.dockercli import clean_env
 
+from tests.integration.test_terminal import PROMPT, Terminal
 from tests.recording_server import RecordingServer
+from tests.replsession import wait_for
 
 pytestmark = pytest.mark.engine
 WAIT = 60
@@ -124,6 +127,38 @@ def test_a_followed_stream_ended_by_ctrl_c_leaves_nothing(user_env, ssh_engine, 
     assert_nothing_left(runtime_dir)
 
 
+@pytest.mark.skipif(not shutil.which("tmux"), reason="needs tmux")
+def test_at_a_real_terminal_ctrl_c_ends_the_stream_and_keeps_the_forward(
+        ssh_engine, runtime_dir, spec_dir, tmp_path, docker_api, busybox_image, unique_name):
+    """A terminal's Ctrl-C goes to its whole foreground process group: ssh, in a session of its own, stays."""
+    status, body = docker_api.call_json("POST", f"/containers/create?name={unique_name}", {
+        "Image": busybox_image, "Cmd": ["sh", "-c", "echo first-line; sleep 600"],
+        "HostConfig": {"NetworkMode": "none"}})
+    assert status == 201, body
+    assert docker_api.call("POST", f"/containers/{unique_name}/start")[0] == 204
+    env = {"PATH": os.environ["PATH"], "TERM": "xterm-256color", "LANG": "C.UTF-8", "XDG_RUNTIME_DIR": runtime_dir,
+           "XDG_STATE_HOME": str(tmp_path / "state"), "XDG_CACHE_HOME": str(tmp_path / "cache"),
+           "ENGINE_EXPLORER_SPEC_DIR": str(spec_dir), "PYTHONPATH": os.pathsep.join(sys.path), **ssh_engine.env}
+    term = Terminal(tmp_path, [sys.executable, "-m", "explorer", "-H", ssh_engine.host], env)
+    try:
+        assert wait_for(lambda: PROMPT.search(term.screen()), 30), term.screen()
+        term.type(f"GET /containers/{unique_name}/logs follow==1 stdout==1")
+        assert wait_for(lambda: "\nfirst-line" in term.screen(), 30), term.screen()
+        term.tmux("send-keys", "C-c")
+        assert wait_for(lambda: re.search(r"interrupted\ndocker [0-9.]+ >$", term.screen(), re.M), 30), term.screen()
+        term.type("GET /_ping")
+        assert wait_for(lambda: "\nOK" in term.screen(), 30), term.screen()
+        screen = term.screen()
+        term.type("exit")
+        assert wait_for(lambda: not term.running(), 20), term.screen()
+    finally:
+        term.close()
+        docker_api.call("DELETE", f"/containers/{unique_name}?force=1")
+    assert "Traceback" not in screen and "error:" not in screen, screen
+    assert screen.count("mkdir -p -m 700 ") == 1  # the ssh line: once a session
+    assert_nothing_left(runtime_dir)
+
+
 @pytest.mark.parametrize("kind, says", [
     ("unknown", "the far side's host key is not known (ssh: Host key verification failed); check and accept it "
                 "once with a plain ssh ee-sshd-unknown"),
@@ -225,3 +260,24 @@ def strip_agent(raw: bytes) -> bytes:
     head, sep, body = raw.partition(b"\r\n\r\n")
     keep = [ln for ln in head.split(b"\r\n") if not ln.lower().startswith((b"user-agent:", b"accept:"))]
     return b"\r\n".join(keep) + sep + body
+
+
+@pytest.mark.parametrize("with_path", [False, True])
+def test_an_exported_script_opens_the_forward_and_closes_it(user_env, ssh_engine, engine_socket, runtime_dir,
+                                                            tmp_path, with_path):
+    host = f"ssh://{ssh_engine.failing['nodocker']}{engine_socket}" if with_path else ssh_engine.host
+    script = tmp_path / "s.ee"
+    script.write_text("GET /_ping\nexpect status 200\nGET /version\nexpect .ApiVersion exists\n")
+    made = explore(user_env, "-H", host, "--export", str(tmp_path / "s.sh"), "-f", str(script))
+    assert made.returncode == 0, made.stderr
+    assert_nothing_left(runtime_dir)  # exporting opens no forward that outlives it
+    scratch = tempfile.mkdtemp(prefix="ee-exp-")  # the script's mktemp -d goes here: short, and watched
+    try:
+        run = subprocess.run(["sh", str(tmp_path / "s.sh")], capture_output=True, text=True, timeout=WAIT,
+                             env={**user_env, "TMPDIR": scratch})
+        left = (os.listdir(scratch), processes_naming(scratch))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("OK")
+    assert left == ([], [])
