@@ -93,13 +93,27 @@ def test_dash_h_ssh_reaches_the_engine_and_prints_the_ssh_line_once(user_env, ss
     assert_nothing_left(runtime_dir)
 
 
-def test_a_docker_context_with_an_ssh_endpoint(user_env, ssh_engine, docker_config, runtime_dir, docker_api):
+def test_docker_host_names_an_ssh_engine_too(user_env, ssh_engine, runtime_dir):
+    done = explore({**user_env, "DOCKER_HOST": ssh_engine.host}, "-v", "-c", "/_ping")
+    assert (done.returncode, done.stdout) == (0, "OK"), done.stderr
+    assert f"engine: {ssh_engine.host} (DOCKER_HOST)" in done.stderr.splitlines()
+    assert_nothing_left(runtime_dir)
+
+
+@pytest.mark.parametrize("chosen", ["--context", "docker context use"])
+def test_a_docker_context_with_an_ssh_endpoint(user_env, ssh_engine, docker_config, runtime_dir, docker_api, chosen):
     made = docker_config.docker("context", "create", "far", "--docker", f"host={ssh_engine.host}", env=ssh_engine.env)
     assert made.returncode == 0, made.stderr
-    done = explore(user_env, "-v", "--context", "far", "-c", "GET /version")
+    if chosen == "--context":
+        done = explore(user_env, "-v", "--context", "far", "-c", "GET /version")
+        why = "context far, from --context"
+    else:
+        assert docker_config.docker("context", "use", "far").returncode == 0
+        done = explore(user_env, "-v", "-c", "GET /version")
+        why = f"context far, from currentContext in {docker_config.path / 'config.json'}"
     assert done.returncode == 0, done.stderr
     assert docker_api.call_json("GET", "/version")[1]["Version"] in done.stdout
-    assert f"engine: {ssh_engine.host} (context far, from --context)" in done.stderr.splitlines()
+    assert f"engine: {ssh_engine.host} ({why})" in done.stderr.splitlines()
     assert_nothing_left(runtime_dir)
 
 
@@ -281,3 +295,14 @@ def test_an_exported_script_opens_the_forward_and_closes_it(user_env, ssh_engine
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith("OK")
     assert left == ([], [])
+
+
+def test_a_unix_socket_start_loads_nothing_of_ssh(user_env, ssh_engine, engine_host):
+    def ssh_modules(host: str) -> set:
+        done = subprocess.run([sys.executable, "-X", "importtime", "-m", "explorer", "-H", host, "-c", "/_ping"],
+                              capture_output=True, text=True, timeout=WAIT, env=user_env)
+        assert done.returncode == 0, done.stderr
+        return {line.split("|")[-1].strip() for line in done.stderr.splitlines() if "ssh" in line.split("|")[-1]}
+
+    assert ssh_modules(ssh_engine.host) == {"explorer.core.sshhost", "explorer.shell.sshbridge"}
+    assert ssh_modules(engine_host) == set()
