@@ -166,7 +166,7 @@ class Session:
         line, variables = curlcmd.render_hidden(req, ep.socket, ep.base_url, not self.settings.show_secrets, ep.tls)
         line += suffix
         if self._bridge is not None and not self._bridge_shown:
-            self._show_bridge(raw)
+            self._bridge_shown = self._bridge.announce(self.console, raw)  # once a session
         if raw:
             self.console.stdout.write(line.encode("utf-8", "surrogateescape") + b"\n")
             self.console.stdout.flush()
@@ -188,21 +188,6 @@ class Session:
             notice = curlversions.mismatch(curlversions.versions())
             if notice:
                 self.console.note(notice)
-
-    def _show_bridge(self, raw: bool) -> None:
-        """Once a session: the ssh line that makes the socket the curl lines use (an ssh:// engine)."""
-        try:
-            line = self._bridge.shell_line()
-        except EngineError as err:
-            self.console.note(f"note: {err}")  # a preview without the far side: the curl line still prints
-            return
-        self._bridge_shown = True
-        self.console.note(f"note: {self.endpoint().display} is reached through an ssh forward of its socket; "
-                          "this ssh line makes the socket the curl lines use:")
-        if raw:
-            self.console.stdout.write(line.encode("utf-8", "surrogateescape") + b"\n")
-        else:
-            self.console.curl(line)
 
     def _pasted(self, argv) -> Outcome:
         pasted = curlcmd.parse(argv)

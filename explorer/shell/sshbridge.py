@@ -23,19 +23,24 @@ import threading
 import time
 from collections.abc import Mapping
 
+from explorer.core.console import Console
 from explorer.core.errors import EngineError, UsageError
 from explorer.core.files import make_private_dirs
 from explorer.core.sshhost import SSHHost
+from explorer.shell.sshcommand import (
+    CONNECT_TIMEOUT,
+    READY_TIMEOUT,
+    ask_remote,
+    explain,
+    explain_channel,
+    forward_words,
+)
 
 SOCKET = "docker.sock"
 OWNER = "owner"
 LOG = "ssh.log"
-CONNECT_TIMEOUT = 30  # seconds, as docker's connhelper gives ssh
-READY_TIMEOUT = 60.0  # ssh's own ConnectTimeout ends a dead host first; this bounds a hung login
 _POLL = 0.01
 _MAX_SOCKET = 107  # sun_path
-# The far side's docker, asked where it talks to: its DOCKER_HOST, else its current context.
-_REMOTE_QUERY = "docker context inspect --format '{{.Endpoints.docker.Host}}'"
 # Waits on a pipe only engine-explorer holds; at its end (closed, or engine-explorer died) ends ssh
 # and removes the bridge's folder. $1: ssh's pid, $2: the folder.
 _WATCHDOG = 'read -r _; kill "$1" 2>/dev/null; rm -rf "$2"'
@@ -48,46 +53,6 @@ def base_dir(env: Mapping) -> str:
         return os.path.join(runtime, "engine-explorer")
     tmp = env.get("TMPDIR") or "/tmp"
     return os.path.join(tmp if os.path.isabs(tmp) else "/tmp", f"engine-explorer-{os.getuid()}")
-
-
-def ssh_base(target: SSHHost) -> list:
-    """`ssh [-l USER] [-p PORT]`: the words before the options that differ per use."""
-    return ["ssh"] + (["-l", target.user] if target.user else []) + (["-p", target.port] if target.port else [])
-
-
-def forward_words(target: SSHHost, local: str, remote: str, background: bool = True) -> list:
-    """The ssh command that makes `local` a forward of the far side's `remote` socket (`background`:
-    -f, as a shell line does it; ssh returns once the socket is there)."""
-    return ssh_base(target) + ["-fNT" if background else "-nNT", "-o", "ExitOnForwardFailure=yes",
-                               "-o", "ControlPath=none", "-L", f"{local}:{remote}", "--", target.host]
-
-
-def script_lines(target: SSHHost) -> list:
-    """An exported script's lines that open the forward (after its $_ee_tmp and EXIT trap) and close
-    it when the script ends; DOCKER_HOST=unix://PATH still picks another engine, as for any script."""
-    ssh = shlex.join(ssh_base(target))
-    host = shlex.quote(target.host)
-    close = f'[ -z "${{_ee_forward:-}}" ] || {ssh} -S "$_ee_tmp/ssh.ctl" -O exit -- {host} 2>/dev/null'
-    lines = [
-        f"# The engine: DOCKER_HOST=unix:///path, else {target.url} through an ssh forward of its socket,",
-        "# opened here and closed when the script ends (ssh may ask for a passphrase or a host key).",
-        "trap " + shlex.quote(f'{close}; rm -rf "$_ee_tmp"') + " EXIT",
-        "case ${DOCKER_HOST:-} in",
-        "unix://*) _ee_sock=${DOCKER_HOST#unix://} ;;",
-        "*) _ee_sock=$_ee_tmp/docker.sock",
-    ]
-    if target.path:
-        lines.append(f"    _ee_remote={shlex.quote(target.path)}")
-    else:  # what the far side's docker talks to, asked where the script runs
-        fail = shlex.quote(f"{target.url}: the far side's docker talks to no unix socket")
-        lines += [f"    _ee_remote=$({ssh} -T -- {host} {shlex.quote(_REMOTE_QUERY)}) || exit 2",
-                  f"    case $_ee_remote in unix://?*) _ee_remote=${{_ee_remote#unix://}} ;; "
-                  f"*) echo {fail} >&2; exit 2 ;; esac"]
-    words = forward_words(target, "LOCAL", "REMOTE")
-    words[words.index("ControlPath=none") - 1:words.index("ControlPath=none") + 1] = ["-M", "-S", "SSHCTL"]
-    command = shlex.join(words).replace("LOCAL:REMOTE", '"$_ee_sock:$_ee_remote"').replace(
-        "SSHCTL", '"$_ee_tmp/ssh.ctl"')
-    return lines + [f"    {command} || exit 2", "    _ee_forward=1 ;;", "esac"]
 
 
 class Bridge:
@@ -107,13 +72,29 @@ class Bridge:
     def remote(self) -> str:
         """The far side's engine socket: the URL's path, else the far side's docker CLI says."""
         if not self._remote:
-            self._remote = _ask_remote(self.target, self.env)
+            self._remote = ask_remote(self.target, self.env)
         return self._remote
 
     def shell_line(self) -> str:
         """The shell line that makes this bridge's socket, for the printed curl lines."""
         words = forward_words(self.target, self.socket, self.remote())
         return f"mkdir -p -m 700 {shlex.quote(self.folder)} && {shlex.join(words)}"
+
+    def announce(self, console: Console, raw: bool) -> bool:
+        """Say, before the first printed curl line, the ssh line that makes its socket (`raw`: that line on
+        stdout, as a preview's curl line goes); False when it cannot be said yet (the far side not asked)."""
+        try:
+            line = self.shell_line()
+        except EngineError as err:
+            console.note(f"note: {err}")  # a preview without the far side: the curl line still prints
+            return False
+        console.note(f"note: {self.target.url} is reached through an ssh forward of its socket; "
+                     "this ssh line makes the socket the curl lines use:")
+        if raw:
+            console.stdout.write(line.encode("utf-8", "surrogateescape") + b"\n")
+        else:
+            console.curl(line)
+        return True
 
     def open(self) -> None:
         """Start the forward (once): one EngineError line when ssh cannot make it."""
@@ -294,57 +275,3 @@ def _forwarders(socket: str) -> list:
             if words and os.path.basename(words[0]) == b"ssh" and any(w.startswith(needle) for w in words):
                 found.append(int(entry))
     return found
-
-
-def _ask_remote(target: SSHHost, env: Mapping) -> str:
-    """The far side's engine socket, from its docker CLI (one ssh login)."""
-    words = ssh_base(target) + ["-o", "BatchMode=yes", "-o", f"ConnectTimeout={CONNECT_TIMEOUT}", "-T", "--",
-                                target.host, _REMOTE_QUERY]
-    try:
-        done = subprocess.run(words, stdin=subprocess.DEVNULL, capture_output=True, timeout=READY_TIMEOUT,
-                              start_new_session=True, env=env, check=False)
-    except OSError as err:
-        raise EngineError(f"{target.url}: cannot run ssh ({err.strerror}): install OpenSSH's client") from None
-    except subprocess.TimeoutExpired:
-        raise EngineError(f"{target.url}: ssh did not answer in {READY_TIMEOUT:.0f} s") from None
-    said = done.stderr.decode("utf-8", "replace")
-    if done.returncode != 0:
-        raise EngineError(explain(target, said, done.returncode, ""))
-    host = done.stdout.decode("utf-8", "replace").strip()
-    if not host.startswith("unix://") or "://" in host[len("unix://"):]:
-        raise EngineError(f"{target.url}: the far side's docker talks to {host or 'nothing'}, not a unix socket; "
-                          f"give the socket to forward: {target._replace(path='/var/run/docker.sock').url}")
-    return host[len("unix://"):] or "/var/run/docker.sock"
-
-
-def explain(target: SSHHost, said: str, code: int, remote: str) -> str:
-    """ssh's failure (its stderr `said`, its exit `code`) as one line."""
-    url = target.url
-    lines = [line.strip() for line in said.splitlines() if line.strip()]
-    last = lines[-1] if lines else f"ssh exited with {code}"
-    if "REMOTE HOST IDENTIFICATION HAS CHANGED" in said:
-        return (f"{url}: the far side's host key has changed (ssh: {last}); if that is expected, remove the old "
-                f"key (ssh-keygen -R HOST) and check the new one with a plain ssh {target.host}")
-    if "Host key verification failed" in said or "host key is known" in said:
-        return (f"{url}: the far side's host key is not known (ssh: Host key verification failed); "
-                f"check and accept it once with a plain ssh {target.host}")
-    if "Permission denied" in said:
-        return (f"{url}: ssh login refused ({last}); engine-explorer never asks for a password "
-                "(BatchMode): load the key into ssh-agent or name it in ~/.ssh/config")
-    if code == 127 or "command not found" in said or "docker: not found" in said:
-        return (f"{url}: there is no docker command on the far side ({last}); docker needs it there too, "
-                f"or name the engine's socket: {target._replace(path='/var/run/docker.sock').url}")
-    channel = explain_channel(target, said, remote)
-    return channel or f"{url}: ssh failed: {last}"
-
-
-def explain_channel(target: SSHHost, said: str, remote: str) -> str:
-    """A forward the far side refused (no socket there, or forwarding not allowed), else ""."""
-    for line in said.splitlines():
-        if "open failed" in line and "administratively prohibited" in line:
-            return (f"{target.url}: the far side's sshd does not forward sockets (AllowStreamLocalForwarding): "
-                    f"{line.strip()}")
-        if "open failed" in line:  # sshd says the same of a missing socket and of a -L it does not allow
-            return (f"{target.url}: the far side did not connect the forward to {remote}: no engine listens there, "
-                    f"or its sshd allows no forwarding (AllowTcpForwarding) (ssh: {line.strip()})")
-    return ""

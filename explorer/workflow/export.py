@@ -48,9 +48,9 @@ class Exporter:
         ep = self.session.endpoint()
         forward = None
         if ep.ssh is not None:
-            from explorer.shell import sshbridge  # subprocess, shutil: only an ssh:// engine's script
+            from explorer.shell import sshcommand  # subprocess: only an ssh:// engine's script
 
-            forward = sshbridge.script_lines(ep.ssh)
+            forward = sshcommand.script_lines(ep.ssh)
         head = [prelude(title, ep.socket, forward) + (rawframes.DEMUX if self.demuxes else "")]
         for name, value in self.given.items():
             shell = shell_name(variables.check_name(name))

@@ -304,5 +304,6 @@ def test_a_unix_socket_start_loads_nothing_of_ssh(user_env, ssh_engine, engine_h
         assert done.returncode == 0, done.stderr
         return {line.split("|")[-1].strip() for line in done.stderr.splitlines() if "ssh" in line.split("|")[-1]}
 
-    assert ssh_modules(ssh_engine.host) == {"explorer.core.sshhost", "explorer.shell.sshbridge"}
+    assert ssh_modules(ssh_engine.host) == {"explorer.core.sshhost", "explorer.shell.sshbridge",
+                                            "explorer.shell.sshcommand"}
     assert ssh_modules(engine_host) == set()
