@@ -271,6 +271,8 @@ class Session:
 
     def transport(self):
         """The (one, reused) transport to the engine."""
+        if self._bridge is not None:
+            self._bridge.open()  # a forward whose ssh ended (a network drop) starts again
         if self._transport is None:
             self._transport = self.new_transport()
         return self._transport

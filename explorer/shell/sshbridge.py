@@ -41,9 +41,11 @@ OWNER = "owner"
 LOG = "ssh.log"
 _POLL = 0.01
 _MAX_SOCKET = 107  # sun_path
-# Waits on a pipe only engine-explorer holds; at its end (closed, or engine-explorer died) ends ssh
-# and removes the bridge's folder. $1: ssh's pid, $2: the folder.
-_WATCHDOG = 'read -r _; kill "$1" 2>/dev/null; rm -rf "$2"'
+PID = "ssh.pid"
+RETRY_SECONDS = 30.0  # after ssh failed, the same error for this long, rather than a login per request
+# Waits on a pipe only engine-explorer holds; at its end (closed, or engine-explorer died) ends the
+# ssh whose pid is in the folder (a forward restarted has a new one) and removes it. $1: the folder.
+_WATCHDOG = 'read -r _; kill "$(cat "$1/ssh.pid")" 2>/dev/null; rm -rf "$1"'
 
 
 def base_dir(env: Mapping) -> str:
@@ -66,7 +68,8 @@ class Bridge:
         self._remote = target.path
         self._ssh: subprocess.Popen | None = None
         self._watchdog: subprocess.Popen | None = None
-        self._failed: EngineError | None = None
+        self._failed: tuple | None = None  # (when, EngineError): the last start that failed
+        self._hold: int | None = None  # our end of the watchdog's pipe
         self._opening = threading.Lock()  # the REPL's live values open it from their thread too
 
     def remote(self) -> str:
@@ -97,20 +100,25 @@ class Bridge:
         return True
 
     def open(self) -> None:
-        """Start the forward (once): one EngineError line when ssh cannot make it."""
+        """Make sure the forward runs (started, or started again after ssh ended): one EngineError line
+        when ssh cannot make it."""
         with self._opening:
             if self._ssh is not None and self._ssh.poll() is None:
                 return
-            if self._failed is not None:
-                raise self._failed
+            if self._failed is not None and time.monotonic() - self._failed[0] < RETRY_SECONDS:
+                raise self._failed[1]
             try:
                 self._start()
             except EngineError as err:
-                self._failed = err  # asked again in a session, ssh would fail the same way: say it once
+                self._failed = (time.monotonic(), err)  # a prompt asks often: not a login each time
                 raise
 
     def _start(self) -> None:
         remote = self.remote()
+        try:
+            os.unlink(self.socket)  # a forward that ended may have left it: the new one binds afresh
+        except FileNotFoundError:
+            pass
         log = os.open(os.path.join(self.folder, LOG), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
             words = forward_words(self.target, self.socket, remote, background=False)
@@ -121,7 +129,10 @@ class Bridge:
             raise EngineError(f"{self.target.url}: cannot run ssh ({err.strerror}): install OpenSSH's client") from None
         finally:
             os.close(log)
-        self._guard(self._ssh.pid)
+        with open(os.path.join(self.folder, PID), "w", encoding="ascii") as fh:
+            fh.write(f"{self._ssh.pid}\n")
+        if self._watchdog is None:
+            self._guard()
         deadline = time.monotonic() + READY_TIMEOUT
         while not os.path.exists(self.socket):  # ssh gives no other sign that the forward is listening
             if self._ssh.poll() is not None:
@@ -131,11 +142,11 @@ class Bridge:
                 raise EngineError(f"{self.target.url}: ssh did not open the forward in {READY_TIMEOUT:.0f} s")
             time.sleep(_POLL)
 
-    def _guard(self, pid: int) -> None:
+    def _guard(self) -> None:
         """The watchdog: its stdin is a pipe only we hold, so our end (close or death) is its cue."""
         read, write = os.pipe()
         try:
-            self._watchdog = subprocess.Popen(["sh", "-c", _WATCHDOG, "sh", str(pid), self.folder], stdin=read,
+            self._watchdog = subprocess.Popen(["sh", "-c", _WATCHDOG, "sh", self.folder], stdin=read,
                                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                               start_new_session=True)
         finally:
@@ -164,10 +175,10 @@ class Bridge:
             self._ssh.send_signal(signal.SIGTERM)
         if self._ssh is not None:
             _reap(self._ssh)
-        if self._watchdog is not None:
+        if self._watchdog is not None and self._hold is not None:
             os.close(self._hold)
             _reap(self._watchdog)
-            self._watchdog = None
+            self._watchdog, self._hold = None, None
         shutil.rmtree(self.folder, ignore_errors=True)
 
 

@@ -3,6 +3,7 @@
 behind (a kill -9 too), and the printed ssh + curl lines sending the bytes engine-explorer sent."""
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -15,6 +16,9 @@ import time
 import pytest
 from components.dockercli import clean_env
 
+from explorer.core.config import Settings
+from explorer.core.console import Console
+from explorer.shell.session import Session
 from tests.integration.test_terminal import PROMPT, Terminal
 from tests.recording_server import RecordingServer
 from tests.replsession import wait_for
@@ -307,3 +311,31 @@ def test_a_unix_socket_start_loads_nothing_of_ssh(user_env, ssh_engine, engine_h
     assert ssh_modules(ssh_engine.host) == {"explorer.core.sshhost", "explorer.shell.sshbridge",
                                             "explorer.shell.sshcommand"}
     assert ssh_modules(engine_host) == set()
+
+
+def _ended(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] == "Z"  # a zombie until the session polls it
+    except FileNotFoundError:
+        return True
+
+
+def test_a_forward_whose_ssh_ended_starts_again_at_the_next_request(ssh_engine, runtime_dir, spec_dir):
+    env = {**os.environ, **ssh_engine.env, "XDG_RUNTIME_DIR": runtime_dir, "ENGINE_EXPLORER_SPEC_DIR": str(spec_dir)}
+    out = io.BytesIO()
+    session = Session(Settings(host=ssh_engine.host), Console(stdout=out, stderr=io.BytesIO()), env=env)
+    try:
+        assert session.execute("GET /_ping").ok and out.getvalue() == b"OK"
+        (folder,) = bridges(runtime_dir)
+        pid_file = os.path.join(runtime_dir, "engine-explorer", folder, "ssh.pid")
+        with open(pid_file, encoding="ascii") as fh:
+            first = int(fh.read())
+        os.kill(first, signal.SIGTERM)  # as a network drop ends it
+        until(lambda: _ended(first), "ssh to end")
+        assert session.execute("GET /_ping").ok and out.getvalue() == b"OKOK"
+        with open(pid_file, encoding="ascii") as fh:
+            assert int(fh.read()) != first
+    finally:
+        session.close()
+    assert_nothing_left(runtime_dir)
