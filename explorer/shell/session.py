@@ -319,12 +319,12 @@ class Session:
     def engine_version(self) -> str:
         """The engine's API version, from GET /_ping's Api-Version header."""
         if self._engine_version is None:
-            try:
-                resp = self.transport().send(request.Request("GET", "/_ping"))
-            except EngineError as err:
-                if self._bridge is None:
-                    raise
-                raise self._bridge.diagnose(err) from None  # what ssh said of the forward, if anything
+            ping = request.Request("GET", "/_ping")
+            self.endpoint()  # an ssh:// engine has its bridge from here on
+            if self._bridge is None:
+                resp = self.transport().send(ping)
+            else:  # through an ssh forward: what ssh says when it fails, or docker's way where it is refused
+                resp = self._bridge.first(lambda: self.transport().send(ping))
             found = resp.header("Api-Version")
             if not found and resp.status == 400 and b"HTTPS server" in resp.body:
                 raise EngineError(f"{self.endpoint().display} speaks TLS, not plain HTTP: add --tlsverify "

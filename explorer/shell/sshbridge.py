@@ -22,23 +22,31 @@ import subprocess
 import threading
 import time
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
+from explorer.core import discovery
 from explorer.core.console import Console
-from explorer.core.errors import EngineError, UsageError
+from explorer.core.errors import EngineError, TimedOut, UsageError
 from explorer.core.files import make_private_dirs
 from explorer.core.sshhost import SSHHost
 from explorer.shell.sshcommand import (
     CONNECT_TIMEOUT,
     READY_TIMEOUT,
     ask_remote,
+    dial_line,
+    dial_words,
     explain,
     explain_channel,
     forward_words,
 )
 
+if TYPE_CHECKING:  # annotations only: the dial server loads when a far side refuses the forward
+    from explorer.shell.sshdial import DialServer
+
 SOCKET = "docker.sock"
 OWNER = "owner"
 LOG = "ssh.log"
+DIAL_LOG = "dial.log"  # what the dial-stdio logins say, where the far side refused the forward
 _POLL = 0.01
 _MAX_SOCKET = 107  # sun_path
 PID = "ssh.pid"
@@ -67,6 +75,7 @@ class Bridge:
         self.socket = os.path.join(self.folder, SOCKET)
         self._remote = target.path
         self._ssh: subprocess.Popen | None = None
+        self._dial: DialServer | None = None  # where the far side refused the forward: docker's way
         self._watchdog: subprocess.Popen | None = None
         self._failed: tuple | None = None  # (when, EngineError): the last start that failed
         self._hold: int | None = None  # our end of the watchdog's pipe
@@ -80,6 +89,8 @@ class Bridge:
 
     def shell_line(self) -> str:
         """The shell line that makes this bridge's socket, for the printed curl lines."""
+        if self._dial is not None:
+            return dial_line(self.target, self.folder, self.socket)
         words = forward_words(self.target, self.socket, self.remote())
         return f"mkdir -p -m 700 {shlex.quote(self.folder)} && {shlex.join(words)}"
 
@@ -91,8 +102,13 @@ class Bridge:
         except EngineError as err:
             console.note(f"note: {err}")  # a preview without the far side: the curl line still prints
             return False
-        console.note(f"note: {self.target.url} is reached through an ssh forward of its socket; "
-                     "this ssh line makes the socket the curl lines use:")
+        if self._dial is not None:
+            console.note(f"note: {self.target.url}: its sshd forwards no sockets, so each connection runs "
+                         "`docker system dial-stdio` there, as docker does; this line makes the socket the curl "
+                         "lines use:")
+        else:
+            console.note(f"note: {self.target.url} is reached through an ssh forward of its socket; "
+                         "this ssh line makes the socket the curl lines use:")
         if raw:
             console.stdout.write(line.encode("utf-8", "surrogateescape") + b"\n")
         else:
@@ -103,7 +119,7 @@ class Bridge:
         """Make sure the forward runs (started, or started again after ssh ended): one EngineError line
         when ssh cannot make it."""
         with self._opening:
-            if self._ssh is not None and self._ssh.poll() is None:
+            if self._dial is not None or (self._ssh is not None and self._ssh.poll() is None):
                 return
             if self._failed is not None and time.monotonic() - self._failed[0] < RETRY_SECONDS:
                 raise self._failed[1]
@@ -134,7 +150,9 @@ class Bridge:
         if self._watchdog is None:
             self._guard()
         deadline = time.monotonic() + READY_TIMEOUT
-        while not os.path.exists(self.socket):  # ssh gives no other sign that the forward is listening
+        # ssh gives no other sign that the forward listens; between its bind and its listen the socket
+        # is there yet refuses, so a connect (nothing sent) is the test
+        while not (os.path.exists(self.socket) and discovery.listening(self.socket)):
             if self._ssh.poll() is not None:
                 raise EngineError(explain(self.target, self._log(), self._ssh.returncode, remote))
             if time.monotonic() > deadline:
@@ -153,15 +171,57 @@ class Bridge:
             os.close(read)
         self._hold = write
 
-    def _log(self) -> str:
+    def _log(self, name: str = LOG) -> str:
         try:
-            with open(os.path.join(self.folder, LOG), encoding="utf-8", errors="replace") as fh:
+            with open(os.path.join(self.folder, name), encoding="utf-8", errors="replace") as fh:
                 return fh.read()
         except OSError:
             return ""
 
+    def first(self, send):
+        """`send()`, the session's first request (its /_ping); where the far side refused the forward,
+        again through docker's own dial-stdio. What ssh said, as one line, when neither answers."""
+        try:
+            return send()
+        except TimedOut:
+            raise
+        except EngineError as err:
+            # ssh logs the refused channel as it closes it (maybe after curl saw the close): whatever the
+            # forward's trouble, docker's way is what docker would have done, and its error says more
+            if self._dial is not None or self._ssh is None or self._ssh.poll() is not None:
+                raise self.diagnose(err) from None
+        self._dial_instead()
+        try:
+            return send()
+        except EngineError as err:
+            raise self.diagnose(err) from None
+
+    def _dial_instead(self) -> None:
+        with self._opening:
+            if self._ssh is not None:
+                self._ssh.send_signal(signal.SIGTERM)
+                _reap(self._ssh)
+                self._ssh = None
+            for name in (SOCKET, PID):
+                try:
+                    os.unlink(os.path.join(self.folder, name))
+                except FileNotFoundError:
+                    pass
+            # socket and its enums: only where the far side's sshd forwards nothing
+            from explorer.shell.sshdial import DialServer
+
+            self._dial = DialServer(self.socket, dial_words(self.target), self.env, os.path.join(self.folder, DIAL_LOG))
+
     def diagnose(self, err: EngineError) -> EngineError:
         """`err` (the engine did not answer through the forward), or what ssh says went wrong."""
+        if self._dial is not None:
+            channel = explain_channel(self.target, self._log(), self._remote)
+            dialed = [line.strip() for line in self._log(DIAL_LOG).splitlines() if line.strip()]
+            if channel and dialed:
+                return EngineError(f"{channel}; `docker system dial-stdio` there says: {dialed[-1]}")
+            if dialed:
+                return EngineError(explain(self.target, "\n".join(dialed), 0, self._remote))
+            return EngineError(channel) if channel else err
         said = explain_channel(self.target, self._log(), self.remote())
         if said:
             return EngineError(said)
@@ -171,6 +231,8 @@ class Bridge:
 
     def close(self) -> None:
         """End ssh and the watchdog, and remove the folder."""
+        if self._dial is not None:
+            self._dial.close()
         if self._ssh is not None and self._ssh.poll() is None:
             self._ssh.send_signal(signal.SIGTERM)
         if self._ssh is not None:

@@ -31,6 +31,21 @@ def forward_words(target: SSHHost, local: str, remote: str, background: bool = T
                                "-o", "ControlPath=none", "-L", f"{local}:{remote}", "--", target.host]
 
 
+def dial_words(target: SSHHost, batch: bool = True) -> list:
+    """docker's own command for one connection: `ssh HOST docker [--host=unix://PATH] system dial-stdio`
+    (`batch`: as we run it, never asking)."""
+    options = ["-o", "BatchMode=yes", "-o", f"ConnectTimeout={CONNECT_TIMEOUT}"] if batch else []
+    remote = ["docker"] + ([f"--host=unix://{target.path}"] if target.path else []) + ["system", "dial-stdio"]
+    return ssh_base(target) + options + ["-T", "--", target.host, shlex.join(remote)]
+
+
+def dial_line(target: SSHHost, folder: str, socket: str) -> str:
+    """A shell line that makes `socket` the way a dial-stdio bridge does: socat, running the ssh per connection."""
+    command = shlex.join(dial_words(target, batch=False)).replace("\\", "\\\\").replace(",", "\\,")
+    return (f"mkdir -p -m 700 {shlex.quote(folder)} && "
+            f"socat {shlex.quote(f'UNIX-LISTEN:{socket},fork')} {shlex.quote('SYSTEM:' + command)} &")
+
+
 def script_lines(target: SSHHost) -> list:
     """An exported script's lines that open the forward (after its $_ee_tmp and EXIT trap) and close
     it when the script ends; DOCKER_HOST=unix://PATH still picks another engine, as for any script."""

@@ -202,6 +202,7 @@ def test_no_socket_at_the_path_given_is_one_line(user_env, ssh_engine, runtime_d
                                   "/nonexistent/docker.sock: no engine listens there, or its sshd allows no "
                                   "forwarding"), done.stderr
     assert len(done.stderr.splitlines()) == 1
+    assert "; `docker system dial-stdio` there says: " in done.stderr  # docker's own way was tried too
     assert_nothing_left(runtime_dir)
 
 
@@ -339,3 +340,54 @@ def test_a_forward_whose_ssh_ended_starts_again_at_the_next_request(ssh_engine, 
     finally:
         session.close()
     assert_nothing_left(runtime_dir)
+
+
+def test_where_sshd_forwards_nothing_each_connection_dials_as_docker_does(user_env, ssh_engine, runtime_dir,
+                                                                          docker_api):
+    host = f"ssh://{ssh_engine.failing['noforward']}"
+    done = explore(user_env, "-v", "-H", host, "-c", "/_ping", "-c", "GET /info")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("OK") and docker_api.call_json("GET", "/info")[1]["ID"] in done.stdout
+    assert f"note: {host}: its sshd forwards no sockets, so each connection runs `docker system dial-stdio` " \
+           "there, as docker does" in done.stderr
+    assert_nothing_left(runtime_dir)
+
+
+def test_where_sshd_forwards_nothing_and_no_engine_answers_it_is_one_line(user_env, ssh_engine, runtime_dir):
+    host = f"ssh://{ssh_engine.failing['noforward']}/nonexistent/docker.sock"
+    done = explore(user_env, "-H", host, "-c", "/_ping")
+    assert done.returncode == 2 and len(done.stderr.splitlines()) == 1, done.stderr
+    assert done.stderr.startswith(f"error: {host}: the far side did not connect the forward to "
+                                  "/nonexistent/docker.sock: ")
+    assert done.stderr.rstrip().endswith("; `docker system dial-stdio` there says: failed to open the raw stream "
+                                         "connection: dial unix /nonexistent/docker.sock: connect: no such file or "
+                                         "directory")
+    assert_nothing_left(runtime_dir)
+
+
+@pytest.mark.skipif(not shutil.which("socat"), reason="needs socat")
+def test_the_printed_socat_and_curl_lines_send_the_same_bytes(user_env, ssh_engine, runtime_dir, tmp_path):
+    with RecordingServer() as server:
+        host = f"ssh://{ssh_engine.failing['noforward']}{server.path}"  # dial-stdio there reaches the recorder
+        done = explore(user_env, "-v", "-H", host, "-c", "POST /containers/create name==ee-x Image=busybox:local "
+                                                         "'Cmd:=[\"echo\",\"a,b\"]'")
+        assert done.returncode == 0, done.stderr
+        ours = server.take()
+        err = done.stderr.splitlines()
+        (line,) = [ln for ln in err if ln.startswith("mkdir -p -m 700 ")]
+        curls = [ln for ln in err if ln.startswith("curl ")]
+        assert_nothing_left(runtime_dir)
+        folder, socket = line.split()[4], curls[-1].split()[2]
+        # socat stays in the background with the shell's output: files, so that the run ends with sh
+        with open(tmp_path / "out", "wb") as out, open(tmp_path / "err", "wb") as errors:
+            shell = f"{line}\nwhile ! [ -S {socket} ]; do sleep 0.01; done\n{curls[-1]} -sS"
+            run = subprocess.run(["sh", "-c", shell], stdout=out, stderr=errors, timeout=WAIT, env=user_env)
+        theirs = server.take()
+        for pid in processes_naming(folder):
+            os.kill(pid, signal.SIGTERM)  # the user's socat, ended as a user would
+        shutil.rmtree(folder, ignore_errors=True)
+    assert run.returncode == 0, (tmp_path / "err").read_text()
+    # the far side's docker CLI pings before it dials, for both: the rest is what the two lines sent
+    assert len(theirs) == 2 and all(raw[0].startswith(b"HEAD /_ping HTTP/1.1\r\n") for raw in (ours, theirs))
+    assert strip_agent(ours[-1]) == strip_agent(theirs[-1])
+    assert b'"Cmd":["echo","a,b"]' in theirs[-1]
