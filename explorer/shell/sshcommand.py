@@ -88,7 +88,8 @@ def ask_remote(target: SSHHost, env: Mapping) -> str:
     said = done.stderr.decode("utf-8", "replace")
     if done.returncode != 0:
         raise EngineError(explain(target, said, done.returncode, ""))
-    host = done.stdout.decode("utf-8", "replace").strip()
+    answered = done.stdout.decode("utf-8", "replace").split()
+    host = answered[-1] if answered else ""  # the last word: a login script may print before it
     if not host.startswith("unix://") or "://" in host[len("unix://"):]:
         raise EngineError(f"{target.url}: the far side's docker talks to {host or 'nothing'}, not a unix socket; "
                           f"give the socket to forward: {target._replace(path='/var/run/docker.sock').url}")
