@@ -282,4 +282,10 @@ def _warm_getter(session):
         endpoint = session.open_endpoint()
     except ExplorerError:
         endpoint = session.endpoint()  # its requests fail, and the toolbar says the engine is unreachable
-    return engine_getter(endpoint)
+    get = engine_getter(endpoint)
+    if getattr(session, "bridged", False):  # its first request may move it to docker's dial-stdio: wait for that
+        try:
+            session.through_bridge(lambda: get("/_ping"))
+        except ExplorerError:
+            pass  # the refresh says the engine is unreachable
+    return get

@@ -224,6 +224,17 @@ class Session:
             self._bridge.open()
         return endpoint
 
+    @property
+    def bridged(self) -> bool:
+        """Whether the engine is an ssh:// one, reached through a bridge to a local socket."""
+        self.endpoint()
+        return self._bridge is not None
+
+    def through_bridge(self, send):
+        """`send()`; an ssh:// engine's first request goes through its bridge's `first` (what ssh says
+        when it fails, or docker's dial-stdio where the far side refuses the forward)."""
+        return send() if not self.bridged else self._bridge.first(send)
+
     def _bridged(self, endpoint):
         """`endpoint`; for an ssh:// engine, with the socket of a forward this session will open."""
         if endpoint.ssh is None:
@@ -320,11 +331,7 @@ class Session:
         """The engine's API version, from GET /_ping's Api-Version header."""
         if self._engine_version is None:
             ping = request.Request("GET", "/_ping")
-            self.endpoint()  # an ssh:// engine has its bridge from here on
-            if self._bridge is None:
-                resp = self.transport().send(ping)
-            else:  # through an ssh forward: what ssh says when it fails, or docker's way where it is refused
-                resp = self._bridge.first(lambda: self.transport().send(ping))
+            resp = self.through_bridge(lambda: self.transport().send(ping))
             found = resp.header("Api-Version")
             if not found and resp.status == 400 and b"HTTPS server" in resp.body:
                 raise EngineError(f"{self.endpoint().display} speaks TLS, not plain HTTP: add --tlsverify "

@@ -80,6 +80,8 @@ class Bridge:
         self._failed: tuple | None = None  # (when, EngineError): the last start that failed
         self._hold: int | None = None  # our end of the watchdog's pipe
         self._opening = threading.Lock()  # the REPL's live values open it from their thread too
+        self._settling = threading.Lock()  # the first request decides forward or dial-stdio, once
+        self._settled = False
 
     def remote(self) -> str:
         """The far side's engine socket: the URL's path, else the far side's docker CLI says."""
@@ -179,8 +181,23 @@ class Bridge:
             return ""
 
     def first(self, send):
-        """`send()`, the session's first request (its /_ping); where the far side refused the forward,
-        again through docker's own dial-stdio. What ssh said, as one line, when neither answers."""
+        """`send()`, the first request through this bridge (a /_ping); where the far side refused the
+        forward, again through docker's own dial-stdio. What ssh said, as one line, when neither answers.
+        Only the first caller decides; another thread's waits for it and then just sends."""
+        with self._settling:
+            if not self._settled:
+                try:
+                    return self._first(send)
+                finally:
+                    self._settled = True
+        try:
+            return send()
+        except TimedOut:
+            raise
+        except EngineError as err:
+            raise self.diagnose(err) from None
+
+    def _first(self, send):
         try:
             return send()
         except TimedOut:

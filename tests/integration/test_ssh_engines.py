@@ -177,6 +177,29 @@ def test_at_a_real_terminal_ctrl_c_ends_the_stream_and_keeps_the_forward(
     assert_nothing_left(runtime_dir)
 
 
+@pytest.mark.skipif(not shutil.which("tmux"), reason="needs tmux")
+def test_at_a_real_terminal_an_sshd_that_forwards_nothing_is_online_at_once(ssh_engine, runtime_dir, spec_dir,
+                                                                             tmp_path):
+    """The live values' thread and the prompt both ask first: one of them moves the bridge to dial-stdio,
+    the other waits for that, so neither sees the refused forward and the prompt never says offline."""
+    env = {"PATH": os.environ["PATH"], "TERM": "xterm-256color", "LANG": "C.UTF-8", "XDG_RUNTIME_DIR": runtime_dir,
+           "XDG_STATE_HOME": str(tmp_path / "state"), "XDG_CACHE_HOME": str(tmp_path / "cache"),
+           "ENGINE_EXPLORER_SPEC_DIR": str(spec_dir), "PYTHONPATH": os.pathsep.join(sys.path), **ssh_engine.env}
+    term = Terminal(tmp_path, [sys.executable, "-m", "explorer", "-H", f"ssh://{ssh_engine.failing['noforward']}"],
+                    env)
+    try:
+        assert wait_for(lambda: PROMPT.search(term.screen()), 30), term.screen()
+        term.type("refresh")  # what the live values found: names them, or says the engine is unreachable
+        assert wait_for(lambda: "live values: " in term.screen(), 30), term.screen()
+        screen = term.screen()
+        term.type("exit")
+        assert wait_for(lambda: not term.running(), 20), term.screen()
+    finally:
+        term.close()
+    assert "offline" not in screen and "unreachable" not in screen and "live values: none" not in screen, screen
+    assert_nothing_left(runtime_dir)
+
+
 @pytest.mark.parametrize("kind, says", [
     ("unknown", "the far side's host key is not known (ssh: Host key verification failed); check and accept it "
                 "once with a plain ssh ee-sshd-unknown"),
