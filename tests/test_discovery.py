@@ -72,7 +72,10 @@ def test_docker_host_is_never_second_guessed(runtime):
 
 
 def test_a_container_host_we_cannot_try_is_said_not_dropped():
-    note = discovery.unusable({"CONTAINER_HOST": "ssh://core@localhost:2222/run/podman/podman.sock"})
-    assert note.startswith("note: CONTAINER_HOST=ssh://core@localhost:2222/") and "\n" not in note
-    assert "-H unix://" in note
+    ssh = "ssh://core@localhost:2222/run/podman/podman.sock"
+    note = discovery.unusable({"CONTAINER_HOST": ssh})
+    assert note.startswith(f"note: CONTAINER_HOST={ssh} was not tried") and "\n" not in note
+    assert note.endswith(f"give it with -H {ssh}")
+    note = discovery.unusable({"CONTAINER_HOST": "tcp://10.0.0.1:8888"})
+    assert note.startswith("note: CONTAINER_HOST=tcp://10.0.0.1:8888 is not a unix socket") and "-H unix://" in note
     assert discovery.unusable({"CONTAINER_HOST": "unix:///c.sock"}) == discovery.unusable({}) == ""

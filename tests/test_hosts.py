@@ -8,6 +8,7 @@ import pytest
 from explorer.core import precedence
 from explorer.core.config import engine_address, parse_host
 from explorer.core.errors import UsageError
+from explorer.core.sshhost import SSHHost
 
 
 def endpoint(host=None, flags=(), env=None, tmp_path=None):
@@ -46,6 +47,25 @@ def test_a_relative_unix_socket_is_relative_to_the_working_directory(tmp_path, m
     assert parse_host("unix://r.sock") == (os.path.join(str(tmp_path), "r.sock"), "http://localhost")
 
 
+@pytest.mark.parametrize("host, ssh", [
+    ("ssh://h", SSHHost("h")),
+    ("ssh://me@h.example:2222", SSHHost("h.example", "me", "2222")),
+    ("ssh://me@h/run/user/1000/docker.sock", SSHHost("h", "me", "", "/run/user/1000/docker.sock")),
+    ("ssh://h/", SSHHost("h")),  # docker: a path of only slashes names no socket
+    ("ssh://[::1]:22", SSHHost("::1", "", "22")),
+])
+def test_ssh_hosts_as_docker_reads_them(host, ssh):
+    got = endpoint(host)
+    assert (got.ssh, got.socket, got.base_url, got.tls, got.why) == (ssh, None, "http://localhost", None, "-H")
+    assert got.display == {"ssh://h/": "ssh://h"}.get(host, host)
+
+
+def test_tls_flags_with_an_ssh_host_are_refused_as_for_a_socket(tmp_path):
+    with pytest.raises(UsageError) as caught:
+        endpoint("ssh://h", [("tlsverify", True, "--tlsverify")], tmp_path=tmp_path)
+    assert str(caught.value).startswith("--tlsverify: ssh://h is an ssh:// engine; give the engine with -H tcp://")
+
+
 def test_https_is_tls_verified_with_the_systems_cas():
     tls = endpoint("https://h:2376").tls
     assert tls is not None and (tls.ca, tls.cert, tls.key, tls.verify) == (None, None, None, True)
@@ -81,7 +101,12 @@ def test_the_rootless_socket_when_there_is_no_system_one(tmp_path):
 
 
 @pytest.mark.parametrize("host, message", [
-    ("ssh://user@host", "-H ssh://user@host: ssh:// engines are not supported yet"),
+    ("ssh://u:pw@host", "-H ssh://u:pw@host: invalid ssh URL: plain-text password is not supported"),
+    ("ssh://host?x=1", "-H ssh://host?x=1: invalid ssh URL: write ssh://[USER@]HOST[:PORT][/SOCKET]"),
+    ("ssh://host#f", "-H ssh://host#f: invalid ssh URL: write ssh://[USER@]HOST[:PORT][/SOCKET]"),
+    ("ssh://", "-H ssh://: invalid ssh URL: hostname is empty"),
+    ("ssh://u@:22", "-H ssh://u@:22: invalid ssh URL: hostname is empty"),
+    ("ssh://h:port", "-H ssh://h:port: invalid ssh URL (Port could not be cast to integer value"),
     ("ftp://h", "-H ftp://h: invalid bind address format"),
     ("tcp://h:port", "-H tcp://h:port: invalid address (Port could not be cast to integer value"),
     ("tcp://h:99999", "-H tcp://h:99999: invalid address (Port out of range"),

@@ -7,6 +7,8 @@ Host strings follow the docker CLI's opts.ParseHost: `tcp://host` is port 2375, 
 localhost, no host at all with TLS on is tcp://localhost:2376, `unix://relative/path` is relative
 to the working directory, and TLS comes only from the TLS settings (or a context), never from a
 port. Our extensions: `http://…`/`https://…` as curl users write them, and a bare `/path` socket.
+`ssh://[user@]host[:port][/socket]` is read by explorer.core.sshhost (as docker's connhelper reads it);
+the forward that reaches it is explorer.shell.sshbridge, which only the session starts.
 A plain unix-socket start reads no file and imports nothing here beyond this module: contexts
 (explorer.core.contexts) and TLS (explorer.core.tls) load only when an engine needs them.
 """
@@ -19,7 +21,8 @@ from urllib.parse import urlsplit
 from explorer.core import discovery
 from explorer.core.errors import UsageError
 
-if TYPE_CHECKING:  # annotations only: a unix-socket start never loads the TLS module
+if TYPE_CHECKING:  # annotations only: a unix-socket start never loads the TLS or ssh modules
+    from explorer.core.sshhost import SSHHost
     from explorer.core.tls import TLS
 
 DEFAULT_SOCKET = "/var/run/docker.sock"
@@ -74,10 +77,13 @@ class Endpoint(NamedTuple):
     tls: TLS | None = None  # an https engine's certificates and whether it is verified
     context: str | None = None  # the docker context that named it; None: no context (docker's "default")
     why: str = ""  # how it was chosen, for -v and the shell: "-H", "context colima, from DOCKER_CONTEXT"
+    ssh: SSHHost | None = None  # an ssh:// engine; `socket` is then the session's local end of the forward
 
     @property
     def display(self) -> str:
         """How the user would write it with -H (https:// when TLS is on)."""
+        if self.ssh is not None:
+            return self.ssh.url
         return f"unix://{self.socket}" if self.socket else self.base_url
 
     def describe(self) -> str:
@@ -116,14 +122,16 @@ def _endpoint(host: str, name: str, why: str, settings: Settings, origins: dict,
     scheme, target = read_host(host, name)
     given = [key for key, field in TLS_KEYS.items() if key in origins and getattr(settings, field)]
     typed = [_source(origins[key]) for key in given if origins[key].startswith("command line")]
-    if given and (context is not None or scheme == "unix"):
+    if given and (context is not None or scheme in ("unix", "ssh")):
         # A context carries its own TLS, and a socket has none (docker 23+ ignores TLS there too).
-        what = f"context {context.name} has its own TLS settings" if context else f"{host} is a unix socket"
+        kind = "an ssh:// engine" if scheme == "ssh" else "a unix socket"
+        what = f"context {context.name} has its own TLS settings" if context else f"{host} is {kind}"
         if typed:
             raise UsageError(f"{' and '.join(typed)}: {what}; give the engine with -H tcp://HOST:PORT to use TLS")
         why += f"; {', '.join(_source(origins[key]) for key in given)} unused: {what}"
-    if scheme == "unix":
-        return Endpoint(target, "http://localhost", None, context.name if context else None, why)
+    if scheme in ("unix", "ssh"):
+        ssh, socket = (target, None) if scheme == "ssh" else (None, target)
+        return Endpoint(socket, "http://localhost", None, context.name if context else None, why, ssh)
     # the TLS files are read and checked only for an engine on TCP
     from explorer.core import tls
 
@@ -173,15 +181,18 @@ def _default_socket(env) -> tuple:
 
 
 def parse_host(spec: str, where: str = "") -> tuple:
-    """An engine address → (socket or None, base URL), TLS off. `where` names it in an error (default `-H SPEC`)."""
+    """An engine address → (socket or None, base URL), TLS off. `where` names it in an error (default `-H SPEC`).
+    An ssh:// engine has no socket until a session opens its forward: (None, "http://localhost")."""
     scheme, target = read_host(spec, where or "-H " + spec)
+    if scheme == "ssh":
+        return None, "http://localhost"
     return (target, "http://localhost") if scheme == "unix" else (None, f"{'https' if scheme == 'https' else 'http'}"
                                                                          f"://{target}")
 
 
 def read_host(spec: str, where: str) -> tuple:
-    """(scheme, target): ("unix", absolute socket path) or ("tcp"|"http"|"https", "host:port[/path]");
-    an address docker would refuse is one UsageError starting with `where`."""
+    """(scheme, target): ("unix", absolute socket path), ("tcp"|"http"|"https", "host:port[/path]") or
+    ("ssh", SSHHost); an address docker would refuse is one UsageError starting with `where`."""
     parsed = _parse_host(spec)
     if isinstance(parsed, str):
         raise UsageError(f"{where}: {parsed}")
@@ -208,7 +219,10 @@ def _parse_host(spec: str) -> tuple | str:
     if scheme in ("tcp", "http", "https"):
         return _tcp(scheme, rest)
     if scheme == "ssh":
-        return "ssh:// engines are not supported yet; forward the socket (ssh -L) and give unix:// or tcp://"
+        # its NamedTuple costs a start about a million instructions: only an ssh:// engine pays them
+        from explorer.core import sshhost
+
+        return sshhost.parse(rest)
     return ("invalid bind address format (docker takes unix:///path or tcp://host:port; we also take "
             "http(s)://host:port)")
 
@@ -232,3 +246,4 @@ def _tcp(scheme: str, rest: str) -> tuple | str:
     host = f"[{host}]" if ":" in host else host or "localhost"
     default = _TCP_PORT if scheme == "tcp" else ("443" if scheme == "https" else "80")
     return scheme, f"{host}:{port if port is not None else default}{parts.path.rstrip('/')}"
+

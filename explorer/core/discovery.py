@@ -62,6 +62,9 @@ def unusable(env: Mapping) -> str:
     container_host = env.get("CONTAINER_HOST", "")
     if not container_host or container_host.startswith("unix://"):
         return ""
+    if container_host.startswith("ssh://"):  # ours too, but logging in is for the user to ask for
+        return (f"note: CONTAINER_HOST={container_host} was not tried (looking around never logs in anywhere); "
+                f"give it with -H {container_host}")
     return (f"note: CONTAINER_HOST={container_host} is not a unix socket, so it was not tried; forward the "
             "socket (ssh -L /tmp/podman.sock:/run/podman/podman.sock …) and give it with -H unix:///tmp/podman.sock")
 

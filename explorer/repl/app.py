@@ -99,7 +99,7 @@ class Repl:
         # config.json's HttpHeaders go on the live-value requests too; read here, so that a warning
         # about the file is printed before the first prompt, not from the refresher's thread
         headers = self.session.docker.headers()
-        return Refresher(self._live_getter or partial(_warm_getter, endpoint, headers),
+        return Refresher(self._live_getter or partial(_warm_getter, self.session, headers),
                          on_update=partial(self._soon, self._live_arrived),
                          make_follower=partial(EventFollower, endpoint, headers=headers))
 
@@ -354,8 +354,19 @@ def _warm_history(env, source: str, version: str) -> None:
         pass
 
 
-def _warm_getter(endpoint, headers):
-    """The refresher's getter, made in its thread: completion's modules load there too, off the prompt."""
+def _warm_getter(session, headers):
+    """The refresher's getter, made in its thread: completion's modules load there too, off the prompt,
+    and an ssh:// engine's forward opens there (while the prompt is already up)."""
     import explorer.completion.candidates  # noqa: F401  # loaded here, in the refresher's thread
 
-    return engine_getter(endpoint, headers=headers)
+    try:
+        endpoint = session.open_endpoint()
+    except ExplorerError:
+        endpoint = session.endpoint()  # its requests fail, and the toolbar says the engine is unreachable
+    get = engine_getter(endpoint, headers=headers)
+    if getattr(session, "bridged", False):  # its first request may move it to docker's dial-stdio: wait for that
+        try:
+            session.through_bridge(lambda: get("/_ping"))
+        except ExplorerError:
+            pass  # the refresh says the engine is unreachable
+    return get

@@ -42,6 +42,8 @@ class Session:
         self._start = settings  # what `context default` goes back to
         self.engine_changes = 0  # counts `context NAME` switches: the REPL refreshes what depends on the engine
         self._endpoint = None
+        self._bridge = None  # an ssh:// engine's forward (explorer.shell.sshbridge), opened on first send
+        self._bridge_shown = False  # the ssh line that makes the forward's socket was printed
         self._transport = None
         self._version = None
         self._engine_version = None
@@ -180,6 +182,8 @@ class Session:
         line, variables = curlcmd.render_hidden(req, ep.socket, ep.base_url, not self.settings.show_secrets, ep.tls,
                                                 self.printed_output(output))
         line += suffix
+        if self._bridge is not None and not self._bridge_shown:
+            self._bridge_shown = self._bridge.announce(self.console, raw)  # once a session
         if raw:
             self.console.stdout.write(line.encode("utf-8", "surrogateescape") + b"\n")
             self.console.stdout.flush()
@@ -214,8 +218,39 @@ class Session:
         """Where requests go (-H/--unix-socket, --context, DOCKER_HOST, DOCKER_CONTEXT, config.toml,
         docker's currentContext, the default sockets); the shell and -v say which, and why."""
         if self._endpoint is None:
-            self._endpoint = self._announced(engine_address(self.settings, self.env))
+            self._endpoint = self._announced(self._bridged(engine_address(self.settings, self.env)))
         return self._endpoint
+
+    def open_endpoint(self):
+        """endpoint(), with an ssh:// engine's forward open: for a transport made elsewhere (live values).
+        EngineError (one line) when ssh cannot open it."""
+        endpoint = self.endpoint()
+        if self._bridge is not None:
+            self._bridge.open()
+        return endpoint
+
+    @property
+    def bridged(self) -> bool:
+        """Whether the engine is an ssh:// one, reached through a bridge to a local socket."""
+        self.endpoint()
+        return self._bridge is not None
+
+    def through_bridge(self, send):
+        """`send()`; an ssh:// engine's first request goes through its bridge's `first` (what ssh says
+        when it fails, or docker's dial-stdio where the far side refuses the forward)."""
+        return send() if not self.bridged else self._bridge.first(send)
+
+    def _bridged(self, endpoint):
+        """`endpoint`; for an ssh:// engine, with the socket of a forward this session will open."""
+        if endpoint.ssh is None:
+            return endpoint
+        # subprocess and shutil: only an ssh:// engine needs its bridge
+        from explorer.shell import sshbridge
+
+        self._bridge, self._bridge_shown = sshbridge.Bridge(endpoint.ssh, self.env), False
+        if not self.console.interactive:
+            sshbridge.unwind_on_signals()  # a Ctrl-C or kill must reach close(), which ends the forward
+        return endpoint._replace(socket=self._bridge.socket)
 
     def use_context(self, name: str):
         """Switch to docker context `name` ("default": the engine the session started with, else
@@ -223,7 +258,8 @@ class Session:
         settings = self.context_settings(name)
         endpoint = engine_address(settings, self.env)  # a context that cannot be used changes nothing
         self.close()
-        self.settings, self._endpoint = settings, self._announced(endpoint)
+        self.settings = settings
+        self._endpoint = endpoint = self._announced(self._bridged(endpoint))
         self._version = self._engine_version = None
         self._offline_at = -OFFLINE_RETRY_SECONDS
         self.engine_changes += 1
@@ -251,6 +287,8 @@ class Session:
 
     def transport(self):
         """The (one, reused) transport to the engine."""
+        if self._bridge is not None:
+            self._bridge.open()  # a forward whose ssh ended (a network drop) starts again
         if self._transport is None:
             self._transport = self.new_transport()
         return self._transport
@@ -263,10 +301,11 @@ class Session:
             from explorer.http.transport import Transport
 
             self._transport_factory = Transport
-        transport = self._transport_factory(self.endpoint(), timeout=self.settings.timeout)
+        transport = self._transport_factory(self.open_endpoint(), timeout=self.settings.timeout)
         # In the REPL a Ctrl-C must end the request and keep the session; a non-interactive
-        # run is ended by it (SIGINT at its default, see cli.py), which costs no callbacks.
-        transport.interruptible = self.console.interactive
+        # run is ended by it (SIGINT at its default, see cli.py), which costs no callbacks, except
+        # through an ssh forward: there it is let in so that close() ends the forward.
+        transport.interruptible = self.console.interactive or self._bridge is not None
         return transport
 
     def api_version(self, need_engine: bool = True) -> str | None:
@@ -312,8 +351,8 @@ class Session:
     def engine_version(self, timeout: float | None = None) -> str:
         """The engine's API version, from GET /_ping's Api-Version header (waiting at most `timeout`)."""
         if self._engine_version is None:
-            resp = self.transport().send(request.Request("GET", "/_ping", headers=self.docker.headers()),
-                                         timeout=timeout)
+            ping = request.Request("GET", "/_ping", headers=self.docker.headers())
+            resp = self.through_bridge(lambda: self.transport().send(ping, timeout=timeout))
             found = resp.header("Api-Version")
             if not found and resp.status == 400 and b"HTTPS server" in resp.body:
                 raise EngineError(f"{self.endpoint().display} speaks TLS, not plain HTTP: add --tlsverify "
@@ -368,7 +407,10 @@ class Session:
         return load_index(choice.path, env=self.env)
 
     def close(self) -> None:
-        """Release the connection."""
+        """Release the connection, and end an ssh:// engine's forward."""
         if self._transport is not None:
             self._transport.close()
             self._transport = None
+        if self._bridge is not None:
+            self._bridge.close()
+            self._bridge, self._endpoint = None, None

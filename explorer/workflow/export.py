@@ -49,7 +49,13 @@ class Exporter:
         self.session.assumed_version()  # with no engine to ask, says which version the script is for
         self.lines(lines, 0)
         check = self._version_check()  # before the head: what it reads from the environment is checked there
-        head = [prelude(title, self.session.endpoint().socket) + (rawframes.DEMUX if self.demuxes else "")]
+        ep = self.session.endpoint()
+        forward = None
+        if ep.ssh is not None:
+            from explorer.shell import sshcommand  # subprocess: only an ssh:// engine's script
+
+            forward = sshcommand.script_lines(ep.ssh)
+        head = [prelude(title, ep.socket, forward) + (rawframes.DEMUX if self.demuxes else "")]
         for name, value in self.given.items():
             shell = shell_name(variables.check_name(name))
             if name in self.secrets:  # a --var secret is not written into the script: the caller sets it

@@ -108,8 +108,9 @@ def comment(text: str) -> str:
     return "# " + "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
-def prelude(title: str, socket: str | None) -> str:
-    """Shebang, comments, checks for curl and jq, the engine socket, temp files and helpers."""
+def prelude(title: str, socket: str | None, forward: list | None = None) -> str:
+    """Shebang, comments, checks for curl and jq, the engine socket, temp files and helpers.
+    `forward`: an ssh:// engine's lines (explorer.shell.sshbridge.script_lines), which make the socket."""
     lines = [
         "#!/bin/sh",
         comment(title + "."),
@@ -119,7 +120,7 @@ def prelude(title: str, socket: str | None) -> str:
         "command -v curl >/dev/null 2>&1 || { echo 'this script needs curl' >&2; exit 2; }",
         "command -v jq >/dev/null 2>&1 || { echo 'this script needs jq (captures and checks use it)' >&2; exit 2; }",
     ]
-    if socket:
+    if socket and not forward:
         lines += [
             "# The engine: DOCKER_HOST=unix:///path, else the socket this script was exported against.",
             "case ${DOCKER_HOST:-} in",
@@ -130,6 +131,7 @@ def prelude(title: str, socket: str | None) -> str:
     lines += [
         "_ee_tmp=$(mktemp -d) || exit 2",
         "trap 'rm -rf \"$_ee_tmp\"' EXIT",
+        *(forward or ()),
         "trap 'exit 130' INT TERM",
         '_ee_body=$_ee_tmp/body _ee_head=$_ee_tmp/head _ee_status=0',
         ': >"$_ee_body"; : >"$_ee_head"',

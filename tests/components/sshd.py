@@ -33,6 +33,7 @@ NSS_WRAPPER = "/usr/lib/*/libnss_wrapper.so"
 BIND_TRIES = 3
 SSHD_CONFIG = """\
 ListenAddress 127.0.0.1:{port}
+ListenAddress 127.0.0.1:{closed_port}
 HostKey {folder}/host_key
 PidFile {folder}/sshd.pid
 AuthorizedKeysFile {folder}/authorized_keys
@@ -50,10 +51,14 @@ StrictModes no
 SetEnv DOCKER_HOST=unix://{engine_socket} DOCKER_CONFIG={folder}/docker-config PATH=/usr/bin:/bin SHLVL=1
 X11Forwarding no
 AllowAgentForwarding no
-AllowTcpForwarding no
+# -L only: ssh:// engines forward the engine socket (sshd allows unix-socket forwards only with TCP ones)
+AllowTcpForwarding local
 PermitTunnel no
 PrintMotd no
 LogLevel VERBOSE
+# The second port is a hardened sshd's: no forwarding at all (docker's dial-stdio still works there).
+Match LocalPort {closed_port}
+    AllowTcpForwarding no
 """
 CLIENT_CONFIG = """\
 Host {alias}
@@ -66,6 +71,16 @@ Host {alias}
     StrictHostKeyChecking yes
     BatchMode yes
 """
+# The same sshd as users meet it when something is wrong: each alias differs from ALIAS in one line.
+FAILING = {
+    "unknown": "UserKnownHostsFile {ssh_dir}/known_hosts_empty",  # host key never seen
+    "changed": "UserKnownHostsFile {ssh_dir}/known_hosts_changed",  # another key known for the host
+    "refused": "IdentityFile {ssh_dir}/id_unauthorized",  # a key sshd does not know
+    "nodocker": "IdentityFile {ssh_dir}/id_nodocker",  # a login whose PATH has no docker
+    "noforward": "Port {closed_port}",  # an sshd that forwards nothing (AllowTcpForwarding no)
+}
+# authorized_keys for id_nodocker: the command asked runs with a PATH that finds no docker
+NO_DOCKER = 'command="PATH=/nonexistent; export PATH; eval \\"$SSH_ORIGINAL_COMMAND\\"" '
 
 
 class SSHEndpoint(NamedTuple):
@@ -78,6 +93,7 @@ class SSHEndpoint(NamedTuple):
     home: Path  # .ssh/config, id_ed25519, known_hosts
     env: dict[str, str]  # HOME, LD_PRELOAD and NSS_WRAPPER_*: add to a subprocess's environment
     server_folder: Path  # sshd_config, host key, authorized_keys, sshd.log
+    failing: dict[str, str]  # what goes wrong → an alias where it does: unknown, changed, refused, nodocker
 
     def ssh(self, *args: str, input: bytes | None = None, timeout: float = 30) -> subprocess.CompletedProcess[bytes]:
         """`ssh ALIAS ARGS…` as a user with this home runs it."""
@@ -99,17 +115,21 @@ def _nss_wrapper() -> str:
     return found[0]
 
 
-def _client_home(session: SessionFolder, port: int, user: str, host_key: Path,
+def _client_home(session: SessionFolder, ports: tuple[int, int], user: str, host_key: Path,
                  library: str) -> tuple[Path, dict[str, str]]:
     """The HOME-like folder, and the environment that makes OpenSSH take it as the user's home."""
+    port, closed_port = ports
     home = session.folder("ssh-home")
     ssh_dir = home / ".ssh"
     ssh_dir.mkdir(mode=0o700)
     _keygen(ssh_dir / "id_ed25519", "ee-test-client")
     host_public = host_key.with_suffix(".pub").read_text().split()[:2]
-    (ssh_dir / "known_hosts").write_text(f"[127.0.0.1]:{port} {' '.join(host_public)}\n")
+    (ssh_dir / "known_hosts").write_text("".join(f"[127.0.0.1]:{p} {' '.join(host_public)}\n" for p in ports))
+    _failing_client(ssh_dir, port)
     config = ssh_dir / "config"
-    config.write_text(CLIENT_CONFIG.format(alias=ALIAS, port=port, user=user, ssh_dir=ssh_dir))
+    config.write_text(CLIENT_CONFIG.format(alias=ALIAS, port=port, user=user, ssh_dir=ssh_dir) + "".join(
+        _failing_block(CLIENT_CONFIG.format(alias=f"{ALIAS}-{kind}", port=port, user=user, ssh_dir=ssh_dir),
+                       line.format(ssh_dir=ssh_dir, closed_port=closed_port)) for kind, line in FAILING.items()))
     config.chmod(0o600)
     me = os.getuid()
     passwd = session.path / "ssh-passwd"
@@ -121,17 +141,38 @@ def _client_home(session: SessionFolder, port: int, user: str, host_key: Path,
                   "NSS_WRAPPER_GROUP": "/etc/group"}
 
 
-def _launch(folder: Path, session: SessionFolder, engine_socket: str, user: str) -> tuple[int, Daemon]:
-    """Start sshd on a free port; another process may take the port first, so try again then."""
+def _failing_client(ssh_dir: Path, port: int) -> None:
+    """The files the failing aliases use: two more keys, an empty known_hosts, one with another key."""
+    _keygen(ssh_dir / "id_unauthorized", "ee-test-unauthorized")
+    _keygen(ssh_dir / "id_nodocker", "ee-test-nodocker")
+    _keygen(ssh_dir / "other_host_key", "ee-test-other-host")
+    other = (ssh_dir / "other_host_key.pub").read_text().split()[:2]
+    (ssh_dir / "known_hosts_changed").write_text(f"[127.0.0.1]:{port} {' '.join(other)}\n")
+    (ssh_dir / "known_hosts_empty").write_text("")
+
+
+def _failing_block(block: str, line: str) -> str:
+    """`block` with the setting `line` names (its first word) replaced by `line`."""
+    key = line.split()[0]
+    return "".join(f"    {line}\n" if old.split()[:1] == [key] else old + "\n" for old in block.splitlines())
+
+
+def _launch(folder: Path, session: SessionFolder, engine_socket: str, user: str) -> tuple[tuple[int, int], Daemon]:
+    """Start sshd on two free ports (the second forwards nothing); another process may take a port
+    first, so try again then."""
     sshd = need_tool("sshd", "openssh-server")
     for attempt in range(BIND_TRIES):
-        port = free_port()
+        port, closed_port = free_port(), free_port()
+        while closed_port == port:
+            closed_port = free_port()
         config = folder / "sshd_config"
-        config.write_text(SSHD_CONFIG.format(port=port, folder=folder, user=user, engine_socket=engine_socket))
+        config.write_text(SSHD_CONFIG.format(port=port, closed_port=closed_port, folder=folder, user=user,
+                                             engine_socket=engine_socket))
         daemon = Daemon("sshd", [sshd, "-D", "-e", "-f", str(config)], folder / "sshd.log", session)
         try:
             daemon.wait_for_log(rf"Server listening on 127\.0\.0\.1 port {port}\.")
-            return port, daemon
+            daemon.wait_for_log(rf"Server listening on 127\.0\.0\.1 port {closed_port}\.")
+            return (port, closed_port), daemon
         except ComponentError:
             if attempt + 1 == BIND_TRIES or "Address already in use" not in (folder / "sshd.log").read_text():
                 raise
@@ -150,11 +191,14 @@ def start_sshd(session: SessionFolder, engine_socket: str) -> tuple[SSHEndpoint,
         PRIVSEP_DIR.mkdir(mode=0o755, exist_ok=True)
     except OSError as error:
         raise ComponentError(f"cannot make {PRIVSEP_DIR} for sshd's privilege separation: {error}") from None
-    port, daemon = _launch(folder, session, engine_socket, user)
-    home, env = _client_home(session, port, user, folder / "host_key", library)
+    ports, daemon = _launch(folder, session, engine_socket, user)
+    port = ports[0]
+    home, env = _client_home(session, ports, user, folder / "host_key", library)
     # sshd reads it at each login, so it can follow the start.
-    (folder / "authorized_keys").write_text((home / ".ssh" / "id_ed25519.pub").read_text())
-    return SSHEndpoint(ALIAS, f"ssh://{ALIAS}", port, user, home, env, folder), daemon
+    (folder / "authorized_keys").write_text((home / ".ssh" / "id_ed25519.pub").read_text()
+                                            + NO_DOCKER + (home / ".ssh" / "id_nodocker.pub").read_text())
+    failing = {kind: f"{ALIAS}-{kind}" for kind in FAILING}
+    return SSHEndpoint(ALIAS, f"ssh://{ALIAS}", port, user, home, env, folder, failing), daemon
 
 
 @pytest.fixture(scope="session")
