@@ -29,8 +29,20 @@ class Sender(Protocol):
         """The API version requests are sent with."""
 
 
+class EngineLink(Protocol):
+    """What a meta command may use of the session's engine (explorer.shell.engine.Engine)."""
+
+    def context_settings(self, name: str) -> Settings:
+        """The session's settings with docker context `name` in use."""
+
+    def new_transport(self) -> Any:
+        """A transport of its own beside the session's (the caller closes it)."""
+
+
 class Shell(Sender, Protocol):
     """What a meta command (explorer.shell.dispatch) may use of the session running it."""
+
+    engine: EngineLink
 
     variables: dict
     recording: list
@@ -46,12 +58,6 @@ class Shell(Sender, Protocol):
 
     def use_context(self, name: str) -> Any:
         """Send to docker context `name` from now on; its explorer.core.config.Endpoint."""
-
-    def context_settings(self, name: str) -> Settings:
-        """The session's settings with docker context `name` in use."""
-
-    def new_transport(self) -> Any:
-        """A transport of its own beside the session's (the caller closes it)."""
 
     def build(self, line: Any, need_engine: bool = True, values: Any = None) -> Any:
         """A parsed request line → explorer.http.request.Request."""

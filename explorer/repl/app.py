@@ -99,13 +99,13 @@ class Repl:
         # config.json's HttpHeaders go on the live-value requests too; read here, so that a warning
         # about the file is printed before the first prompt, not from the refresher's thread
         headers = self.session.docker.headers()
-        return Refresher(self._live_getter or partial(_warm_getter, self.session, headers),
+        return Refresher(self._live_getter or partial(_warm_getter, self.session.engine, headers),
                          on_update=partial(self._soon, self._live_arrived),
                          make_follower=partial(EventFollower, endpoint, headers=headers))
 
     def _follow_engine(self) -> None:
         """After `context NAME`: live values, API version and spec of the new engine (the prompt shows it)."""
-        self._engine = self.session.engine_changes
+        self._engine = self.session.engine.changes
         self.live.close()
         self.live = self._new_live()
         if self._started:
@@ -246,7 +246,7 @@ class Repl:
         self._read_contexts()
         try:
             self._version = self.session.api_version(need_engine=False) or "?"
-            podman = self.session.podman_version()  # known once /_ping answered: its release, as podman says it
+            podman = self.session.engine.podman_version()  # known once /_ping answered: its release, as podman says it
             if podman:
                 self._version = ".".join(podman.split(".")[:2])
             index = self.session.index()
@@ -313,7 +313,7 @@ class Repl:
 
     def _message(self):
         snap = self.live.snapshot
-        kind = snap.engine_kind or ("podman" if self.session.podman_version() else "") or (
+        kind = snap.engine_kind or ("podman" if self.session.engine.podman_version() else "") or (
             self._view.index.info.flavour if self._view else "") or "docker"
         if kind == "other":
             kind = "engine"
@@ -354,19 +354,19 @@ def _warm_history(env, source: str, version: str) -> None:
         pass
 
 
-def _warm_getter(session, headers):
+def _warm_getter(engine, headers):
     """The refresher's getter, made in its thread: completion's modules load there too, off the prompt,
     and an ssh:// engine's forward opens there (while the prompt is already up)."""
     import explorer.completion.candidates  # noqa: F401  # loaded here, in the refresher's thread
 
     try:
-        endpoint = session.open_endpoint()
+        endpoint = engine.open_endpoint()
     except ExplorerError:
-        endpoint = session.endpoint()  # its requests fail, and the toolbar says the engine is unreachable
+        endpoint = engine.endpoint()  # its requests fail, and the toolbar says the engine is unreachable
     get = engine_getter(endpoint, headers=headers)
-    if getattr(session, "bridged", False):  # its first request may move it to docker's dial-stdio: wait for that
+    if engine.bridged:  # its first request may move it to docker's dial-stdio: wait for that
         try:
-            session.through_bridge(lambda: get("/_ping"))
+            engine.through_bridge(lambda: get("/_ping"))
         except ExplorerError:
             pass  # the refresh says the engine is unreachable
     return get

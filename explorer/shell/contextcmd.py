@@ -47,7 +47,7 @@ def listing(session: Shell) -> str:
 def _default_row(session: Shell, current: str) -> tuple:
     """docker's "default": the engine -H, DOCKER_HOST, config.toml's host or the default socket gives."""
     try:
-        host, error = engine_address(session.context_settings(contexts.DEFAULT), session.env).display, ""
+        host, error = engine_address(session.engine.context_settings(contexts.DEFAULT), session.env).display, ""
     except ExplorerError as err:
         host, error = "", str(err)
     mark = " *" if current == contexts.DEFAULT else ""

@@ -17,7 +17,7 @@ def dry_run(session, cmd):
     curl's `-o file`.
     """
     suffix = _redirect_text(session.redirect)
-    session.assumed_version()  # with no engine to ask: says which version the lines go as
+    session.engine.assumed_version()  # with no engine to ask: says which version the lines go as
     if isinstance(cmd, commands.CurlPreview):  # `curl REQUEST`: under --dry-run, the same line
         cmd = cmd.request
     if isinstance(cmd, commands.CurlPaste):

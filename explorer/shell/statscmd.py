@@ -106,7 +106,7 @@ class Stream(threading.Thread):
 
     def __init__(self, session: Shell, container_id: str, version: str | None, board: StatsBoard) -> None:
         super().__init__(daemon=True, name=f"stats-{container_id[:12]}")
-        self.transport = session.new_transport()
+        self.transport = session.engine.new_transport()
         self.request = Request("GET", f"/containers/{encode_path(container_id)}/stats", api_version=version)
         self.board = board
         self.stop = threading.Event()

@@ -111,7 +111,7 @@ def _who(session, spoken: str) -> str:
     """Who says the requests go as `spoken`: a pin, the engine, or the line's own /v1.NN/."""
     if session.api_version(False) != spoken:
         return "this line asks for"
-    origin = session.version_origin()
+    origin = session.engine.version_origin()
     return f"{origin} pins" if origin else "this engine speaks"
 
 

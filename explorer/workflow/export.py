@@ -46,7 +46,7 @@ class Exporter:
 
     def script(self, lines, title: str) -> str:
         """The sh text for `lines`."""
-        self.session.assumed_version()  # with no engine to ask, says which version the script is for
+        self.session.engine.assumed_version()  # with no engine to ask, says which version the script is for
         self.lines(lines, 0)
         check = self._version_check()  # before the head: what it reads from the environment is checked there
         ep = self.session.endpoint()

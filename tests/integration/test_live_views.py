@@ -86,7 +86,7 @@ def test_a_cancelled_transport_ends_an_idle_stream(engine_host, spec_dir):
     from explorer.http.request import Request
 
     session, _ = shell(engine_host, spec_dir)
-    transport = session.new_transport()
+    transport = session.engine.new_transport()
     transport.cancel = threading.Event()
     ended: dict = {}
 

@@ -83,7 +83,7 @@ def test_libpod_completion_and_validation_in_the_same_session_as_compat_calls(po
     assert outcome.exit_code == 0 and body.startswith(b"[")
     outcome, body, _ = run(session, out, err, "GET /libpod/info")  # Podman's spec, same session
     assert outcome.exit_code == 0 and b'"host"' in body
-    assert session.podman_version() == "4.3.1"
+    assert session.engine.podman_version() == "4.3.1"
     index = session.index()
     for line, operation in (("GET /containers/json bogus==1", "ContainerList"),
                             ("GET /libpod/containers/json bogus==1", "ContainerListLibpod"),
@@ -132,5 +132,5 @@ def test_a_pinned_api_version_still_finds_podmans_spec_for_a_libpod_line(podman_
     session, out, err = session_for(podman_host, spec_dirs["with"], api_version="1.41")
     outcome, _, _ = run(session, out, err, "GET /libpod/containers/json bogus==1")
     assert outcome.exit_code == 2 and "ContainerListLibpod has no query parameter bogus" in err.getvalue().decode()
-    assert session.podman_version() == "4.3.1"
+    assert session.engine.podman_version() == "4.3.1"
     session.close()
