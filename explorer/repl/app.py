@@ -8,7 +8,6 @@ typed again. A line can fail in any way; the loop prints one line and goes on.
 """
 from __future__ import annotations
 
-import threading
 import time
 from functools import partial
 from typing import TYPE_CHECKING
@@ -18,14 +17,11 @@ from prompt_toolkit.application import run_in_terminal
 from prompt_toolkit.application.current import set_app
 from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
 
-from explorer.completion.events import EventFollower
-from explorer.completion.live import engine_getter
-from explorer.completion.refresher import Refresher
 from explorer.core import versions
 from explorer.core.errors import ExplorerError, internal_error
 from explorer.lang import commands
 from explorer.lang.secrets import redact_line
-from explorer.repl import keys, replcmds
+from explorer.repl import keys, livefeed, replcmds
 from explorer.repl.completer import ReplCompleter, TabKey, complete_again
 from explorer.repl.freshline import fresh_line
 from explorer.repl.history import open_history
@@ -34,9 +30,9 @@ from explorer.repl.style import style
 from explorer.repl.toolbar import toolbar_text
 from explorer.repl.warmup import WarmUp
 from explorer.spec import effects
-from explorer.spec import history as spec_history
 
 if TYPE_CHECKING:  # annotations only: completion's modules load off the first prompt's path
+    from explorer.completion.refresher import Refresher
     from explorer.completion.specview import SpecView
 
 SENDING_COMMANDS = ("run", "import")  # meta commands that send requests of any kind
@@ -64,7 +60,7 @@ class Repl:
         self.meta_words = tuple(sorted(commands.META_WORDS))
         self._live_getter = live_getter
         self.live = self._new_live()
-        self._engine = getattr(session, "engine_changes", 0)  # `context NAME` counts up: see _follow_engine
+        self._engine = session.engine.changes  # `context NAME` counts up: see _follow_engine
         self._context = self._engine_context()
         self._contexts: tuple = ("default",)  # for completion: read before each prompt (_read_contexts)
         self._contexts_stamp: float | None = None
@@ -93,15 +89,8 @@ class Repl:
                             warn=self.console.error, show=settings.show_secrets)
 
     def _new_live(self) -> Refresher:
-        """Live values of the session's engine, following its events; the `live_getter()` given (tests:
-        the transport seam) gives what lists are read through, in the refresher's thread."""
-        endpoint = self.session.endpoint()
-        # config.json's HttpHeaders go on the live-value requests too; read here, so that a warning
-        # about the file is printed before the first prompt, not from the refresher's thread
-        headers = self.session.docker.headers()
-        return Refresher(self._live_getter or partial(_warm_getter, self.session.engine, headers),
-                         on_update=partial(self._soon, self._live_arrived),
-                         make_follower=partial(EventFollower, endpoint, headers=headers))
+        """Live values of the session's engine (explorer.repl.livefeed), arriving in the prompt's loop."""
+        return livefeed.live_values(self.session, self._live_getter, partial(self._soon, self._live_arrived))
 
     def _follow_engine(self) -> None:
         """After `context NAME`: live values, API version and spec of the new engine (the prompt shows it)."""
@@ -122,7 +111,7 @@ class Repl:
 
     def sources(self):
         """What completion draws on right now (read on each keystroke, never waits)."""
-        # completion's modules load in the refresher's thread (_warm_getter), not before the first prompt
+        # completion's modules load in the refresher's thread (explorer.repl.livefeed), not before the first prompt
         from explorer.completion.candidates import Sources
 
         return Sources(self._view, self.live.snapshot, getattr(self.session, "variables", None) or {},
@@ -181,7 +170,7 @@ class Repl:
         if words and words[0] in self._commands:
             return self._commands[words[0]](words[1:])
         outcome = self.session.execute(line)
-        if getattr(self.session, "engine_changes", 0) != self._engine:
+        if self.session.engine.changes != self._engine:
             self._follow_engine()
         kind = self._request_kind(line)
         if kind == "changes":
@@ -237,8 +226,7 @@ class Repl:
         self._sync(console)
         if self._view is not None:
             info = self._view.index.info
-            threading.Thread(target=_warm_history, args=(self.session.env, info.source, info.api_version),
-                             name="spec-history", daemon=True).start()
+            livefeed.warm_history(self.session.env, info.source, info.api_version)
 
     def _sync(self, console) -> None:
         """The API version and spec index the session now uses (before each prompt; at first in
@@ -345,28 +333,3 @@ class Repl:
         replcmds.refresh(self.console, self.live)
         return False
 
-
-def _warm_history(env, source: str, version: str) -> None:
-    """Load the spec version history (explorer.spec.history) once, in a thread of its own."""
-    try:
-        spec_history.history(env, source, version)
-    except Exception:  # a spec that cannot be read is reported where it is used, not here
-        pass
-
-
-def _warm_getter(engine, headers):
-    """The refresher's getter, made in its thread: completion's modules load there too, off the prompt,
-    and an ssh:// engine's forward opens there (while the prompt is already up)."""
-    import explorer.completion.candidates  # noqa: F401  # loaded here, in the refresher's thread
-
-    try:
-        endpoint = engine.open_endpoint()
-    except ExplorerError:
-        endpoint = engine.endpoint()  # its requests fail, and the toolbar says the engine is unreachable
-    get = engine_getter(endpoint, headers=headers)
-    if engine.bridged:  # its first request may move it to docker's dial-stdio: wait for that
-        try:
-            engine.through_bridge(lambda: get("/_ping"))
-        except ExplorerError:
-            pass  # the refresh says the engine is unreachable
-    return get
