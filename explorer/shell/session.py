@@ -30,7 +30,6 @@ class Session:
         self._console = console
         # the meta commands: the shell's own, plus what explorer.cli wires in from the layers above
         self.commands = commands if commands is not None else Dispatcher()
-        self.env = env
         self._indexes: dict = {}  # API version → SpecIndex or None
         self.last_response = None
         self.last_operation: str | None = None  # the operationId of last_response: its table for `last`
@@ -205,6 +204,15 @@ class Session:
     @console.setter
     def console(self, console) -> None:
         self._console = self.engine.console = console
+
+    @property
+    def env(self):
+        """The environment the session reads (DOCKER_HOST, DOCKER_CONFIG, `{{env.NAME}}` …): the engine's."""
+        return self.engine.env
+
+    @env.setter
+    def env(self, env) -> None:
+        self.engine.env = env
 
     @property
     def settings(self):

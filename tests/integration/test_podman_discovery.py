@@ -134,3 +134,22 @@ def test_a_pinned_api_version_still_finds_podmans_spec_for_a_libpod_line(podman_
     assert outcome.exit_code == 2 and "ContainerListLibpod has no query parameter bogus" in err.getvalue().decode()
     assert session.engine.podman_version() == "4.3.1"
     session.close()
+
+
+def test_a_context_switch_from_podman_to_docker_forgets_podman(podman_host, engine_host, spec_dirs, docker_config):
+    """`context NAME` from a Podman engine to a Docker one: libpod's routes and the Podman release go with
+    the old engine (the spec index of the same API version held both)."""
+    done = docker_config.docker("context", "create", "sandbox", "--docker", f"host={engine_host}")
+    assert done.returncode == 0, done.stderr
+    session, out, err = session_for(podman_host, spec_dirs["with"])
+    session.env = {**session.env, **docker_config.env}
+    outcome, body, _ = run(session, out, err, "GET /libpod/info")
+    assert outcome.exit_code == 0 and b'"host"' in body and session.engine.podman_version() == "4.3.1"
+    outcome, _, _ = run(session, out, err, "context sandbox")
+    assert outcome.exit_code == 0, err.getvalue()
+    outcome, body, _ = run(session, out, err, "GET /version")
+    assert outcome.exit_code == 0 and b"Podman" not in body and session.engine.podman_version() == ""
+    outcome, _, _ = run(session, out, err, "GET /libpod/info")
+    assert outcome.exit_code == 2
+    assert err.getvalue().decode().splitlines()[-1].startswith(
+        "error: /libpod/… is Podman's own API and this engine is not Podman"), err.getvalue()
