@@ -43,3 +43,23 @@ def test_escape_sequences_in_a_body_are_shown_not_sent():
 def test_expanded_dots_nested_keys():
     assert expanded.render([{"HostConfig": {"NetworkMode": "none"}, "Ports": [{"PrivatePort": 80}]}]) == [
         "-[ 1 ]------------------------------", "HostConfig.NetworkMode: none", "Ports.0.PrivatePort:    80"]
+
+
+def test_a_views_cache_of_the_wrong_shape_is_rebuilt_from_the_file(tmp_path, monkeypatch):
+    import marshal
+
+    from explorer.core.datafiles import data_file
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    path = data_file(layout.FILE_NAME)
+    layout.load.cache_clear()
+    first = layout.load(path)
+    layout.load.cache_clear()
+    (cached,) = (tmp_path / "engine-explorer" / "data").iterdir()
+    try:
+        for damage in ({}, {"tables": 5}, {"tables": {"ContainerList": {"columns": [[1]]}}}):
+            cached.write_bytes(marshal.dumps(damage))  # valid marshal: only its shape is wrong
+            assert layout.load(path).keys() == first.keys()
+            layout.load.cache_clear()
+    finally:
+        layout.load.cache_clear()

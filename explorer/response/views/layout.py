@@ -131,8 +131,8 @@ def load(path: str | None = None) -> dict:
     """operationId → its table entry, columns made Column; the parsed YAML kept between starts."""
     path = path or data_file(FILE_NAME)
     try:
-        doc = parsed(path, _read_yaml, "views")
-        return {op: _entry(entry) for op, entry in doc["tables"].items()}
+        # a cache of the wrong shape fails in `use`, and is rebuilt from the file (not blamed on it)
+        return parsed(path, _read_yaml, "views", use=lambda doc: {op: _entry(e) for op, e in doc["tables"].items()})
     except OSError as err:
         raise SpecError(f"{path}: cannot read the table views ({err.strerror}); reinstall") from None
     except (TypeError, KeyError, ValueError, AttributeError) as err:
