@@ -180,6 +180,36 @@ def test_curl_line_sends_the_same_bytes(line, tar_files, spec_v141):
     assert b"engine-explorer/" in ours[0]
 
 
+# A body too long for one argument of an exec'd curl (Linux: 128 KiB) goes to curl's stdin.
+BIG = "x" * 150_000 + "'\"$HOME `id` \\ é"
+BIG_LINES = [
+    ("POST /containers/create Image=busybox:local Labels[big]={{big}}", {"big": BIG}),
+    ("POST /auth username=u password={{pw}} serveraddress={{big}}", {"pw": "s3cret", "big": BIG}),
+]
+
+
+@pytest.mark.skipif(not shutil.which("curl"), reason="needs the curl CLI")
+@pytest.mark.parametrize(("line", "values"), BIG_LINES)
+def test_a_body_too_long_for_an_argument_goes_to_curls_stdin(line, values, spec_v141):
+    with RecordingServer() as server:
+        session, _, err = make_session("unix://" + server.path, spec_v141)
+        session.variables.update(values)
+        session.console.verbose = True
+        assert session.execute(line).exit_code == 0, err.getvalue()
+        session.close()
+        (printed,) = [ln for ln in err.getvalue().decode().splitlines() if ln.startswith(("curl ", "printf "))]
+        assert printed.startswith("printf %s ") and " | curl " in printed and " --data-binary @- " in printed
+        assert "s3cret" not in printed  # a secret in a long body is still a $VARIABLE
+        ours = server.take()
+        # pasted into a shell (read from its input: `bash -c LINE` would itself be too long an argument)
+        run = subprocess.run(["bash"], input=printed.encode(), capture_output=True, timeout=30,
+                             env={**os.environ, "PASSWORD": "s3cret"})
+        theirs = server.take()
+    assert run.returncode == 0, run.stderr
+    assert strip_agent(ours[0]) == strip_agent(theirs[0])
+    assert len(ours[0]) > 150_000
+
+
 # A body written to a file: the printed line says `-o FILE`, and run by bash it writes the same file.
 OUTPUT_LINES = [
     "GET /containers/json all==1 > {OUT}",

@@ -306,3 +306,24 @@ def test_a_field_from_a_file_is_exported_as_the_file_holds_it_with_a_note(spec_v
     assert json.loads(sent[0].partition(b"\r\n\r\n")[2]) == {"Image": HOSTILE, "Labels": {"a=b": "c"}}
     assert err.getvalue().decode().splitlines()[-1] == (
         f"note: Image=@{text_file} goes into the script as the file holds it now, not read again when it runs")
+
+
+@needs_tools
+def test_a_body_too_long_for_an_argument_goes_to_curls_stdin_in_the_script(spec_v141, tmp_path):
+    big = "x" * 150_000 + "'\"$HOME `id` \\ é"
+    text = f"POST /containers/create Image=busybox:local {shlex.quote('Labels[big]=' + big)}\n"
+    with RecordingServer() as server:
+        host = "unix://" + server.path
+        session = Session(Settings(host=host, spec=str(spec_v141), api_version="1.41"),
+                          Console(stdout=io.BytesIO(), stderr=io.BytesIO()), env={})
+        lines = scripts.parse_script(text, "big.ee")
+        assert scripts.replay(session, lines) == 0, session.console.stderr.getvalue()
+        session.close()
+        ours = server.take()
+        script = tmp_path / "big.sh"
+        script.write_text(Exporter(session).script(lines, "test"))
+        done = sh(script, {"DOCKER_HOST": host})
+        theirs = server.take_script()
+    assert done.returncode == 0, done.stderr
+    assert "printf %s " in script.read_text() and " --data-binary @- " in script.read_text()
+    assert len(ours) == len(theirs) == 1 and strip_agent(ours[0]) == strip_agent(theirs[0])

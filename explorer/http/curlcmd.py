@@ -8,6 +8,12 @@ from explorer.http.request import Request, has_dot_segment
 from explorer.lang import secrets
 from explorer.lang.shellvars import expansion_word
 
+# Linux refuses to exec a command with one argument of 128 KiB or more (MAX_ARG_STRLEN: "Argument
+# list too long"). A body that long goes to curl on its stdin instead: `printf %s BODY | curl …
+# --data-binary @-`. printf is built into the shell, so no exec limit binds it, and curl reads all of
+# stdin before it sends, with the same Content-Length. Below this size a line keeps its plain form.
+ARG_LIMIT = 100_000
+
 
 class Output(NamedTuple):
     """What a curl line does with the response besides showing its body: `-o FILE` (and `-O`, as the
@@ -54,6 +60,19 @@ def to_argv(req: Request, socket: str | None, base_url: str, tls=None, output: O
     return argv
 
 
+def body_on_stdin(words: list, argv: list) -> list:
+    """`words` (a shell word for each word of the curl `argv`), with a body too long to be one argument
+    of an exec'd curl moved to its stdin: `printf %s BODY | curl … --data-binary @-`."""
+    index = next((i for i in range(2, len(argv)) if argv[i - 1] in ("--data-binary", "--data-raw")
+                  and len(argv[i].encode("utf-8", "surrogateescape")) > ARG_LIMIT), None)
+    if index is None:
+        return words
+    piped = list(words)
+    piped[0] = f"printf %s {words[index]} | {words[0]}"
+    piped[index - 1:index + 1] = ["--data-binary", "@-"]
+    return piped
+
+
 def hidden(req: Request, argv: list) -> dict:
     """{index in `argv`: pieces (text, VARIABLE, text, …)} of the words of to_argv(req) holding a secret."""
     if not req.headers and req.body is None:
@@ -79,9 +98,8 @@ def render_hidden(req: Request, socket: str | None, base_url: str, redact: bool 
 
     argv = to_argv(req, socket, base_url, tls, output)
     pieces = hidden(req, argv) if redact else {}
-    if not pieces:
-        return shlex.join(argv), ()
-    line = " ".join(expansion_word(pieces[i]) if i in pieces else shlex.quote(arg) for i, arg in enumerate(argv))
+    words = [expansion_word(pieces[i]) if i in pieces else shlex.quote(arg) for i, arg in enumerate(argv)]
+    line = " ".join(body_on_stdin(words, argv))
     return line, tuple(dict.fromkeys(v for p in pieces.values() for v in p[1::2]))
 
 

@@ -93,7 +93,11 @@ class Markers:
 
     def line(self, argv) -> str:
         """A command line to show (--dry-run): each marker as "$NAME", as a user would write it."""
-        return " ".join(self.word(arg, prep=_AS_IS) for arg in argv)
+        return " ".join(self.shown(arg) for arg in argv)
+
+    def shown(self, text: str) -> str:
+        """One shell word for `text` as `line` shows it: each marker as "$NAME"."""
+        return self.word(text, prep=_AS_IS)
 
     def _expansion(self, flavour: str, index: int, prep) -> str:
         name = self.names[index]

@@ -69,4 +69,4 @@ def _with_unknowns(session, cmd, unknown: set) -> str:
         for index, pieces in curlcmd.hidden(req, argv).items():
             argv[index] = "".join(markers.marker("env." + p, slots.HEADER) if k % 2 else p
                                   for k, p in enumerate(pieces))
-    return markers.line(argv)
+    return " ".join(curlcmd.body_on_stdin([markers.shown(arg) for arg in argv], argv))

@@ -189,7 +189,7 @@ class Exporter:
                 words.append(self._header_word(arg, prep))
             else:
                 words.append(self.markers.word(arg, prep))
-        return words
+        return curlcmd.body_on_stdin(words, argv)
 
     def _hide_literal_secrets(self, req, argv: list) -> None:
         """Secrets written out in `argv` are read from variables instead: a pasted curl line's, and

@@ -333,7 +333,7 @@ def test_a_unix_socket_start_loads_nothing_of_ssh(user_env, ssh_engine, engine_h
         return {line.split("|")[-1].strip() for line in done.stderr.splitlines() if "ssh" in line.split("|")[-1]}
 
     assert ssh_modules(ssh_engine.host) == {"explorer.core.sshhost", "explorer.shell.sshbridge",
-                                            "explorer.shell.sshcommand"}
+                                            "explorer.shell.sshcommand", "explorer.shell.sshfolders"}
     assert ssh_modules(engine_host) == set()
 
 
