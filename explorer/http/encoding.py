@@ -8,12 +8,10 @@ than PIECE, so a gzip bomb costs no more memory than any other endless body.
 """
 from __future__ import annotations
 
-import zlib
-
 from explorer.core.errors import EngineError
 
 PIECE = 1 << 20  # bytes of output per step of the inflater
-_AUTO = 32 + zlib.MAX_WBITS  # gzip or zlib framing, whichever the body has
+_AUTO = 32 + 15  # 15: zlib.MAX_WBITS; 32: gzip or zlib framing, whichever the body has
 _ENCODINGS = frozenset({"gzip", "x-gzip", "deflate"})
 
 
@@ -28,7 +26,10 @@ class Inflater:
     """gzip/deflate bytes → the body's bytes, as they arrive."""
 
     def __init__(self) -> None:
+        import zlib  # only a compressed body needs it: most runs never see one
+
         self._z = zlib.decompressobj(_AUTO)
+        self._error = zlib.error
         self._seen = False
 
     def pieces(self, data: bytes):
@@ -39,7 +40,7 @@ class Inflater:
             while out:
                 yield out
                 out = self._z.decompress(self._z.unconsumed_tail, PIECE) if self._z.unconsumed_tail else b""
-        except zlib.error as err:
+        except self._error as err:
             raise EngineError(f"the engine said its body is compressed (Content-Encoding), but it is not: {err}")\
                 from None
 

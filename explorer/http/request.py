@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl
 
 from explorer.core import versions
 from explorer.core.errors import UsageError, shown
-from explorer.http import bodyitems, validate
+from explorer.http import validate
 from explorer.lang import slots, times
 from explorer.lang.commands import RequestLine
 
@@ -264,6 +264,10 @@ def _headers(line: RequestLine, values) -> tuple:
 
 
 def _with_body(req: Request, line: RequestLine, op, values, warn) -> Request:
+    if not line.items:
+        return req
+    from explorer.http import bodyitems  # its forms and files: only a line with items
+
     made = bodyitems.from_items(line.items, op, values, warn)
     if made is None:
         return req

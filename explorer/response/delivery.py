@@ -14,7 +14,7 @@ from explorer.core.errors import ExplorerError, TimedOut, UsageError
 from explorer.core.outcome import Outcome
 from explorer.http.message import Response, find_header
 from explorer.lang.redirect import WRITE, Redirect
-from explorer.response import curlout, kinds, sinks, streamstatus
+from explorer.response import kinds, sinks, streamstatus
 from explorer.response.destination import Target
 from explorer.response.show import show
 
@@ -193,6 +193,8 @@ class Reception:
         kind = kinds.decide(self.ex, status, find_header(headers, "Content-Type"))
         target = self.target if status < 400 else None  # an error message is for the user's eyes
         if self.include:
+            from explorer.response import curlout  # a pasted line's -i only
+
             curlout.write_head(self.console, target, curlout.head(status, reason, headers))
         if target is not None and kind != kinds.EMPTY:
             target.open()  # `> file` makes the file even when the body is empty

@@ -10,7 +10,7 @@ from explorer.http import curlcmd, request
 from explorer.lang import commands, redirect, secrets, slots, words
 from explorer.response import rawframes
 from explorer.response.delivery import deliver, expected_kind
-from explorer.shell import guard, pasted, versiongate
+from explorer.shell import guard, versiongate
 from explorer.shell.dispatch import Dispatcher
 from explorer.shell.dockerclient import DockerClient
 from explorer.shell.engine import Engine
@@ -95,6 +95,8 @@ class Session:
             self.show_curl(self.build(cmd.request, need_engine=False), raw=True)
             return Outcome()
         if isinstance(cmd, commands.CurlPaste):
+            from explorer.shell import pasted  # the curl option tables: a pasted line only
+
             return pasted.run(self, cmd.argv)
         return self._meta(cmd)
 
