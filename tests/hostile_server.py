@@ -9,63 +9,31 @@ catalogue that tests and scripts/fuzz share.
 from __future__ import annotations
 
 import gzip
-import os
 import socket
 import struct
-import tempfile
 import threading
 import zlib
+
+from tests.listener import Listener
 
 JSON_HEAD = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nApi-Version: 1.41\r\n"
 
 
-class HostileServer:
+class HostileServer(Listener):
     """Serves `answer(conn, request_bytes)` for each request on a fresh socket, one thread a connection."""
 
     def __init__(self, answer) -> None:
+        super().__init__("ee-hostile-")
         self.answer = answer
-        self.dir = tempfile.mkdtemp(prefix="ee-hostile-")
-        self.path = os.path.join(self.dir, "h.sock")
         self.stop = threading.Event()  # set on close: endless answers end
-        self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self._sock.bind(self.path)
-        self._sock.listen(16)
-        self._conns: list = []
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
+        self.start()
 
     def close(self) -> None:
         """Stop answering, drop every connection, remove the socket."""
         self.stop.set()
-        for sock in [self._sock, *self._conns]:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-        self._thread.join(5)
-        self._sock.close()
-        try:
-            os.unlink(self.path)
-            os.rmdir(self.dir)
-        except OSError:
-            pass
+        super().close()
 
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self._sock.accept()
-            except OSError:
-                return
-            self._conns.append(conn)
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
-
-    def _serve(self, conn) -> None:
+    def serve(self, conn) -> None:
         with conn:
             try:
                 request = _read_request(conn)

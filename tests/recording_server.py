@@ -6,12 +6,11 @@ signed by `client_ca`, as dockerd --tlsverify asks).
 """
 from __future__ import annotations
 
-import os
-import socket
 import ssl
-import tempfile
 import threading
 from typing import NamedTuple
+
+from tests.listener import Listener
 
 RESPONSE_BODY = b'{"ok":true}'
 
@@ -24,13 +23,14 @@ class ServerTLS(NamedTuple):
     client_ca: str
 
 
-class RecordingServer:
+class RecordingServer(Listener):
     """Serves keep-alive connections on a fresh socket; `requests` holds each raw request."""
 
     def __init__(self, status: int = 200, headers=(("Api-Version", "1.41"),), body: bytes = RESPONSE_BODY,
                  tcp: bool = False, tls: ServerTLS | None = None, bodies=None):
-        self.dir = tempfile.mkdtemp(prefix="ee-rec-")
-        self.path = os.path.join(self.dir, "rec.sock")
+        super().__init__("ee-rec-", tcp=bool(tcp or tls))
+        if tcp or tls:
+            self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
         self.status = status
         self.extra_headers = headers
         self.body = body
@@ -39,42 +39,7 @@ class RecordingServer:
         self.handshake_errors: list = []  # why TLS clients were turned away
         self._lock = threading.Lock()
         self._tls = _server_context(tls) if tls else None
-        if tcp or tls:
-            self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            self._sock.bind(("127.0.0.1", 0))
-            self.port = self._sock.getsockname()[1]
-            self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
-        else:
-            self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            self._sock.bind(self.path)
-        self._sock.listen(16)
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def close(self) -> None:
-        """Stop listening and remove the socket.
-
-        The accepting thread is woken and joined: a thread left blocked in accept() keeps a file
-        descriptor number reserved (Linux takes it before waiting), and a few hundred such threads
-        push later descriptors past select()'s limit of 1024.
-        """
-        try:
-            self._sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        self._thread.join(5)
-        self._sock.close()
-        for remove, path in ((os.unlink, self.path), (os.rmdir, self.dir)):
-            try:
-                remove(path)
-            except OSError:
-                pass
+        self.start()
 
     def take(self) -> list:
         """The requests recorded so far (and forget them)."""
@@ -90,15 +55,7 @@ class RecordingServer:
             assert got[0].startswith(b"GET /_ping HTTP/1.1\r\n"), got[0]
         return got[1:]
 
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self._sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
-
-    def _serve(self, conn) -> None:
+    def serve(self, conn) -> None:
         if self._tls is not None:
             try:
                 conn = self._tls.wrap_socket(conn, server_side=True)

@@ -5,21 +5,14 @@ import json
 import os
 import re
 import subprocess
-import sys
 import time
 
 import pytest
 
+from tests.integration.test_cli import run
 from tests.replsession import run_session
 
 pytestmark = pytest.mark.engine
-
-
-def run(host, spec_dir, *args, stdin=None):
-    env = dict(os.environ, ENGINE_EXPLORER_SPEC_DIR=str(spec_dir))
-    env.pop("DOCKER_HOST", None)
-    return subprocess.run([sys.executable, "-m", "explorer", "-H", host, *args], input=stdin,
-                          capture_output=True, timeout=60, env=env)
 
 
 def test_an_unknown_body_field_is_sent_with_a_warning(engine_host, spec_dir, busybox_image, unique_name,

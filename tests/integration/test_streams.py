@@ -15,6 +15,7 @@ import pytest
 from explorer.core.config import Settings
 from explorer.core.console import Console
 from explorer.shell.session import Session
+from tests.integration.test_api_images import tar_of
 from tests.integration.waiting import WAIT, WhenOpen, ctrl_c_once, waiting_in_libcurl
 
 pytestmark = pytest.mark.engine
@@ -69,16 +70,6 @@ def create(docker_api, name, image, cmd, start=True):
     if start:
         assert docker_api.call("POST", f"/containers/{name}/start")[0] == 204
     return body["Id"]
-
-
-def tar_of(files: dict) -> bytes:
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w") as tar:
-        for name, data in files.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-    return buf.getvalue()
 
 
 @pytest.fixture(scope="module")
