@@ -24,7 +24,8 @@ _NO_LIBPOD_SPEC = ("/libpod/… is Podman's own API and no Podman spec was found
 
 
 class Session:
-    """Engine, API version, spec and last response, plus `execute`."""
+    """One session: its engine (explorer.shell.engine), the spec index for its API version, variables,
+    the last response and what was recorded, plus `execute`."""
 
     def __init__(self, settings, console, env=os.environ, transport_factory=None, commands=None):
         self._console = console
