@@ -327,3 +327,21 @@ def test_a_body_too_long_for_an_argument_goes_to_curls_stdin_in_the_script(spec_
     assert done.returncode == 0, done.stderr
     assert "printf %s " in script.read_text() and " --data-binary @- " in script.read_text()
     assert len(ours) == len(theirs) == 1 and strip_agent(ours[0]) == strip_agent(theirs[0])
+
+
+@needs_tools
+def test_a_long_failing_line_is_quoted_short_by_the_script_as_by_replay(spec_v141, tmp_path):
+    text = f"GET /containers/{'a' * 400}/json\n"
+    with RecordingServer(status=404, body=b'{"message":"No such container"}') as server:
+        host = "unix://" + server.path
+        err = io.BytesIO()
+        session = Session(Settings(host=host, spec=str(spec_v141), api_version="1.41"),
+                          Console(stdout=io.BytesIO(), stderr=err), env={})
+        lines = scripts.parse_script(text, "long.ee")
+        assert scripts.replay(session, lines) == 1
+        script = tmp_path / "long.sh"
+        script.write_text(Exporter(session).script(lines, "test"))
+        done = sh(script, {"DOCKER_HOST": host})
+    said = err.getvalue().decode()
+    assert len(said) < 300 and said.startswith("long.ee:1: failed: GET /containers/aaa") and "..." in said
+    assert (done.returncode, done.stderr) == (1, said)

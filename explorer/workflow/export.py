@@ -108,7 +108,7 @@ class Exporter:
                 raise UsageError("a {{variable}} cannot go into a `| command`: use $NAME there")
             redir = redir._replace(target=slots.fill(redir.target, slots.WORD, self.markers))
         if isinstance(cmd, (commands.RequestLine, commands.CurlPaste)):
-            self.request(line.where, shown, self._build(cmd), covered, redir, prep)
+            self.request(line.where, replay.short(shown), self._build(cmd), covered, redir, prep)
         elif isinstance(cmd, commands.CurlPreview):
             text = self.session.curl_line(self.session.build(cmd.request, False, self.markers))
             word = self.markers.word(text, prep)
@@ -235,7 +235,7 @@ class Exporter:
         name, rest = variables.split_assignment(args)
         self._no_marker(name, "set")
         shell = shell_name(name)
-        fail = shlex.quote(f"{line.where}: failed: {self._shown(line.text)}")
+        fail = shlex.quote(f"{line.where}: failed: {replay.short(self._shown(line.text))}")
         if not variables.is_capture(rest):
             value = " ".join(rest)
             if self.markers.unmark(value) == "{{env." + name + "}}":  # a secret, checked at the top

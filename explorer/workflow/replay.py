@@ -157,7 +157,7 @@ def _step(session, lines: list, i: int, tally: _Tally) -> tuple:
     tally.refused = outcome.refused
     if not (outcome.exit_code == 1 and line.text.split(None, 1)[0] == "expect"):  # it said why
         text = line.text if session.settings.show_secrets else secrets.redact_line(line.text, session.secret_names)
-        shown = _short(text)
+        shown = short(text)
         _say(session, f"{line.where}: failed: {shown}{_http_detail(session, outcome)}")
     return i + 1, False
 
@@ -187,7 +187,8 @@ def _http_detail(session, outcome) -> str:
     return f" (HTTP {outcome.status}{': ' + message if message else ''})"
 
 
-def _short(text: str, limit: int = 160) -> str:
+def short(text: str, limit: int = 160) -> str:
+    """A line as a failure message quotes it (replay's, and an exported script's): one screen line."""
     text = text.strip()
     return text if len(text) <= limit else text[:limit] + "..."
 
