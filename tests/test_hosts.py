@@ -101,7 +101,7 @@ def test_the_rootless_socket_when_there_is_no_system_one(tmp_path):
 
 
 @pytest.mark.parametrize("host, message", [
-    ("ssh://u:pw@host", "-H ssh://u:pw@host: invalid ssh URL: plain-text password is not supported"),
+    ("ssh://u:pw@host", "-H ssh://u:<redacted>@host: invalid ssh URL: plain-text password is not supported"),
     ("ssh://host?x=1", "-H ssh://host?x=1: invalid ssh URL: write ssh://[USER@]HOST[:PORT][/SOCKET]"),
     ("ssh://host#f", "-H ssh://host#f: invalid ssh URL: write ssh://[USER@]HOST[:PORT][/SOCKET]"),
     ("ssh://", "-H ssh://: invalid ssh URL: hostname is empty"),
@@ -119,3 +119,20 @@ def test_a_host_docker_would_refuse_is_one_line(host, message):
     with pytest.raises(UsageError) as caught:
         endpoint(host)
     assert str(caught.value).startswith(message)
+
+
+@pytest.mark.parametrize("host", ["ssh://u:s3cret@h", "tcp://u:s3cret@h:1", "https://u:s3cret@h:2376"])
+def test_a_password_in_a_host_is_never_repeated_by_its_error(host):
+    """From -H, -o host= and DOCKER_HOST alike (config.toml's error names no value): the error names the host,
+    never its password."""
+    attempts = [
+        lambda: endpoint(host),
+        lambda: precedence.command_line([("host", host, "-H")], []),
+        lambda: precedence.command_line([], [f"host={host}"]),
+        lambda: precedence.environment({"DOCKER_HOST": host}),
+        lambda: parse_host(host),
+    ]
+    for attempt in attempts:
+        with pytest.raises(UsageError) as caught:
+            attempt()
+        assert "s3cret" not in str(caught.value) and "u:<redacted>@h" in str(caught.value), str(caught.value)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit
 
 from explorer.core import discovery
-from explorer.core.errors import UsageError
+from explorer.core.errors import UsageError, without_password
 
 if TYPE_CHECKING:  # annotations only: a unix-socket start never loads the TLS or ssh modules
     from explorer.core.sshhost import SSHHost
@@ -158,6 +158,7 @@ def _source(origin: str) -> str:
 def _naming(origin: str, host: str) -> str:
     """How an error names the host: `-H tcp://x`, `DOCKER_HOST=tcp://x`, `host = "tcp://x"`."""
     source = _source(origin).split(" (")[0]
+    host = without_password(host)
     if source.startswith("-"):
         return f"{source} {host}"
     if source.startswith("DOCKER_"):
@@ -183,7 +184,7 @@ def _default_socket(env) -> tuple:
 def parse_host(spec: str, where: str = "") -> tuple:
     """An engine address → (socket or None, base URL), TLS off. `where` names it in an error (default `-H SPEC`).
     An ssh:// engine has no socket until a session opens its forward: (None, "http://localhost")."""
-    scheme, target = read_host(spec, where or "-H " + spec)
+    scheme, target = read_host(spec, where or "-H " + without_password(spec))
     if scheme == "ssh":
         return None, "http://localhost"
     return (target, "http://localhost") if scheme == "unix" else (None, f"{'https' if scheme == 'https' else 'http'}"

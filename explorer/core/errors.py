@@ -43,6 +43,18 @@ class OutputError(ExplorerError):
     """What came back could not be written: a full disk, a closed pipe or stdout, /dev/full."""
 
 
+REDACTED = "<redacted>"  # what a hidden secret shows as (explorer.lang.secrets hides them in lines)
+
+
+def without_password(url: str) -> str:
+    """`url` with the password of a `user:password@` login hidden: errors quote hosts, never secrets."""
+    scheme, sep, rest = url.partition("://")
+    login, at, after = rest.partition("@")
+    if not sep or not at or ":" not in login or "/" in login:
+        return url
+    return f"{scheme}://{login.split(':', 1)[0]}:{REDACTED}@{after}"
+
+
 def shown(text: str, limit: int = 60) -> str:
     """`text` as an error message quotes it: cut to `limit` characters, so one line stays short."""
     return text if len(text) <= limit else text[:limit] + "…"

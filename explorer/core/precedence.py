@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 from explorer.core import configkeys
 from explorer.core.config import Settings
-from explorer.core.errors import UsageError
+from explorer.core.errors import UsageError, without_password
 
 ENGINE = ("host", "context")
 _ENVIRONMENT = tuple(key for key in configkeys.KEYS if key.env)
@@ -23,7 +23,7 @@ def command_line(given: list, options: list) -> dict:
     `options` are -o KEY=VALUE words."""
     layer: dict = {}
     for name, value, flag in given:
-        _put(layer, name, _checked(name, value, f"{flag} {value}"), flag)
+        _put(layer, name, _checked(name, value, f"{flag} {without_password(str(value))}"), flag)
     for word in options:
         name, eq, text = word.partition("=")
         key = configkeys.BY_NAME.get(name.strip())
@@ -34,7 +34,7 @@ def command_line(given: list, options: list) -> dict:
         try:
             value = configkeys.from_text(key, text)
         except ValueError as err:
-            raise UsageError(f"-o {word}: {err}") from None
+            raise UsageError(f"-o {without_password(word)}: {err}") from None
         _put(layer, key.name, value, "-o")
     if "host" in layer and "context" in layer:
         flags = [layer[name][1].removeprefix("command line: ") for name in ENGINE]
@@ -70,7 +70,7 @@ def environment(env: Mapping) -> dict:
         try:
             layer[key.name] = (configkeys.from_text(key, text), f"environment: {key.env}")
         except ValueError as err:
-            raise UsageError(f"{key.env}={text}: {err}") from None
+            raise UsageError(f"{key.env}={without_password(text)}: {err}") from None
     if "host" in layer and layer.pop("context", None) is not None:
         layer["host"] = (layer["host"][0], layer["host"][1] + " (it beats DOCKER_CONTEXT, as for docker)")
     return layer

@@ -22,14 +22,13 @@ from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from explorer.core import versions
-from explorer.core.errors import UsageError
+from explorer.core.errors import REDACTED, UsageError
 from explorer.lang import curlargs, variables, words
 from explorer.lang.commands import META_WORDS, METHODS, separator
 from explorer.lang.jsonspans import json_spans, pieces
 from explorer.lang.shellvars import expansion_word
 from explorer.lang.slots import REFERENCE
 
-REDACTED = "<redacted>"
 # the credential headers, each with the variable that stands for its value
 HEADERS = (("X-Registry-Auth", "REGISTRY_AUTH"), ("X-Registry-Config", "REGISTRY_CONFIG"),
            ("Authorization", "AUTHORIZATION"), ("Proxy-Authorization", "PROXY_AUTHORIZATION"))
