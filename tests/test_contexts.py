@@ -140,3 +140,16 @@ def test_the_list_shows_when_the_context_in_use_is_not_there(two_contexts):
     session = Session(settings, Console(stdout=out, stderr=io.BytesIO()), env=env, commands=dispatcher())
     assert session.execute("context").exit_code == 0
     assert [line.split()[0] for line in out.getvalue().decode().splitlines()] == ["NAME", "default", "one", "two"]
+
+
+def test_switching_context_keeps_what_the_shell_changed(two_contexts):
+    """`context NAME` replaces the engine's settings only: `view expanded` and `pager off` stay, both ways."""
+    settings, _ = precedence.settings({}, two_contexts.env, {})
+    session = Session(settings, Console(stdout=io.BytesIO(), stderr=io.BytesIO()), env=two_contexts.env,
+                      commands=dispatcher())
+    for line in ("view expanded", "pager off", "context one"):
+        assert session.execute(line).exit_code == 0, line
+    assert (session.settings.view, session.settings.paging, session.endpoint().socket) == ("expanded", False,
+                                                                                         "/run/one.sock")
+    assert session.execute("context default").exit_code == 0
+    assert (session.settings.view, session.settings.paging, session.settings.context) == ("expanded", False, "default")

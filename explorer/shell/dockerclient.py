@@ -21,7 +21,7 @@ class DockerClient:
 
     def __init__(self, env, console, service_auth: bool = False) -> None:
         self._env = env
-        self._console = console
+        self.console = console
         self._service_auth = service_auth  # --with-registry-auth: services get credentials too
         self._config: clientconfig.ClientConfig | None = None
         self._stamp: tuple | None = None  # (mtime, size) of the file read; None: no file
@@ -33,7 +33,7 @@ class DockerClient:
             self._config = clientconfig.read(self._env)
             self._stamp = _stamp(self._config.path)
             if self._config.warning:
-                self._console.note("warning: " + self._config.warning)
+                self.console.note("warning: " + self._config.warning)
         return self._config
 
     def headers(self) -> tuple:
@@ -60,7 +60,7 @@ class DockerClient:
             return req
         added = registryauth.complete(req, config, self._env, self._service_auth)
         for warning in added.warnings:
-            self._console.note("warning: " + warning)
+            self.console.note("warning: " + warning)
         self.filled = {secrets.header_variable(name): what for name, what in added.filled}
         return added.request
 

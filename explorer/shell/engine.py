@@ -102,23 +102,29 @@ class Engine:
         settings = self.context_settings(name)
         endpoint = engine_address(settings, self.env)  # a context that cannot be used changes nothing
         self.close()
-        self.settings = settings
-        self._endpoint = endpoint = self._announced(self._bridged(endpoint))
+        # the new engine's state before its bridge is made: should that fail, nothing of the old one stays
+        self.settings, self._endpoint = settings, None
         self._version = self.answered = None
         self._podman = ""
         self._offline_at = -OFFLINE_RETRY_SECONDS
         self.changes += 1
+        self._endpoint = endpoint = self._announced(self._bridged(endpoint))
         return endpoint
 
     def context_settings(self, name: str):
         """The session's settings with context `name` in use: a named one replaces the host and the TLS
-        settings (it carries its own); "default" restores the host the session started with."""
-        start = self._start
-        replaced = ("host", "context") if name == "default" else ("host", "context", *TLS_KEYS)
-        origins = tuple(o for o in start.origins if o[0] not in replaced) + (("context", "the shell"),)
+        settings (it carries its own); "default" restores the host the session started with. What the
+        shell changed meanwhile (`view`, `pager`) stays."""
+        start, now = self._start, self.settings
+        engine = ("host", "context", *TLS_KEYS)
+        dropped = ("host", "context") if name == "default" else engine
+        origins = (tuple(o for o in now.origins if o[0] not in engine)
+                   + tuple(o for o in start.origins if o[0] in engine and o[0] not in dropped)
+                   + (("context", "the shell"),))
         if name == "default":
             origins += tuple(o for o in start.origins if o[0] == "host")
-        return start._replace(context=name, host=start.host if name == "default" else None, origins=origins)
+        tls = {field: getattr(start, field) for field in TLS_KEYS.values()}
+        return now._replace(context=name, host=start.host if name == "default" else None, origins=origins, **tls)
 
     # -- the connection ------------------------------------------------------------------------
 

@@ -201,12 +201,12 @@ class Session:
     @property
     def console(self):
         """Where output goes; the REPL's warm-up holds it back for a while (explorer.repl.warmup), and
-        what the engine says then (which engine, and why) is held with it."""
+        what the engine and config.json say then (which engine and why, a warning) is held with it."""
         return self._console
 
     @console.setter
     def console(self, console) -> None:
-        self._console = self.engine.console = console
+        self._console = self.engine.console = self.docker.console = console
 
     @property
     def env(self):
@@ -240,9 +240,8 @@ class Session:
 
     def use_context(self, name: str):
         """Switch to docker context `name`: engine, API version and spec follow; its Endpoint."""
-        endpoint = self.engine.use_context(name)
-        self._indexes.clear()  # a Podman engine's index holds its libpod routes too
-        return endpoint
+        self._indexes.clear()  # a cache (a Podman engine's index holds its libpod routes too)
+        return self.engine.use_context(name)
 
     def index(self):
         """The spec index for this session's API version (None when no spec can be found)."""
