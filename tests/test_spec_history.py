@@ -24,17 +24,25 @@ def three_specs(spec_dir, tmp_path):
 
 def cached_files(env) -> list:
     root = os.path.join(env["XDG_CACHE_HOME"], "engine-explorer", "index")
-    return sorted(name for name in os.listdir(root) if name.startswith("history-"))
+    return sorted(name for name in os.listdir(root) if name.startswith("spans-"))
 
 
 def test_spans_of_an_operation_a_parameter_and_a_field(three_specs):
     found = history.history(three_specs)
     assert found.versions == ("1.41", "1.42", "1.52")
-    assert found.span("PUT", "/volumes/{name}") == ("1.42", "")  # VolumeUpdate
-    assert found.span("PUT", "/volumes/{other}") == ("1.42", "")  # a parameter's name is not part of the key
-    assert found.span("POST", "/build/prune", "query", ("keep-storage",)) == ("", "1.52")
-    assert found.span("POST", "/containers/create", "field", ("HostConfig", "Annotations")) == ("1.52", "")
-    assert found.span("GET", "/containers/json") == ("", "")  # in every spec: nothing to say
+    assert found.span("PUT", "/volumes/{name}") == ("1.42", "", "1.41", "")  # VolumeUpdate
+    assert found.span("PUT", "/volumes/{other}") == ("1.42", "", "1.41", "")  # a parameter's name is not in the key
+    assert found.span("POST", "/build/prune", "query", ("keep-storage",)) == ("", "1.52", "", "1.42")
+    # HostConfig.Annotations came in 1.43: with no spec between 1.42 and 1.52 read, only the range is known
+    span = found.span("POST", "/containers/create", "field", ("HostConfig", "Annotations"))
+    assert span == ("1.52", "", "1.42", "")
+    assert span.lacks_in("1.42") and span.lacks_in("1.41") and not span.lacks_in("1.45") and not span.lacks_in("1.52")
+    assert versions.since_text(*span) == "added after API v1.42 (by v1.52)"
+    assert versions.too_new("ContainerCreate's body field HostConfig[Annotations]", span.added, "1.41",
+                            before=span.before) == ("ContainerCreate's body field HostConfig[Annotations] is newer "
+                                                    "than API 1.42 (the v1.52 spec has it); this engine speaks 1.41 "
+                                                    "(`!` sends it anyway)")
+    assert found.span("GET", "/containers/json") == ("", "", "", "")  # in every spec: nothing to say
 
 
 def test_built_once_then_read_from_the_cache_until_a_spec_changes(three_specs):
@@ -83,4 +91,4 @@ def test_a_spec_that_cannot_be_read_is_left_out(three_specs):
     (Path(three_specs["ENGINE_EXPLORER_SPEC_DIR"]) / "v1.52.yaml").write_text("swagger: '2.0'\npaths: [\n")
     found = history.history(three_specs)
     assert found.versions == ("1.41", "1.42")
-    assert found.span("PUT", "/volumes/{name}") == ("1.42", "")
+    assert found.span("PUT", "/volumes/{name}") == ("1.42", "", "1.41", "")

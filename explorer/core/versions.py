@@ -50,12 +50,29 @@ def newer(version: str, than: str) -> bool:
     return key(version) > key(than)
 
 
-def too_new(what: str, added: str, speaking: str, who: str = "this engine speaks") -> str:
-    """The one line that refuses `what`, added in API `added`, for requests that go as `speaking`."""
-    return f"{what} is API {added}+; {who} {speaking} (`!` sends it anyway)"
+def follows(version: str, before: str) -> bool:
+    """Is `version` the one right after `before` (1.42 after 1.41)? Specs read with a gap between them
+    (1.41, then 1.52) cannot tell which version between added or removed an item."""
+    new, old = key(version), key(before)
+    return new[:-1] == old[:-1] and new[-1] == old[-1] + 1
 
 
-def since_text(added: str, removed: str) -> str:
-    """`added in API v1.42`, `removed in API v1.52`, both, or "" (for help and the toolbar)."""
-    parts = [f"added in API v{added}"] if added else []
-    return ", ".join(parts + ([f"removed in API v{removed}"] if removed else []))
+def too_new(what: str, added: str, speaking: str, who: str = "this engine speaks", before: str = "") -> str:
+    """The one line that refuses `what`, added in API `added` (or, with `before` not right before it,
+    somewhere after `before`), for requests that go as `speaking`."""
+    when = f"API {added}+" if not before or follows(added, before) else \
+        f"newer than API {before} (the v{added} spec has it)"
+    return f"{what} is {when}; {who} {speaking} (`!` sends it anyway)"
+
+
+def since_text(added: str, removed: str, before: str = "", last: str = "") -> str:
+    """`added in API v1.42`, `removed in API v1.52`, both, or "" (for help and the toolbar); where the
+    specs read leave a gap (`before`: the last without it, `last`: the last with it), the range."""
+    parts = []
+    if added:
+        exact = not before or follows(added, before)
+        parts.append(f"added in API v{added}" if exact else f"added after API v{before} (by v{added})")
+    if removed:
+        exact = not last or follows(removed, last)
+        parts.append(f"removed in API v{removed}" if exact else f"removed after API v{last} (by v{removed})")
+    return ", ".join(parts)

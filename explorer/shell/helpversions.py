@@ -16,7 +16,7 @@ def since(found, version=None):
     def text(method, path, kind="op", names=()):
         span = found.span(method, path, kind, names)
         said = versions.since_text(*span)
-        if kind == "op" and version and span.added and versions.newer(span.added, version):
+        if kind == "op" and version and span.lacks_in(version):
             said += f"; requests go as API {version}"
         return said
     return text

@@ -70,8 +70,8 @@ def check(session, index, op, req) -> None:
         if found is None:
             return
         for what, span in _items(index, op, req, found):
-            if span.added and versions.newer(span.added, spoken):
-                raise TooNew(versions.too_new(what, span.added, spoken, _who(session, spoken)))
+            if span.lacks_in(spoken):
+                raise TooNew(versions.too_new(what, span.added, spoken, _who(session, spoken), span.before))
 
 
 @lru_cache(maxsize=64)

@@ -33,10 +33,20 @@ _DEPTH = 10  # body fields nested deeper are not tracked (help's tree stops at 6
 
 class Span(NamedTuple):
     """The first spec version that has an item ("" when the oldest spec has it, or nothing is known)
-    and the first after it that lacks it again ("" when the newest has it)."""
+    and the first after it that lacks it again ("" when the newest has it); `before` and `last`, the
+    versions of the specs read just before each: with a gap between (1.41, then 1.52), which version
+    between added or removed it is not known."""
 
     added: str = ""
     removed: str = ""
+    before: str = ""
+    last: str = ""
+
+    def lacks_in(self, version: str) -> bool:
+        """Is the item known to be missing from API `version` (older than the spec that added it, and
+        no newer than the last spec read without it)?"""
+        return bool(self.added) and not versions.newer(version, self.before or self.added) and \
+            versions.newer(self.added, version)
 
 
 NO_SPAN = Span()
@@ -77,7 +87,7 @@ def _cached(files: tuple, where: tuple) -> History:
     """Read from the cache file for exactly these `files`, else built and written there."""
     key = "\n".join(f"{v} {p} {s} {m}" for v, p, s, m in files).encode("utf-8", "surrogateescape")
     env = dict(where)
-    target = os.path.join(cache_dir("index", env), f"history-{fnv32(key):08x}-{len(files)}-{SUFFIX}.marshal")
+    target = os.path.join(cache_dir("index", env), f"spans-{fnv32(key):08x}-{len(files)}-{SUFFIX}.marshal")
     try:
         with open(target, "rb") as f:
             stored_key, found = marshal.loads(f.read())
@@ -117,7 +127,7 @@ def build(indexes: list) -> History:
         added = order[start] if start > 0 else ""
         removed = order[end + 1] if end + 1 < len(order) else ""
         if added or removed:
-            spans[item] = (added, removed)
+            spans[item] = (added, removed, order[start - 1] if added else "", order[end] if removed else "")
     return History(order, spans)
 
 

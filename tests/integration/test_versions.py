@@ -216,3 +216,25 @@ def test_a_script_exported_for_the_engines_api_runs(engine_host, spec_dir, engin
         finally:
             docker_api.call("DELETE", f"/volumes/{unique_name}")
         script.unlink()
+
+
+@pytest.mark.parametrize(("pin", "refused"), [("1.41", True), ("1.42", False), ("1.45", False)])
+def test_with_a_gap_between_local_specs_only_what_is_known_to_be_missing_is_refused(spec_dir, tmp_path, pin,
+                                                                                    refused):
+    """With only v1.41 and v1.52 at hand, HostConfig.Annotations (API 1.43) is known to be missing up to
+    1.41 and present from 1.52: a 1.42 or 1.45 request may have it and goes; 1.41's is refused, saying the range
+    (before, each was refused as "API 1.52+")."""
+    folder = tmp_path / "specs"
+    folder.mkdir()
+    for version in ("1.41", "1.52"):
+        (folder / f"v{version}.yaml").write_bytes((spec_dir / f"v{version}.yaml").read_bytes())
+    line = "POST /containers/create Image=busybox:local HostConfig[Annotations][a]=b"
+    done = cli(folder, "-H", NO_ENGINE, "--api-version", pin, "--spec", str(folder / "v1.52.yaml"), "--dry-run",
+               "-c", line, env={"XDG_CACHE_HOME": str(tmp_path / "cache")})
+    if refused:
+        assert (done.returncode, done.stdout) == (2, ""), done.stderr
+        assert done.stderr == ("error: ContainerCreate's body field HostConfig[Annotations] is newer than API 1.41 "
+                               "(the v1.52 spec has it); --api-version pins 1.41 (`!` sends it anyway)\n")
+    else:
+        assert (done.returncode, done.stderr) == (0, "")
+        assert f"http://localhost/v{pin}/containers/create" in done.stdout
