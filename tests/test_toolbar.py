@@ -1,17 +1,19 @@
 """The toolbar line: the operation under the cursor, or a hint."""
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from explorer.completion.live import Snapshot
 from explorer.completion.specview import SpecView
 from explorer.repl.toolbar import HINT, body_type, toolbar_text
-from explorer.spec import load_index
+from explorer.spec import history, load_index
 
 
 @pytest.fixture(scope="module")
 def view(spec_v141):
-    return SpecView(load_index(str(spec_v141)))
+    return loaded(SpecView(load_index(str(spec_v141))))
 
 
 def test_operation_with_required_parameters_and_body_type(view):
@@ -43,7 +45,13 @@ def test_body_type_names():
 
 @pytest.fixture(scope="module")
 def view156(spec_dir):
-    return SpecView(load_index(str(spec_dir / "v1.56.yaml")))
+    return loaded(SpecView(load_index(str(spec_dir / "v1.56.yaml"))))
+
+
+def loaded(view):
+    """`view`, with the version history its toolbar reads loaded (the REPL does it in a thread: livefeed)."""
+    history.history(os.environ, view.index.info.source, view.index.info.api_version)
+    return view
 
 
 def at(view, text, marker="^"):
@@ -84,3 +92,13 @@ def test_a_parameter_a_later_version_removed(view):
 def test_the_operation_when_the_cursor_is_on_no_item(view156):
     assert at(view156, "GET /containers/web/lo^gs since==1").startswith("ContainerLogs: Get container logs")
     assert at(view156, "GET /containers/web/json siz^").startswith("ContainerInspect: ")  # not a parameter yet
+
+
+def test_the_toolbar_never_builds_the_version_history(spec_dir, monkeypatch):
+    """Drawn on every keystroke: before the history is loaded it says no version, and reads no spec folder."""
+    view = SpecView(load_index(str(spec_dir / "v1.56.yaml")))
+    monkeypatch.setattr(history, "_LOADED", {})
+    monkeypatch.setattr(history, "history", lambda *a, **k: pytest.fail("the toolbar built the history"))
+    monkeypatch.setattr(history.sources, "local_specs", lambda *a, **k: pytest.fail("the toolbar listed specs"))
+    text = at(view, "POST /containers/web/stop signal==^")
+    assert text.startswith("signal (query, string)") and "added in" not in text

@@ -2,11 +2,11 @@
 
 What it is (`since` query integer), its first sentence, its enum and default, and the API
 versions that added or removed it, from the local specs (explorer.spec.history, built once and
-cached on disk), said only when it is newer than the oldest spec known.
+cached on disk; the REPL loads it in a thread, and the toolbar says it once it is there), said only
+when it is newer than the oldest spec known.
 """
 from __future__ import annotations
 
-import os
 import re
 from typing import NamedTuple
 
@@ -35,18 +35,18 @@ def word_end(text: str, cursor: int) -> int:
     return end
 
 
-def describe(view, text: str, env=None) -> str:
+def describe(view, text: str) -> str:
     """One line about the parameter or field the end of `text` is in; "" when it is in none."""
     done, current, _ = before_cursor(text)
     if not done or not current.value:
         return ""
-    found_line = _describe(view, text, env)
+    found_line = _describe(view, text)
     if not found_line and not any(mark in current.value for mark in "=:"):  # `HostConfig[Init]`: a whole name
-        found_line = _describe(view, text + "=", env)
+        found_line = _describe(view, text + "=")
     return found_line
 
 
-def _describe(view, text: str, env) -> str:
+def _describe(view, text: str) -> str:
     for found in classify(text):
         op = view.operation(found.op.method, found.op.target) if hasattr(found, "op") else None
         if op is None:
@@ -55,7 +55,7 @@ def _describe(view, text: str, env) -> str:
         if item is not None:
             line = _param_line(op, item) if item.kind != "field" else _field_line(view, op, item)
             if line:
-                return line + _added(view, op, item, env)
+                return line + _added(view, op, item)
     return ""
 
 
@@ -113,12 +113,13 @@ def _shown(value) -> str:
 
 # -- the API version that added it ------------------------------------------------------------
 
-def _added(view, op, item: Item, env) -> str:
+def _added(view, op, item: Item) -> str:
     """` · added in API v1.42` (or removed), from the local specs' history (explorer.spec.history)."""
     info = view.index.info
     if not info.api_version or not op.operation_id:
         return ""
-    found = history.history(os.environ if env is None else env, info.source, info.api_version)
+    # what the REPL's livefeed thread (or help) loaded: the toolbar, drawn on every keystroke, builds nothing
+    found = history.loaded(info.source, info.api_version)
     if found is None:
         return ""
     names = item.keys

@@ -28,6 +28,7 @@ from explorer.spec import sources
 from explorer.spec.cache import SUFFIX, fnv32, load_index
 
 _PARAM = re.compile(r"\{[^{}/]*\}")
+_LOADED: dict = {}  # (spec file in use, its version) → History: what `loaded` gives without any I/O
 _DEPTH = 10  # body fields nested deeper are not tracked (help's tree stops at 6)
 
 
@@ -79,7 +80,14 @@ def history(env: Mapping = os.environ, in_use: str = "", in_use_version: str = "
             continue
         files.append((version, os.path.abspath(found[version]), st.st_size, st.st_mtime_ns))
     where = tuple((k, env[k]) for k in ("XDG_CACHE_HOME", "HOME") if k in env)  # what cache_dir reads
-    return _cached(tuple(files), where)
+    found = _LOADED[(in_use, in_use_version)] = _cached(tuple(files), where)
+    return found
+
+
+def loaded(in_use: str, in_use_version: str) -> History | None:
+    """The History `history()` gave for this spec in use, or None before it has: for the toolbar, which is
+    drawn on every keystroke and must neither build it (seconds on a first run) nor list the folders."""
+    return _LOADED.get((in_use, in_use_version))
 
 
 @lru_cache(maxsize=4)
