@@ -345,3 +345,14 @@ def test_a_long_failing_line_is_quoted_short_by_the_script_as_by_replay(spec_v14
     said = err.getvalue().decode()
     assert len(said) < 300 and said.startswith("long.ee:1: failed: GET /containers/aaa") and "..." in said
     assert (done.returncode, done.stderr) == (1, said)
+
+
+def test_an_export_note_is_no_reason_to_explain_the_line_from_a_newer_spec(spec_v141, monkeypatch):
+    """Explaining builds the line again against the newest spec (its files, its credential helpers): only a
+    failure or a spec warning is worth it, not an export's note on a timestamp."""
+    from explorer.shell import versiongate
+
+    monkeypatch.setattr(versiongate, "explain", lambda *a: pytest.fail("explained a line that only had a note"))
+    session, _, _, err = canned_session(spec_v141)
+    export_text(session, "GET /containers/web/logs stdout==1 since==5m\n")
+    assert "goes into the script as the timestamp" in err.getvalue().decode()

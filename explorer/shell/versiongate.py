@@ -43,8 +43,11 @@ def build(session, line, index, version, values):
 
 
 def _held_back(session, line, index, version, values, notes: list, failed: bool) -> None:
-    """A failed or warned line is explained from a newer spec when one has what it names; else its notes."""
-    if (failed or notes) and not line.force and index is not None:
+    """A failed or warned line is explained from a newer spec when one has what it names; else its notes.
+    Only the spec's warnings count ("warning: … not in the spec"): a `note:` (what an export holds) says
+    nothing a newer spec could explain, and explaining builds the line again (files, credential helpers)."""
+    warned = any(text.startswith("warning:") for text in notes)
+    if (failed or warned) and not line.force and index is not None:
         explain(session, line, version, values)
     for text in notes:
         session.console.note(text)
