@@ -95,6 +95,11 @@ BAD = [
      'field HostConfig[Memory] is a string ("512"), the spec wants an integer '
      "(write HostConfig[Memory]:=512 to send it as JSON)"),
     ("POST /containers/create Image=x Tty=true", "(write Tty:=true to send it as JSON)"),
+    # a value that must be quoted to be pasted is; one too long to write again is only named
+    ("POST /containers/create Image=x 'HostConfig[Binds]=[\"/a:/b\", \"/c:/d\"]'",
+     "(write 'HostConfig[Binds]:=[\"/a:/b\", \"/c:/d\"]' to send it as JSON)"),
+    ("POST /containers/create Image=x 'HostConfig[Binds]=[" + ", ".join(['"/a:/b"'] * 30) + "]'",
+     "(write HostConfig[Binds]:= instead of = to send it as JSON)"),
     ("POST /containers/create Image:=5",
      "ContainerCreate body: field Image is an integer (5), the spec wants a string"),
     ("POST /containers/create Image=x Env=A=1", "field Env is a string"),

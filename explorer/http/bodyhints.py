@@ -11,6 +11,7 @@ _EXAMPLE = {"integer": "1", "number": "1.5", "boolean": "true", "array": "'[\"a\
 # Docker's StrSlice (Cmd, Entrypoint…) decodes a plain string too; the spec says so only in prose.
 _STRING_OR_ARRAY = "string or an array"
 _ITEMS_SHOWN = 3  # words of an array body's example: enough to show the form, short enough to read
+_VALUE_SHOWN = 60  # a value the hint writes out again, to paste; a longer one is only named
 
 
 def type_problem(schema: dict, value, path: list, index=None) -> str:
@@ -27,7 +28,14 @@ def type_problem(schema: dict, value, path: list, index=None) -> str:
     if not path:
         return text + _top_level(schema, known, index)
     if isinstance(value, str) and _parses_as(value, known):
-        return text + f" (write {field(path)}:={value} to send it as JSON)"
+        if len(value) > _VALUE_SHOWN:
+            return text + f" (write {field(path)}:= instead of = to send it as JSON)"
+        item = f"{field(path)}:={value}"
+        if any(ch.isspace() or ch in "'\"\\" for ch in item):  # the words of a line split there
+            import shlex  # only on the error path
+
+            item = shlex.quote(item)
+        return text + f" (write {item} to send it as JSON)"
     if isinstance(value, str) and known[0] == "array":
         return text + f" (write {field(path)}[]=VALUE for each element, or {field(path)}:={_EXAMPLE['array']})"
     if isinstance(value, str):  # `=` always sends a string: say how the others are written
@@ -72,9 +80,12 @@ def array_items(schema: dict, index=None) -> list:
 def _item(name: str, value) -> str:
     if isinstance(value, str):
         return f"{name}={value}"
-    import json  # only on the error path and in help
+    from explorer.core import jsontext  # json: only on the error path and in help
 
-    return f"{name}:={json.dumps(value, separators=(',', ':'))}"
+    try:
+        return f"{name}:={jsontext.dumps(value, separators=(',', ':'))}"
+    except ValueError:  # a spec's example too deep to write: the form alone
+        return f"{name}:=JSON"
 
 
 def _parses_as(text: str, types: list) -> bool:

@@ -136,11 +136,11 @@ def _items(index, op, req, found):
 def _body_chains(index, op, req) -> set:
     if req.body is None or op.body is None or not isinstance(op.body.schema, dict):
         return set()
-    import json  # only a request with a body, checked against a newer spec
+    from explorer.core import jsontext  # json: only a request with a body, checked against a newer spec
 
     try:
-        body = json.loads(req.body)
-    except ValueError:  # not JSON (a tar, text): no fields to check
+        body = jsontext.loads(req.body)
+    except ValueError:  # not JSON (a tar, text), or deeper than Python can read: no fields to check
         return set()
     from explorer.spec import history  # as in check(): only a spec newer than the request
 
