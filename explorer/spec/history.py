@@ -80,8 +80,8 @@ def history(env: Mapping = os.environ, in_use: str = "", in_use_version: str = "
             continue
         files.append((version, os.path.abspath(found[version]), st.st_size, st.st_mtime_ns))
     where = tuple((k, env[k]) for k in ("XDG_CACHE_HOME", "HOME") if k in env)  # what cache_dir reads
-    found = _LOADED[(in_use, in_use_version)] = _cached(tuple(files), where)
-    return found
+    built = _LOADED[(in_use, in_use_version)] = _cached(tuple(files), where)
+    return built
 
 
 def loaded(in_use: str, in_use_version: str) -> History | None:
