@@ -4,6 +4,7 @@ A secret is
 - the value of a credential header: X-Registry-Auth, X-Registry-Config, Authorization, Proxy-Authorization;
 - a credential field of an operation's body, listed per operation in SECRET_FIELDS (never guessed
   from a name: SwarmInit's CertIssuerPublicKey is public, SecretCreate's Data is not);
+- a login's password in a pasted curl line (`-u USER:PASSWORD`, a URL's `USER:PASSWORD@`);
 - every variable whose value flows into one of them (`X-Registry-Auth:{{AUTH}}`, then `set AUTH = {{RAW}}`).
 
 Each one has a variable name (REGISTRY_AUTH, PASSWORD…). A line is read with the one shell-word
