@@ -148,16 +148,7 @@ def _to_pasted(state: dict) -> Pasted:
     headers = list(state["headers"])
     if not any(name.lower() == "authorization" for name, _ in headers):  # a header of one's own wins, as in curl
         headers += _login(state["user"], url)
-    body, body_file = _body(state, headers)
-    method = state["method"] or _default_method(state, body is not None or body_file)
-    if state["get"] and body is not None:
-        # curl appends the data to the query as written: read as the URL's query is read
-        # (bytes that are not UTF-8 stay those bytes, escaped in the text until sent)
-        query += parse_query(body.decode("utf-8", "surrogateescape"))
-        body = None
-    if method == "HEAD" and (body is not None or body_file):
-        raise UsageError("curl refuses a body (-d, --json, -T) with a HEAD request (-I): it has none; "
-                         "drop the body, or add -G to put -d's data in the query")
+    method, query, body, body_file = _sent(state, headers, query)
     req = Request(method, path, query, tuple(headers), body, body_file, version, compressed=state["compressed"])
     tls = state["tls"]
     given = tuple(tls.get(i) for i in range(3)) + (tls.get(3, False),) if tls else ()
@@ -166,6 +157,21 @@ def _to_pasted(state: dict) -> Pasted:
         output = output._replace(file=_remote_name(url.path))
     return Pasted(req, state["socket"], _origin(url), tuple(hints), given, output,
                   tuple(state["notes"]))
+
+
+def _sent(state: dict, headers: list, query: tuple) -> tuple:
+    """(method, query, body, body file) of the line: -G's data goes to the query, as curl puts it there."""
+    body, body_file = _body(state, headers)
+    method = state["method"] or _default_method(state, body is not None or body_file)
+    if state["get"] and body is not None:
+        # curl appends the data to the query as written: read as the URL's query is read
+        # (bytes that are not UTF-8 stay those bytes, escaped in the text until sent)
+        query += parse_query(body.decode("utf-8", "surrogateescape"))
+        body = None
+    if method == "HEAD" and (body is not None or body_file):
+        raise UsageError("a HEAD request has no body here, and curl refuses -I with -d, --json or -T: "
+                         "drop the body, or add -G to put -d's data in the query")
+    return method, query, body, body_file
 
 
 def _remote_name(path: str) -> str:
