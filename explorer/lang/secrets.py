@@ -116,8 +116,8 @@ def curl_secrets(args: list, fields: dict | None = None) -> dict:
             if variable:
                 lead = value[:len(value) - len(value.lstrip())]
                 out[option.at] = [head + name + colon + lead, variable, ""]
-        elif curlargs.password_span(option):  # a login's password: -u USER:PASSWORD, or in the URL
-            start, end = curlargs.password_span(option) or (0, 0)
+        elif span := curlargs.password_span(option):  # a login's password: -u USER:PASSWORD, or in the URL
+            start, end = span
             out[option.at] = [head + option.value[:start], "PASSWORD", option.value[end:]]
         elif option.name in curlargs.DATA and fields:
             spans = json_spans(option.value, fields)
