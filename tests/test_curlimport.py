@@ -37,6 +37,9 @@ SOCK = "curl --unix-socket /var/run/docker.sock "
     # -o FILE / -O: the body goes to the file
     (SOCK + "-sS -o 'a b.tar' http://localhost/v1.41/images/x/get", "GET /v1.41/images/x/get > 'a b.tar'"),
     (SOCK + "-O http://localhost/v1.41/images/x/get", "GET /v1.41/images/x/get > get"),
+    # a login is the Authorization header curl makes of it (a secret: stored as {{env.AUTHORIZATION}})
+    (SOCK + "-u bob:pw http://localhost/_ping", "GET /_ping 'Authorization:Basic Ym9iOnB3'"),
+    (SOCK + "http://bob:p%77@localhost/_ping", "GET /_ping 'Authorization:Basic Ym9iOnB3'"),
 ])
 def test_translate(curl, ours):
     assert curlimport.translate(shlex.split(curl)) == ours

@@ -187,3 +187,33 @@ def test_show_secrets_hides_nothing(tmp_path, spec_v141, server):
     for written in (tmp_path / "state" / "engine-explorer" / "history", tmp_path / "s.ee", tmp_path / "s.sh"):
         assert SECRETS["PASSWORD"] in written.read_text(), written
     assert SECRETS["PASSWORD"] in out.getvalue().decode() and "$PASSWORD" not in out.getvalue().decode()
+
+
+LOGINS = ["curl http://admin:s3cret-url-pw@localhost:2375/v1.41/_ping",
+          "curl -sS -u bob:s3cret-user-pw http://localhost/v1.41/_ping"]
+
+
+def test_a_pasted_lines_login_stays_out_of_history_save_export_and_v(tmp_path, spec_v141, server):
+    """A curl login (the URL's user:password, -u) is sent as curl sends it and kept out of sight."""
+    env = {"XDG_STATE_HOME": str(tmp_path / "state"), "HOME": str(tmp_path)}
+    out, err = io.BytesIO(), io.BytesIO()
+    settings = Settings(host="unix://" + server.path, spec=str(spec_v141), api_version="1.41", interactive=True)
+    session = Session(settings, Console(stdout=out, stderr=err, interactive=True), env=env, commands=dispatcher())
+    with create_pipe_input() as inp:
+        inp.send_text("\r".join(LOGINS) + f"\rsave {tmp_path / 's.ee'}\rexport {tmp_path / 's.sh'}\rexit\r")
+        assert Repl(session, input=inp, output=DummyOutput()).run() == 0
+    sent = b"".join(server.take())
+    verbose = cli("-v", "-H", "unix://" + server.path, "--spec", str(spec_v141), "--api-version", "1.41",
+                  "-c", LOGINS[0])
+    assert verbose.returncode == 0, verbose.stderr
+    history = (tmp_path / "state" / "engine-explorer" / "history").read_text()
+    assert 'curl "http://admin:$PASSWORD@localhost:2375/v1.41/_ping"' in history
+    assert 'curl -sS -u "bob:$PASSWORD" http://localhost/v1.41/_ping' in history
+    shown = [history, (tmp_path / "s.ee").read_text(), (tmp_path / "s.sh").read_text(), out.getvalue(),
+             err.getvalue(), verbose.stdout, verbose.stderr]
+    for text in shown:
+        text = text.decode() if isinstance(text, bytes) else text
+        assert "s3cret-url-pw" not in text and "s3cret-user-pw" not in text
+    assert '-H "Authorization: $AUTHORIZATION"' in verbose.stderr.decode()
+    assert b"Authorization: Basic YWRtaW46czNjcmV0LXVybC1wdw==\r\n" in sent  # admin:s3cret-url-pw
+    assert b"Authorization: Basic Ym9iOnMzY3JldC11c2VyLXB3\r\n" in sent  # bob:s3cret-user-pw

@@ -2,16 +2,17 @@
 response (-o, -O, -i, -w), and a note for each option not done here."""
 from __future__ import annotations
 
+import base64
 import os
 import re
 from typing import NamedTuple
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from explorer.core import versions
 from explorer.core.errors import UsageError, shown
 from explorer.core.files import check_file_name
 from explorer.http.curlcmd import Output
-from explorer.http.request import Request, has_dot_segment, split_target
+from explorer.http.request import Request, has_dot_segment, parse_query, split_target
 from explorer.lang import curlargs, slots
 
 
@@ -58,7 +59,7 @@ _TOKEN = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+")  # RFC 9110's token: what a 
 def parse(argv) -> Pasted:
     """Parse `curl [options] URL` (as printed here, or as Docker's docs write it)."""
     state: dict = {"method": None, "headers": [], "data": [], "socket": None, "url": None,
-                   "get": False, "head": False, "upload": None, "json": False, "as_is": False, "tls": {},
+                   "get": False, "head": False, "upload": None, "user": None, "json": False, "as_is": False, "tls": {},
                    "compressed": False, "output": Output(), "remote_name": False, "notes": []}
     for opt in curlargs.options(list(argv)[1:]):
         _apply(state, opt.name, opt.value)
@@ -67,7 +68,7 @@ def parse(argv) -> Pasted:
     return _to_pasted(state)
 
 
-_SETS = {"--unix-socket": "socket", "-T": "upload", "--upload-file": "upload"}
+_SETS = {"--unix-socket": "socket", "-T": "upload", "--upload-file": "upload", "-u": "user", "--user": "user"}
 _FLAGS = {"-G": "get", "--get": "get", "-I": "head", "--head": "head", "--path-as-is": "as_is",
           "-O": "remote_name", "--remote-name": "remote_name", "--compressed": "compressed"}
 _AS_HEADER = {"-A": "User-Agent", "--user-agent": "User-Agent", "-e": "Referer", "--referer": "Referer"}
@@ -145,20 +146,32 @@ def _to_pasted(state: dict) -> Pasted:
         hints.append(f"over a unix socket the URL's host ({host}) is ignored and does not select an API "
                      f"version: write http://localhost/{host}{path}")
     headers = list(state["headers"])
-    body, body_file = _body(state, headers)
-    method = state["method"] or _default_method(state, body is not None or body_file)
-    if state["get"] and body is not None:
-        # bytes that are not UTF-8 stay those bytes in the query (escaped in the text until sent)
-        query += tuple((k, v) for k, v in _form_pairs(body.decode("utf-8", "surrogateescape")))
-        body = None
+    if not any(name.lower() == "authorization" for name, _ in headers):  # a header of one's own wins, as in curl
+        headers += _login(state["user"], url)
+    method, query, body, body_file = _sent(state, headers, query)
     req = Request(method, path, query, tuple(headers), body, body_file, version, compressed=state["compressed"])
     tls = state["tls"]
     given = tuple(tls.get(i) for i in range(3)) + (tls.get(3, False),) if tls else ()
     output = state["output"]
     if state["remote_name"] and output.file is None:
         output = output._replace(file=_remote_name(url.path))
-    return Pasted(req, state["socket"], f"{url.scheme}://{url.netloc}", tuple(hints), given, output,
+    return Pasted(req, state["socket"], _origin(url), tuple(hints), given, output,
                   tuple(state["notes"]))
+
+
+def _sent(state: dict, headers: list, query: tuple) -> tuple:
+    """(method, query, body, body file) of the line: -G's data goes to the query, as curl puts it there."""
+    body, body_file = _body(state, headers)
+    method = state["method"] or _default_method(state, body is not None or body_file)
+    if state["get"] and body is not None:
+        # curl appends the data to the query as written: read as the URL's query is read
+        # (bytes that are not UTF-8 stay those bytes, escaped in the text until sent)
+        query += parse_query(body.decode("utf-8", "surrogateescape"))
+        body = None
+    if method == "HEAD" and (body is not None or body_file):
+        raise UsageError("a HEAD request has no body here, and curl refuses -I with -d, --json or -T: "
+                         "drop the body, or add -G to put -d's data in the query")
+    return method, query, body, body_file
 
 
 def _remote_name(path: str) -> str:
@@ -200,10 +213,16 @@ def _default_method(state: dict, has_body) -> str:
 
 
 def _body(state: dict, headers: list):
+    if state["upload"] and state["data"]:
+        raise UsageError(f"curl refuses -T (upload a file) with {state['data'][0][0]} (send data): "
+                         "give one of them")
     if state["upload"]:
         return None, check_file_name(state["upload"])
     if not state["data"]:
         return None, None
+    if state["get"] and any(value.startswith("@") and opt != "--data-raw" for opt, value in state["data"]):
+        raise UsageError("curl -G with @FILE puts the file's contents in the query, which is not done here: "
+                         "write the query into the URL")
     if state["json"]:
         for name in ("Content-Type", "Accept"):
             if not any(k.lower() == name.lower() for k, _ in headers):
@@ -214,15 +233,34 @@ def _body(state: dict, headers: list):
             if opt not in ("--data-binary", "--json"):
                 raise UsageError(f"curl {opt} @file strips newlines; use --data-binary @file here")
             return None, check_file_name(value[1:])
-    parts = []
+    parts: list = []
     for opt, value in state["data"]:
         if value.startswith("@") and opt != "--data-raw":
             raise UsageError("several -d options with @file are not supported; use one --data-binary @file")
-        parts.append(value)
-    return "&".join(parts).encode("utf-8", "surrogateescape"), None  # the bytes curl reads off its argv
+        # curl joins a --json piece to what came before with nothing between, any other with &
+        parts += [value] if not parts else ["" if opt == "--json" else "&", value]
+    return "".join(parts).encode("utf-8", "surrogateescape"), None  # the bytes curl reads off its argv
 
 
-def _form_pairs(text: str):
-    for part in text.split("&"):
-        name, _, value = part.partition("=")
-        yield name, value
+def _origin(url) -> str:
+    """scheme://host[:port] of the URL, as shown in a note: never its user or password."""
+    host = url.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    return f"{url.scheme}://{host}" + (f":{url.port}" if url.port is not None else "")
+
+
+def _login(user: str | None, url) -> list:
+    """The Authorization header curl sends for -u USER:PASSWORD, or else for the URL's user:password
+    (percent-decoded, as curl decodes them): Basic, base64 of the two joined by a colon."""
+    if user is not None:
+        name, colon, password = user.partition(":")
+        if not colon:
+            raise UsageError(f"curl -u {shown(name)} without :PASSWORD asks for the password on a terminal; "
+                             "write -u USER:PASSWORD")
+    elif url.username or url.password:
+        name, password = unquote(url.username or "", errors="surrogateescape"), \
+            unquote(url.password or "", errors="surrogateescape")
+    else:
+        return []
+    raw = f"{name}:{password}".encode("utf-8", "surrogateescape")
+    return [("Authorization", "Basic " + base64.b64encode(raw).decode("ascii"))]

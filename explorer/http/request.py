@@ -96,7 +96,12 @@ def split_target(target: str, references: bool = False) -> tuple:
     path, _, query = target.partition("?")
     path = encode_path(path, references)
     version, path = versions.split_prefix(path)
-    return path, tuple(parse_qsl(query, keep_blank_values=True)) if query else (), version
+    return path, parse_query(query), version
+
+
+def parse_query(query: str) -> tuple:
+    """`a=1&b=x%20y` → (("a", "1"), ("b", "x y")): a query as written, decoded (`+` is a space)."""
+    return tuple(parse_qsl(query, keep_blank_values=True)) if query else ()
 
 
 def build(line: RequestLine, index, api_version: str | None, values=slots.NO_VALUES, warn=None,
@@ -271,6 +276,8 @@ def _with_body(req: Request, line: RequestLine, op, values, warn) -> Request:
     made = bodyitems.from_items(line.items, op, values, warn)
     if made is None:
         return req
+    if req.method == "HEAD":  # libcurl sends HEAD without a body, and curl refuses --head with one
+        raise UsageError("a HEAD request has no body: drop the body items, or use GET")
     return _typed(req._replace(body=made.data, body_file=made.file), made.content_type)
 
 

@@ -6,6 +6,7 @@ the same way.
 """
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from explorer.core.errors import UsageError
@@ -15,9 +16,10 @@ DATA = ("-d", "--data", "--data-ascii", "--data-binary", "--data-raw", "--json")
 HEADER = ("-H", "--header")
 OUTPUT = ("-o", "--output")
 WRITE_OUT = ("-w", "--write-out")
+USER = ("-u", "--user")  # USER:PASSWORD, sent as an Authorization: Basic header
 TLS_FILES = ("--cacert", "-E", "--cert", "--key")  # explorer.http.curlcmd sets them as curl does
 WITH_VALUE = {"-X", "--request", *HEADER, "--unix-socket", "-T", "--upload-file", *DATA, *TLS_FILES, *OUTPUT,
-              *WRITE_OUT, "-A", "--user-agent", "-e", "--referer", "--url"}
+              *WRITE_OUT, "-A", "--user-agent", "-e", "--referer", "--url", *USER}
 FLAGS = {"-G", "--get", "-I", "--head", "--path-as-is", "-i", "--include", "-O", "--remote-name", "-k", "--insecure",
          "--compressed"}
 # What engine-explorer always does anyway: no progress meter, errors shown, bodies streamed as they
@@ -101,3 +103,19 @@ def options(args: list):
                     raise UsageError(f"curl option {flag} needs a value")
                 break
             yield Option(flag, None, i - 1)
+
+
+def password_span(option: Option) -> tuple | None:
+    """(start, end) of the password in the value of `-u USER:PASSWORD` or of a URL's
+    `scheme://USER:PASSWORD@host`; None when the option holds none (an empty one neither)."""
+    text = option.value or ""
+    if option.name in USER:
+        start = text.find(":") + 1
+        return (start, len(text)) if 0 < start < len(text) else None
+    if option.name not in ("url", "--url"):
+        return None
+    begin = text.find("://") + 3 if "://" in text else 0
+    authority = re.split(r"[/?#]", text[begin:], maxsplit=1)[0]
+    userinfo = authority.rpartition("@")[0]
+    start = userinfo.find(":") + 1
+    return (begin + start, begin + len(userinfo)) if 0 < start < len(userinfo) else None

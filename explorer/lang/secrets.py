@@ -4,6 +4,7 @@ A secret is
 - the value of a credential header: X-Registry-Auth, X-Registry-Config, Authorization, Proxy-Authorization;
 - a credential field of an operation's body, listed per operation in SECRET_FIELDS (never guessed
   from a name: SwarmInit's CertIssuerPublicKey is public, SecretCreate's Data is not);
+- a login's password in a pasted curl line (`-u USER:PASSWORD`, a URL's `USER:PASSWORD@`);
 - every variable whose value flows into one of them (`X-Registry-Auth:{{AUTH}}`, then `set AUTH = {{RAW}}`).
 
 Each one has a variable name (REGISTRY_AUTH, PASSWORD…). A line is read with the one shell-word
@@ -114,6 +115,9 @@ def curl_secrets(args: list, fields: dict | None = None) -> dict:
             if variable:
                 lead = value[:len(value) - len(value.lstrip())]
                 out[option.at] = [head + name + colon + lead, variable, ""]
+        elif span := curlargs.password_span(option):  # a login's password: -u USER:PASSWORD, or in the URL
+            start, end = span
+            out[option.at] = [head + option.value[:start], "PASSWORD", option.value[end:]]
         elif option.name in curlargs.DATA and fields:
             spans = json_spans(option.value, fields)
             if spans:

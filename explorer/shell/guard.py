@@ -11,6 +11,7 @@ and credentials that are only placeholders.
 """
 from __future__ import annotations
 
+import base64
 import re
 
 from explorer.core.errors import ExplorerError, Refused, UsageError
@@ -78,11 +79,26 @@ def _no_placeholders(req) -> None:
         variable = secrets.header_variable(name)
         if variable:
             _check(name, value.strip(), variable)
+            password = _basic_password(value.strip())
+            if password == secrets.REDACTED or (password and _SHELL_VARIABLE.fullmatch(password)):
+                raise UsageError(f"the login's password is {password}, which only stands in for it (left "
+                                 "out where the line was kept, or a shell variable): give the password itself")
     fields = secrets.body_fields(req.operation_id or req.path) if req.body is not None else None
     if fields:
         text = req.body.decode("utf-8", "replace")
         for start, end, variable in json_spans(text, fields):
             _check(next(f for f, v in fields.items() if v == variable), text[start:end], variable)
+
+
+def _basic_password(value: str) -> str | None:
+    """The password of a Basic credential (a pasted curl line's -u USER:PASSWORD or URL login)."""
+    scheme, _, encoded = value.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        return base64.b64decode(encoded.strip(), validate=True).decode("utf-8", "replace").partition(":")[2]
+    except ValueError:  # not base64: no password to look at
+        return None
 
 
 def _check(name: str, value: str, variable: str) -> None:
