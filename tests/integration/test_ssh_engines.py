@@ -28,15 +28,6 @@ WAIT = 60
 
 
 @pytest.fixture
-def runtime_dir():
-    """A fresh $XDG_RUNTIME_DIR (short: the bridge's socket lives in it)."""
-    folder = tempfile.mkdtemp(prefix="ee-run-")
-    os.chmod(folder, 0o700)
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
-
-
-@pytest.fixture
 def user_env(ssh_engine, runtime_dir, tmp_path, spec_dir, docker_config):
     """A user of the ssh fixture's home: no DOCKER_* choosing the engine, their own runtime folder."""
     return clean_env({**ssh_engine.env, **docker_config.env, "XDG_RUNTIME_DIR": runtime_dir,
