@@ -65,6 +65,7 @@ def script_lines(target: SSHHost) -> list:
     else:  # what the far side's docker talks to, asked where the script runs
         fail = shlex.quote(f"{target.url}: the far side's docker talks to no unix socket")
         lines += [f"    _ee_remote=$({ssh} -T -- {host} {shlex.quote(REMOTE_QUERY)}) || exit 2",
+                  "    _ee_remote=${_ee_remote##*[[:space:]]}  # its last word: a login script may print first",
                   f"    case $_ee_remote in unix://?*) _ee_remote=${{_ee_remote#unix://}} ;; "
                   f"*) echo {fail} >&2; exit 2 ;; esac"]
     words = forward_words(target, "LOCAL", "REMOTE")

@@ -295,10 +295,11 @@ def strip_agent(raw: bytes) -> bytes:
     return b"\r\n".join(keep) + sep + body
 
 
-@pytest.mark.parametrize("with_path", [False, True])
+@pytest.mark.parametrize("far_side", ["asked", "path", "chatty"])
 def test_an_exported_script_opens_the_forward_and_closes_it(user_env, ssh_engine, engine_socket, runtime_dir,
-                                                            tmp_path, with_path):
-    host = f"ssh://{ssh_engine.failing['nodocker']}{engine_socket}" if with_path else ssh_engine.host
+                                                            tmp_path, far_side):
+    host = {"asked": ssh_engine.host, "path": f"ssh://{ssh_engine.failing['nodocker']}{engine_socket}",
+            "chatty": f"ssh://{ssh_engine.failing['chatty']}"}[far_side]  # chatty: a greeting before the answer
     script = tmp_path / "s.ee"
     script.write_text("GET /_ping\nexpect status 200\nGET /version\nexpect .ApiVersion exists\n")
     made = explore(user_env, "-H", host, "--export", str(tmp_path / "s.sh"), "-f", str(script))
