@@ -295,11 +295,15 @@ def strip_agent(raw: bytes) -> bytes:
     return b"\r\n".join(keep) + sep + body
 
 
-@pytest.mark.parametrize("far_side", ["asked", "path", "chatty"])
+@pytest.mark.parametrize("far_side", ["asked", "path", "chatty", "noforward"])
 def test_an_exported_script_opens_the_forward_and_closes_it(user_env, ssh_engine, engine_socket, runtime_dir,
                                                             tmp_path, far_side):
+    if far_side == "noforward" and not shutil.which("socat"):
+        pytest.skip("needs socat")
+    # chatty: a greeting before the answer; noforward: the script falls back to dial-stdio through socat
     host = {"asked": ssh_engine.host, "path": f"ssh://{ssh_engine.failing['nodocker']}{engine_socket}",
-            "chatty": f"ssh://{ssh_engine.failing['chatty']}"}[far_side]  # chatty: a greeting before the answer
+            "chatty": f"ssh://{ssh_engine.failing['chatty']}", "noforward": f"ssh://{ssh_engine.failing['noforward']}"}[
+        far_side]
     script = tmp_path / "s.ee"
     script.write_text("GET /_ping\nexpect status 200\nGET /version\nexpect .ApiVersion exists\n")
     made = explore(user_env, "-H", host, "--export", str(tmp_path / "s.sh"), "-f", str(script))
