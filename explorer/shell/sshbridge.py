@@ -49,8 +49,9 @@ _POLL = 0.01
 PID = "ssh.pid"
 RETRY_SECONDS = 30.0  # after ssh failed, the same error for this long, rather than a login per request
 # Waits on a pipe only engine-explorer holds; at its end (closed, or engine-explorer died) ends the
-# ssh whose pid is in the folder (a forward restarted has a new one) and removes it. $1: the folder.
-_WATCHDOG = 'read -r _; kill "$(cat "$1/ssh.pid")" 2>/dev/null; rm -rf "$1"'
+# ssh whose pid is in the folder (a forward restarted has a new one) and removes it. $1: the folder,
+# $2: the pid file's name (PID). close() removes that file first: the ssh it names is reaped already.
+_WATCHDOG = 'read -r _; kill "$(cat "$1/$2")" 2>/dev/null; rm -rf "$1"'
 
 
 class Bridge:
@@ -66,6 +67,7 @@ class Bridge:
         self._dial: DialServer | None = None  # where the far side refused the forward: docker's way
         self._watchdog: subprocess.Popen | None = None
         self._failed: tuple | None = None  # (when, EngineError): the last start that failed
+        self._unasked: tuple | None = None  # (when, EngineError): the last ask for the far side's socket
         self._hold: int | None = None  # our end of the watchdog's pipe
         self._opening = threading.Lock()  # the REPL's live values open it from their thread too
         self._settling = threading.Lock()  # the first request decides forward or dial-stdio, once
@@ -74,7 +76,13 @@ class Bridge:
     def remote(self) -> str:
         """The far side's engine socket: the URL's path, else the far side's docker CLI says."""
         if not self._remote:
-            self._remote = ask_remote(self.target, self.env)
+            if self._unasked is not None and time.monotonic() - self._unasked[0] < RETRY_SECONDS:
+                raise self._unasked[1]  # a login each printed line or request could trip fail2ban
+            try:
+                self._remote = ask_remote(self.target, self.env)
+            except EngineError as err:
+                self._unasked = (time.monotonic(), err)
+                raise
         return self._remote
 
     def shell_line(self) -> str:
@@ -146,7 +154,7 @@ class Bridge:
             if self._ssh.poll() is not None:
                 raise EngineError(explain(self.target, self._log(), self._ssh.returncode, remote))
             if time.monotonic() > deadline:
-                self.close()
+                self._end_ssh()  # only ssh: the folder stays for the next start
                 raise EngineError(f"{self.target.url}: ssh did not open the forward in {READY_TIMEOUT:.0f} s")
             time.sleep(_POLL)
 
@@ -154,7 +162,7 @@ class Bridge:
         """The watchdog: its stdin is a pipe only we hold, so our end (close or death) is its cue."""
         read, write = os.pipe()
         try:
-            self._watchdog = subprocess.Popen(["sh", "-c", _WATCHDOG, "sh", self.folder], stdin=read,
+            self._watchdog = subprocess.Popen(["sh", "-c", _WATCHDOG, "sh", self.folder, PID], stdin=read,
                                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                               start_new_session=True)
         finally:
@@ -173,11 +181,8 @@ class Bridge:
         forward, again through docker's own dial-stdio. What ssh said, as one line, when neither answers.
         Only the first caller decides; another thread's waits for it and then just sends."""
         with self._settling:
-            if not self._settled:
-                try:
-                    return self._first(send)
-                finally:
-                    self._settled = True
+            if not self._settled:  # settled by an answer or by dial-stdio, not by a failure before ssh ran
+                return self._first(send)
         try:
             return send()
         except TimedOut:
@@ -187,7 +192,7 @@ class Bridge:
 
     def _first(self, send):
         try:
-            return send()
+            answer = send()
         except TimedOut:
             raise
         except EngineError as err:
@@ -195,6 +200,9 @@ class Bridge:
             # forward's trouble, docker's way is what docker would have done, and its error says more
             if self._dial is not None or self._ssh is None or self._ssh.poll() is not None:
                 raise self.diagnose(err) from None
+        else:
+            self._settled = True  # the forward answered
+            return answer
         self._dial_instead()
         try:
             return send()
@@ -203,10 +211,8 @@ class Bridge:
 
     def _dial_instead(self) -> None:
         with self._opening:
-            if self._ssh is not None:
-                self._ssh.send_signal(signal.SIGTERM)
-                _reap(self._ssh)
-                self._ssh = None
+            self._end_ssh()
+            self._ssh = None
             for name in (sshfolders.SOCKET, PID):
                 try:
                     os.unlink(os.path.join(self.folder, name))
@@ -216,9 +222,17 @@ class Bridge:
             from explorer.shell.sshdial import DialServer
 
             self._dial = DialServer(self.socket, dial_words(self.target), self.env, os.path.join(self.folder, DIAL_LOG))
+            self._settled = True
+
+    def _end_ssh(self) -> None:
+        if self._ssh is not None:
+            if self._ssh.poll() is None:
+                self._ssh.send_signal(signal.SIGTERM)
+            _reap(self._ssh)
 
     def diagnose(self, err: EngineError) -> EngineError:
-        """`err` (the engine did not answer through the forward), or what ssh says went wrong."""
+        """`err` (the engine did not answer through the forward), or what ssh says went wrong: from what
+        is known already (no login to ask the far side's socket, on every error path)."""
         if self._dial is not None:
             channel = explain_channel(self.target, self._log(), self._remote)
             dialed = [line.strip() for line in self._log(DIAL_LOG).splitlines() if line.strip()]
@@ -227,22 +241,23 @@ class Bridge:
             if dialed:
                 return EngineError(explain(self.target, "\n".join(dialed), 0, self._remote))
             return EngineError(channel) if channel else err
-        said = explain_channel(self.target, self._log(), self.remote())
+        said = explain_channel(self.target, self._log(), self._remote)
         if said:
             return EngineError(said)
         if self._ssh is not None and self._ssh.poll() is not None:
-            return EngineError(explain(self.target, self._log(), self._ssh.returncode, self.remote()))
+            return EngineError(explain(self.target, self._log(), self._ssh.returncode, self._remote))
         return err
 
     def close(self) -> None:
         """End ssh and the watchdog, and remove the folder."""
         if self._dial is not None:
             self._dial.close()
-        if self._ssh is not None and self._ssh.poll() is None:
-            self._ssh.send_signal(signal.SIGTERM)
-        if self._ssh is not None:
-            _reap(self._ssh)
+        self._end_ssh()
         if self._watchdog is not None and self._hold is not None:
+            try:  # ssh is reaped: its pid may be another process's by now, which the watchdog must not kill
+                os.unlink(os.path.join(self.folder, PID))
+            except FileNotFoundError:
+                pass
             os.close(self._hold)
             _reap(self._watchdog)
             self._watchdog, self._hold = None, None

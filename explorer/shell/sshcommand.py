@@ -41,17 +41,25 @@ def dial_words(target: SSHHost, batch: bool = True) -> list:
 
 def dial_line(target: SSHHost, folder: str, socket: str) -> str:
     """A shell line that makes `socket` the way a dial-stdio bridge does: socat, running the ssh per connection."""
-    command = shlex.join(dial_words(target, batch=False)).replace("\\", "\\\\").replace(",", "\\,")
     return (f"mkdir -p -m 700 {shlex.quote(folder)} && "
-            f"socat {shlex.quote(f'UNIX-LISTEN:{socket},fork')} {shlex.quote('SYSTEM:' + command)} &")
+            f"socat {shlex.quote(f'UNIX-LISTEN:{socket},fork')} {_socat_dial(target)} &")
+
+
+def _socat_dial(target: SSHHost) -> str:
+    """socat's SYSTEM: address running docker's dial-stdio login, quoted for sh (socat splits its
+    addresses at commas and takes backslashes as escapes, so both are escaped)."""
+    command = shlex.join(dial_words(target, batch=False)).replace("\\", "\\\\").replace(",", "\\,")
+    return shlex.quote("SYSTEM:" + command)
 
 
 def script_lines(target: SSHHost) -> list:
     """An exported script's lines that open the forward (after its $_ee_tmp and EXIT trap) and close
-    it when the script ends; DOCKER_HOST=unix://PATH still picks another engine, as for any script."""
+    it when the script ends; where the far side's sshd forwards nothing, docker's dial-stdio through
+    socat instead. DOCKER_HOST=unix://PATH still picks another engine, as for any script."""
     ssh = shlex.join(ssh_base(target))
     host = shlex.quote(target.host)
-    close = f'[ -z "${{_ee_forward:-}}" ] || {ssh} -S "$_ee_tmp/ssh.ctl" -O exit -- {host} 2>/dev/null'
+    close = (f'[ -z "${{_ee_forward:-}}" ] || {ssh} -S "$_ee_tmp/ssh.ctl" -O exit -- {host} 2>/dev/null; '
+             '[ -z "${_ee_dial:-}" ] || kill "$_ee_dial" 2>/dev/null')
     lines = [
         f"# The engine: DOCKER_HOST=unix:///path, else {target.url} through an ssh forward of its socket,",
         "# opened here and closed when the script ends (ssh may ask for a passphrase or a host key).",
@@ -65,13 +73,32 @@ def script_lines(target: SSHHost) -> list:
     else:  # what the far side's docker talks to, asked where the script runs
         fail = shlex.quote(f"{target.url}: the far side's docker talks to no unix socket")
         lines += [f"    _ee_remote=$({ssh} -T -- {host} {shlex.quote(REMOTE_QUERY)}) || exit 2",
+                  "    _ee_remote=${_ee_remote##*[[:space:]]}  # its last word: a login script may print first",
                   f"    case $_ee_remote in unix://?*) _ee_remote=${{_ee_remote#unix://}} ;; "
                   f"*) echo {fail} >&2; exit 2 ;; esac"]
     words = forward_words(target, "LOCAL", "REMOTE")
     words[words.index("ControlPath=none") - 1:words.index("ControlPath=none") + 1] = ["-M", "-S", "SSHCTL"]
     command = shlex.join(words).replace("LOCAL:REMOTE", '"$_ee_sock:$_ee_remote"').replace(
         "SSHCTL", '"$_ee_tmp/ssh.ctl"')
-    return lines + [f"    {command} || exit 2", "    _ee_forward=1 ;;", "esac"]
+    return lines + [f"    {command} || exit 2", "    _ee_forward=1", *_script_dial(target), "    ;;", "esac"]
+
+
+def _script_dial(target: SSHHost) -> list:
+    """Where the forward runs but no engine answers through it (a far side whose sshd forwards no
+    sockets): the forward ends, and socat runs docker's `ssh HOST docker system dial-stdio` per
+    connection on the same socket, as engine-explorer itself does."""
+    ssh, host = shlex.join(ssh_base(target)), shlex.quote(target.host)
+    no_socat = shlex.quote(f"{target.url}: its sshd forwards no sockets; with socat installed this script "
+                           "would reach it through `docker system dial-stdio`, as docker does")
+    return [
+        '    if ! curl -sf -o /dev/null --unix-socket "$_ee_sock" http://localhost/_ping; then',
+        "        # its sshd forwards no sockets: a `docker system dial-stdio` login per connection, as docker does",
+        f'        {ssh} -S "$_ee_tmp/ssh.ctl" -O exit -- {host} 2>/dev/null; _ee_forward=; rm -f "$_ee_sock"',
+        f"        command -v socat >/dev/null 2>&1 || {{ echo {no_socat} >&2; exit 2; }}",
+        f'        socat "UNIX-LISTEN:$_ee_sock,fork" {_socat_dial(target)} & _ee_dial=$!',
+        '        while ! [ -S "$_ee_sock" ]; do kill -0 "$_ee_dial" 2>/dev/null || exit 2; sleep 0.01; done',
+        "    fi",
+    ]
 
 
 def ask_remote(target: SSHHost, env: Mapping) -> str:

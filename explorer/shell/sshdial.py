@@ -53,10 +53,6 @@ class DialServer:
             self._procs = [p for p in self._procs if p.poll() is None] + [proc]
         return proc
 
-    def alive(self) -> bool:
-        """Still listening."""
-        return not self._closed
-
     def close(self) -> None:
         """Stop listening and end every ssh."""
         with self._lock:
@@ -86,7 +82,9 @@ def _upstream(conn: socket.socket, proc: subprocess.Popen) -> None:
             data = conn.recv(_CHUNK)
             if not data:
                 break
-            stdin.write(data)
+            view = memoryview(data)
+            while view:  # an unbuffered pipe may take part of it (a signal mid-write)
+                view = view[stdin.write(view) or 0:]
     except OSError:
         pass
     finally:

@@ -1,5 +1,7 @@
 """The folders ssh:// bridges live in (explorer.shell.sshbridge): one private folder a bridge, and the
-clean-up of those whose engine-explorer is gone (a kill -9 gives the watchdog no time to remove them)."""
+clean-up of those whose engine-explorer is gone. A kill -9 of engine-explorer still closes the
+watchdog's pipe, and the watchdog removes the folder; what it cannot end (the watchdog killed too,
+or ssh outliving it) the next start removes here."""
 from __future__ import annotations
 
 import os
@@ -9,7 +11,7 @@ import time
 from collections.abc import Mapping
 
 from explorer.core.errors import UsageError
-from explorer.core.files import make_private_dirs
+from explorer.core.files import make_private_dirs, write_atomic
 
 SOCKET = "docker.sock"
 OWNER = "owner"
@@ -26,19 +28,26 @@ def base_dir(env: Mapping) -> str:
 
 
 def reserve(base: str) -> str:
-    """A new private folder for one bridge, after removing those whose owner is gone."""
-    make_private_dirs(base)
-    info = os.lstat(base)
-    if info.st_uid != os.getuid() or info.st_mode & 0o077:
-        raise UsageError(f"{base} is not a private folder of yours (owner {info.st_uid}, mode "
-                         f"{info.st_mode & 0o777:o}): remove it, or set XDG_RUNTIME_DIR")
-    clean_stale(base)
+    """A new private folder for one bridge, after removing those whose owner is gone; one UsageError
+    line when it cannot be made."""
     folder = os.path.join(base, f"ssh-{os.getpid()}-{time.monotonic_ns() % 10**6}")
-    os.mkdir(folder, 0o700)
-    with open(os.path.join(folder, OWNER), "w", encoding="ascii") as fh:
-        fh.write(f"{os.getpid()} {_started(os.getpid())}\n")
-    if len(os.path.join(folder, SOCKET)) > _MAX_SOCKET:
+    if len(os.path.join(folder, SOCKET)) > _MAX_SOCKET:  # before anything is made: nothing left behind
         raise UsageError(f"{folder}: too long a path for a unix socket; set XDG_RUNTIME_DIR to a shorter folder")
+    try:
+        make_private_dirs(base)
+        info = os.lstat(base)
+        if info.st_uid != os.getuid() or info.st_mode & 0o077:
+            raise UsageError(f"{base} is not a private folder of yours (owner {info.st_uid}, mode "
+                             f"{info.st_mode & 0o777:o}): remove it, or set XDG_RUNTIME_DIR")
+        clean_stale(base)
+        os.mkdir(folder, 0o700)
+    except OSError as err:
+        raise UsageError(f"{base}: cannot make the ssh forward's folder there ({err.strerror}); "
+                         "set XDG_RUNTIME_DIR to a folder of yours") from None
+    # whole or not at all: another start reading it half-written would take its owner for gone
+    if not write_atomic(os.path.join(folder, OWNER), f"{os.getpid()} {_started(os.getpid())}\n".encode()):
+        shutil.rmtree(folder, ignore_errors=True)
+        raise UsageError(f"{folder}: cannot write its owner file; set XDG_RUNTIME_DIR to a folder of yours")
     return folder
 
 
@@ -64,9 +73,14 @@ def _owner_alive(folder: str) -> bool:
     try:
         with open(os.path.join(folder, OWNER), encoding="ascii") as fh:
             pid, started = fh.read().split()
+        return _started(int(pid)) == started  # a reused pid has another start time
     except (OSError, ValueError):
+        pass
+    # no owner file (yet: its engine-explorer may have only just made the folder): the pid in its name
+    try:
+        return _started(int(os.path.basename(folder).split("-")[1])) != ""
+    except (IndexError, ValueError):
         return False
-    return _started(int(pid)) == started  # a reused pid has another start time
 
 
 def _started(pid: int) -> str:

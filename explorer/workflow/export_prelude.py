@@ -110,7 +110,7 @@ def comment(text: str) -> str:
 
 def prelude(title: str, socket: str | None, forward: list | None = None) -> str:
     """Shebang, comments, checks for curl and jq, the engine socket, temp files and helpers.
-    `forward`: an ssh:// engine's lines (explorer.shell.sshbridge.script_lines), which make the socket."""
+    `forward`: an ssh:// engine's lines (explorer.shell.sshcommand.script_lines), which make the socket."""
     lines = [
         "#!/bin/sh",
         comment(title + "."),

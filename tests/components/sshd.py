@@ -78,9 +78,12 @@ FAILING = {
     "refused": "IdentityFile {ssh_dir}/id_unauthorized",  # a key sshd does not know
     "nodocker": "IdentityFile {ssh_dir}/id_nodocker",  # a login whose PATH has no docker
     "noforward": "Port {closed_port}",  # an sshd that forwards nothing (AllowTcpForwarding no)
+    "chatty": "IdentityFile {ssh_dir}/id_chatty",  # a login that prints a line before the command's output
 }
 # authorized_keys for id_nodocker: the command asked runs with a PATH that finds no docker
 NO_DOCKER = 'command="PATH=/nonexistent; export PATH; eval \\"$SSH_ORIGINAL_COMMAND\\"" '
+# authorized_keys for id_chatty: a greeting first, as a login script may print one
+CHATTY = 'command="echo welcome to the far side; eval \\"$SSH_ORIGINAL_COMMAND\\"" '
 
 
 class SSHEndpoint(NamedTuple):
@@ -93,7 +96,7 @@ class SSHEndpoint(NamedTuple):
     home: Path  # .ssh/config, id_ed25519, known_hosts
     env: dict[str, str]  # HOME, LD_PRELOAD and NSS_WRAPPER_*: add to a subprocess's environment
     server_folder: Path  # sshd_config, host key, authorized_keys, sshd.log
-    failing: dict[str, str]  # what goes wrong → an alias where it does: unknown, changed, refused, nodocker
+    failing: dict[str, str]  # what goes wrong → an alias where it does: unknown, changed, refused, nodocker, …
 
     def ssh(self, *args: str, input: bytes | None = None, timeout: float = 30) -> subprocess.CompletedProcess[bytes]:
         """`ssh ALIAS ARGS…` as a user with this home runs it."""
@@ -145,6 +148,7 @@ def _failing_client(ssh_dir: Path, port: int) -> None:
     """The files the failing aliases use: two more keys, an empty known_hosts, one with another key."""
     _keygen(ssh_dir / "id_unauthorized", "ee-test-unauthorized")
     _keygen(ssh_dir / "id_nodocker", "ee-test-nodocker")
+    _keygen(ssh_dir / "id_chatty", "ee-test-chatty")
     _keygen(ssh_dir / "other_host_key", "ee-test-other-host")
     other = (ssh_dir / "other_host_key.pub").read_text().split()[:2]
     (ssh_dir / "known_hosts_changed").write_text(f"[127.0.0.1]:{port} {' '.join(other)}\n")
@@ -196,7 +200,8 @@ def start_sshd(session: SessionFolder, engine_socket: str) -> tuple[SSHEndpoint,
     home, env = _client_home(session, ports, user, folder / "host_key", library)
     # sshd reads it at each login, so it can follow the start.
     (folder / "authorized_keys").write_text((home / ".ssh" / "id_ed25519.pub").read_text()
-                                            + NO_DOCKER + (home / ".ssh" / "id_nodocker.pub").read_text())
+                                            + NO_DOCKER + (home / ".ssh" / "id_nodocker.pub").read_text()
+                                            + CHATTY + (home / ".ssh" / "id_chatty.pub").read_text())
     failing = {kind: f"{ALIAS}-{kind}" for kind in FAILING}
     return SSHEndpoint(ALIAS, f"ssh://{ALIAS}", port, user, home, env, folder, failing), daemon
 

@@ -63,6 +63,12 @@ def test_the_nodocker_login_works_but_finds_no_docker(ssh_engine):
     assert docker.returncode == 127 and b"docker: command not found" in docker.stderr, docker.stderr
 
 
+def test_the_chatty_login_greets_before_the_command_output(ssh_engine):
+    done = subprocess.run(["ssh", ssh_engine.failing["chatty"], "echo", "in"], capture_output=True, timeout=30,
+                          check=False, env={**os.environ, **ssh_engine.env})
+    assert (done.returncode, done.stdout) == (0, b"welcome to the far side\nin\n"), done.stderr
+
+
 def test_the_noforward_alias_refuses_a_forward_yet_dial_stdio_works(ssh_engine, engine_socket, tmp_path):
     env = {**os.environ, **ssh_engine.env}
     alias, local = ssh_engine.failing["noforward"], str(tmp_path / "f.sock")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+
 import pytest
 
 from tests.integration.apidriver import Explorer
@@ -24,3 +28,12 @@ def sleeper(docker_api, busybox_image, unique_name):
     assert docker_api.call("POST", f"/containers/{unique_name}/start")[0] == 204
     yield unique_name
     docker_api.call("DELETE", f"/containers/{unique_name}?force=1")
+
+
+@pytest.fixture
+def runtime_dir():
+    """A fresh $XDG_RUNTIME_DIR (short: the bridge's socket lives in it)."""
+    folder = tempfile.mkdtemp(prefix="ee-run-")
+    os.chmod(folder, 0o700)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)

@@ -28,15 +28,6 @@ WAIT = 60
 
 
 @pytest.fixture
-def runtime_dir():
-    """A fresh $XDG_RUNTIME_DIR (short: the bridge's socket lives in it)."""
-    folder = tempfile.mkdtemp(prefix="ee-run-")
-    os.chmod(folder, 0o700)
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
-
-
-@pytest.fixture
 def user_env(ssh_engine, runtime_dir, tmp_path, spec_dir, docker_config):
     """A user of the ssh fixture's home: no DOCKER_* choosing the engine, their own runtime folder."""
     return clean_env({**ssh_engine.env, **docker_config.env, "XDG_RUNTIME_DIR": runtime_dir,
@@ -304,10 +295,15 @@ def strip_agent(raw: bytes) -> bytes:
     return b"\r\n".join(keep) + sep + body
 
 
-@pytest.mark.parametrize("with_path", [False, True])
+@pytest.mark.parametrize("far_side", ["asked", "path", "chatty", "noforward"])
 def test_an_exported_script_opens_the_forward_and_closes_it(user_env, ssh_engine, engine_socket, runtime_dir,
-                                                            tmp_path, with_path):
-    host = f"ssh://{ssh_engine.failing['nodocker']}{engine_socket}" if with_path else ssh_engine.host
+                                                            tmp_path, far_side):
+    if far_side == "noforward" and not shutil.which("socat"):
+        pytest.skip("needs socat")
+    # chatty: a greeting before the answer; noforward: the script falls back to dial-stdio through socat
+    host = {"asked": ssh_engine.host, "path": f"ssh://{ssh_engine.failing['nodocker']}{engine_socket}",
+            "chatty": f"ssh://{ssh_engine.failing['chatty']}", "noforward": f"ssh://{ssh_engine.failing['noforward']}"}[
+        far_side]
     script = tmp_path / "s.ee"
     script.write_text("GET /_ping\nexpect status 200\nGET /version\nexpect .ApiVersion exists\n")
     made = explore(user_env, "-H", host, "--export", str(tmp_path / "s.sh"), "-f", str(script))
