@@ -31,7 +31,6 @@ class Engine:
         self.changes = 0  # counts `context NAME` switches: the REPL refreshes what depends on the engine
         self._endpoint = None
         self._bridge = None  # an ssh:// engine's forward (explorer.shell.sshbridge), opened on first send
-        self._bridge_shown = False  # the ssh line that makes the forward's socket was printed
         self._transport = None
         self._version: str | None = None
         self.answered: str | None = None  # the engine's own API version, once its /_ping answered
@@ -69,8 +68,8 @@ class Engine:
 
     def announce_bridge(self, raw: bool) -> None:
         """Once a session, before the first printed curl line: the ssh line that makes its socket."""
-        if self._bridge is not None and not self._bridge_shown:
-            self._bridge_shown = self._bridge.announce(self.console, raw)
+        if self._bridge is not None:
+            self._bridge.announce(self.console, raw)
 
     def _bridged(self, endpoint):
         """`endpoint`; for an ssh:// engine, with the socket of a forward this session will open."""
@@ -79,7 +78,7 @@ class Engine:
         # subprocess and shutil: only an ssh:// engine needs its bridge
         from explorer.shell import sshbridge
 
-        self._bridge, self._bridge_shown = sshbridge.Bridge(endpoint.ssh, self.env), False
+        self._bridge = sshbridge.Bridge(endpoint.ssh, self.env)
         if not self.console.interactive:
             sshbridge.unwind_on_signals()  # a Ctrl-C or kill must reach close(), which ends the forward
         return endpoint._replace(socket=self._bridge.socket)

@@ -72,6 +72,7 @@ class Bridge:
         self._opening = threading.Lock()  # the REPL's live values open it from their thread too
         self._settling = threading.Lock()  # the first request decides forward or dial-stdio, once
         self._settled = False
+        self._announced = False  # the ssh line that makes the socket was printed (once a bridge)
 
     def remote(self) -> str:
         """The far side's engine socket: the URL's path, else the far side's docker CLI says."""
@@ -93,8 +94,10 @@ class Bridge:
         return f"mkdir -p -m 700 {shlex.quote(self.folder)} && {shlex.join(words)}"
 
     def announce(self, console: Console, raw: bool) -> bool:
-        """Say, before the first printed curl line, the ssh line that makes its socket (`raw`: that line on
-        stdout, as a preview's curl line goes); False when it cannot be said yet (the far side not asked)."""
+        """Say once, before the first printed curl line, the ssh line that makes its socket (`raw`: that line
+        on stdout, as a preview's curl line goes); False while it cannot be said (the far side not asked)."""
+        if self._announced:
+            return True
         try:
             line = self.shell_line()
         except EngineError as err:
@@ -111,6 +114,7 @@ class Bridge:
             console.stdout.write(line.encode("utf-8", "surrogateescape") + b"\n")
         else:
             console.curl(line)
+        self._announced = True
         return True
 
     def open(self) -> None:
