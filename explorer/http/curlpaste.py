@@ -201,7 +201,7 @@ def _default_method(state: dict, has_body) -> str:
 
 def _body(state: dict, headers: list):
     if state["upload"]:
-        return None, check_file_name(state["upload"])
+        return None, _body_file("-T " + state["upload"], state["upload"])
     if not state["data"]:
         return None, None
     if state["json"]:
@@ -213,13 +213,21 @@ def _body(state: dict, headers: list):
         if value.startswith("@") and opt != "--data-raw":
             if opt not in ("--data-binary", "--json"):
                 raise UsageError(f"curl {opt} @file strips newlines; use --data-binary @file here")
-            return None, check_file_name(value[1:])
+            return None, _body_file(f"{opt} {value}", value[1:])
     parts = []
     for opt, value in state["data"]:
         if value.startswith("@") and opt != "--data-raw":
             raise UsageError("several -d options with @file are not supported; use one --data-binary @file")
         parts.append(value)
     return "&".join(parts).encode("utf-8", "surrogateescape"), None  # the bytes curl reads off its argv
+
+
+def _body_file(typed: str, name: str) -> str:
+    """The file of `-T FILE` / `--data-binary @FILE`; curl's `-` (stdin) is refused: we have none to give."""
+    if name == "-":
+        raise UsageError(f"curl {typed}: curl reads standard input there, which is not done here; "
+                         "give a file (for a file named -, ./-)")
+    return check_file_name(name)
 
 
 def _form_pairs(text: str):
