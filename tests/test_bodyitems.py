@@ -40,8 +40,9 @@ def test_a_value_from_a_variable_is_never_a_file(index, tmp_path):
 
 
 @pytest.mark.parametrize("line, message", [
-    ("POST /containers/create Image=@/nonexistent/img.txt", "cannot read /nonexistent/img.txt.*Image:='\"@"),
-    ("POST /containers/create Cmd:=@/nonexistent/c.json", "`Cmd:=@/nonexistent/c.json`: cannot read"),
+    ("POST /containers/create Image=@/nonexistent/img.txt", "`Image=@/nonexistent/img.txt`: no such file .*Image:='"
+                                                             '\"@'),
+    ("POST /containers/create Cmd:=@/nonexistent/c.json", "`Cmd:=@/nonexistent/c.json`: no such file$"),
     ("POST /containers/create ':={\"Image\":\"x\"}' Tty:=true", "bare `:=JSON` is the whole body"),
     ("POST /containers/create ':={oops'", "not valid JSON"),
 ])

@@ -7,11 +7,10 @@ Whether a value is a file is decided on the item as typed: a value that comes fr
 """
 from __future__ import annotations
 
-import os
 from typing import NamedTuple
 
 from explorer.core.errors import UsageError, shown
-from explorer.core.files import user_path
+from explorer.http import bodyfile
 from explorer.lang import body, slots
 
 JSON = "application/json"
@@ -35,10 +34,7 @@ def from_items(items, op, values, warn=None) -> Body | None:
         raise UsageError("only one @file body per request")
     if files:
         name = slots.fill(files[0].value, slots.WORD, values)
-        path = user_path(name)
-        if not os.path.isfile(path):
-            why = "not a regular file (a folder, device or pipe)" if os.path.exists(path) else "no such file"
-            raise UsageError(f"@{shown(name)}: {why}")
+        path = bodyfile.check(name, "@" + name)
         return Body(file=path, content_type=file_content_type(op, path))
     if not fields:
         return None
@@ -53,15 +49,19 @@ def from_items(items, op, values, warn=None) -> Body | None:
 
 def _whole(item, values, warn) -> bytes:
     """A bare `:=JSON` (or `:=@file.json`): the JSON as written, checked to be one JSON value."""
-    text = _file_text(item, values, warn) if _is_file(item.value) else slots.fill_json(item.value, values)
-    body.json_value(":=", text)
+    if _is_file(item.value):
+        text = _file_text(item, values, warn)
+        body.json_value("", text, f":={item.value}")
+    else:
+        text = slots.fill_json(item.value, values)
+        body.json_value("", text)
     return text.encode("utf-8", "surrogateescape")
 
 
 def _value(item, values, warn):
     if item.value[:1] == "@" and len(item.value) > 1:  # as _is_file, without a call per item
         text = _file_text(item, values, warn)
-        return text if item.kind == "field" else body.json_value(f"{item.name}:=@{item.value[1:]}", text)
+        return text if item.kind == "field" else body.json_value(item.name, text, f"{item.name}:={item.value}")
     if item.kind == "field":
         return slots.fill(item.value, slots.STRING, values)
     return body.json_value(item.name, slots.fill_json(item.value, values))
@@ -73,22 +73,19 @@ def _is_file(value: str) -> bool:
 
 def _file_text(item, values, warn) -> str:
     """The text of the file a `f=@file` / `f:=@file` item names (a `{{NAME}}` may fill its name)."""
-    sep = "=" if item.kind == "field" else ":="
-    label = f"{item.name}{sep}{item.value}"
+    label = f"{item.name}{'=' if item.kind == 'field' else ':='}{item.value}"
     name = slots.fill(item.value[1:], slots.WORD, values)
-    path = user_path(name)
     try:
-        if os.path.exists(path) and not os.path.isfile(path):  # /dev/zero would never end
-            raise UsageError(f"`{shown(label)}`: {shown(name)} is not a regular file (a folder, device or pipe)")
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError as err:
-        literal = f" (for the text {item.value} itself write {item.name}:='\"{item.value}\"')" * (sep == "=")
-        raise UsageError(f"`{shown(label)}`: cannot read {shown(name)}: {err.strerror}{shown(literal, 200)}") from None
+        data = bodyfile.read_whole(name, label)
+    except UsageError as err:
+        if item.kind != "field":
+            raise
+        literal = f" (for the text {item.value} itself write {item.name}:='\"{item.value}\"')"
+        raise UsageError(f"{err}{shown(literal, 200)}") from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise UsageError(f"`{shown(label)}`: {shown(name)} is not UTF-8 text, which a JSON string "
+        raise UsageError(f"`{shown(label, 200)}`: the file is not UTF-8 text, which a JSON string "
                          "cannot hold") from None
     if not values.checked and warn is not None:
         warn(f"note: {label} goes into the script as the file holds it now, not read again when it runs")

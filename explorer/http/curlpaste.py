@@ -217,7 +217,7 @@ def _body(state: dict, headers: list):
         raise UsageError(f"curl refuses -T (upload a file) with {state['data'][0][0]} (send data): "
                          "give one of them")
     if state["upload"]:
-        return None, check_file_name(state["upload"])
+        return None, _body_file("-T " + state["upload"], state["upload"])
     if not state["data"]:
         return None, None
     if state["get"] and any(value.startswith("@") and opt != "--data-raw" for opt, value in state["data"]):
@@ -232,7 +232,7 @@ def _body(state: dict, headers: list):
         if value.startswith("@") and opt != "--data-raw":
             if opt not in ("--data-binary", "--json"):
                 raise UsageError(f"curl {opt} @file strips newlines; use --data-binary @file here")
-            return None, check_file_name(value[1:])
+            return None, _body_file(f"{opt} {value}", value[1:])
     parts: list = []
     for opt, value in state["data"]:
         if value.startswith("@") and opt != "--data-raw":
@@ -264,3 +264,11 @@ def _login(user: str | None, url) -> list:
         return []
     raw = f"{name}:{password}".encode("utf-8", "surrogateescape")
     return [("Authorization", "Basic " + base64.b64encode(raw).decode("ascii"))]
+
+
+def _body_file(typed: str, name: str) -> str:
+    """The file of `-T FILE` / `--data-binary @FILE`; curl's `-` (stdin) is refused: we have none to give."""
+    if name == "-":
+        raise UsageError(f"curl {typed}: curl reads standard input there, which is not done here; "
+                         "give a file (for a file named -, ./-)")
+    return check_file_name(name)

@@ -10,10 +10,10 @@ StrSlice (`Cmd` sent as a plain string) and Go's field names matched ignoring ca
 """
 from __future__ import annotations
 
-import os
 import re
 
 from explorer.core.errors import UsageError
+from explorer.http import bodyfile
 from explorer.http.bodyhints import field as _field
 from explorer.http.bodyhints import show as _show
 from explorer.http.bodyhints import type_problem
@@ -151,12 +151,9 @@ def _load_json(req, op):
     data = req.body
     if data is None:
         try:
-            if os.path.getsize(req.body_file) > MAX_BODY_FILE:
-                return _UNCHECKED
-            with open(req.body_file, "rb") as fh:
-                data = fh.read()
-        except OSError:
-            return _UNCHECKED  # the transport reports an unreadable file
+            data = bodyfile.read_whole(req.body_file, "@" + req.body_file, MAX_BODY_FILE)
+        except UsageError:
+            return _UNCHECKED  # too large to read twice; or the transport says why it cannot be read
     import json  # not at import: most requests have no body
 
     try:

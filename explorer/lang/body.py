@@ -59,19 +59,24 @@ def _literal(name: str, start: int, stop: str) -> tuple:
     return ("".join(out), "".join(bare), escaped), i
 
 
-def json_value(name: str, text: str):
-    """Parse the value of a `name:=json` item."""
+def json_value(name: str, text: str, file: str | None = None):
+    """Parse the value of a `name:=json` item; `file` is the item as typed when `text` came from
+    the file it names (`Cmd:=@cmd.json`), so a message names the item once and blames the file."""
     import json  # these: not at import, most lines have no := item
 
     from explorer.core import jsontext  # as json: only := items need it
 
+    label = shown(f"{name}:=") if file is None else shown(file, 200)  # a file name is told whole
     try:
         return jsontext.loads(text)
     except json.JSONDecodeError as err:
-        raise UsageError(f"`{name}:=`: not valid JSON ({err.msg} at column {err.colno}); "
+        if file is not None:  # the shell did not read the file: quoting it would not help
+            raise UsageError(f"`{label}`: the file is not valid JSON (line {err.lineno} column {err.colno}: "
+                             f"{err.msg})") from None
+        raise UsageError(f"`{label}`: not valid JSON ({err.msg} at column {err.colno}); "
                          "quote it for the shell, e.g. 'Cmd:=[\"echo\",\"hi\"]'") from None
     except ValueError as err:
-        raise UsageError(f"`{shown(name)}:=`: {err}; no API field takes that") from None
+        raise UsageError(f"`{label}`: {err}; no API field takes that") from None
 
 
 def build(items, key=None):

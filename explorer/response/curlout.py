@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from explorer.core.errors import UsageError
+from explorer.core.errors import UsageError, shown
+from explorer.http import bodyfile
 
 _VARIABLE = re.compile(r"%%|%\{([A-Za-z_]+)\}|%header\{([^}]*)\}|\\[nrt\\]")
 _ESCAPES = {"\\n": "\n", "\\r": "\r", "\\t": "\t", "\\\\": "\\"}
@@ -36,11 +37,11 @@ def format_text(template: str) -> str:
         return template
     if template == "@-":
         raise UsageError("curl -w @- (the format from stdin) is not done here: give the format itself")
+    label = f"-w {template}"
     try:
-        with open(template[1:], encoding="utf-8") as fh:
-            return fh.read()
-    except OSError as err:
-        raise UsageError(f"curl -w {template}: cannot read {template[1:]}: {err.strerror}") from None
+        return bodyfile.read_whole(template[1:], label).decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"`{shown(label, 200)}`: the file is not UTF-8 text, which a -w format is") from None
 
 
 def write_out(template: str, resp, method: str, url: str) -> tuple:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import shlex
 
 from explorer.core.outcome import Outcome
-from explorer.http import curlcmd, curlpaste
+from explorer.http import bodyfile, curlcmd, curlpaste
 from explorer.lang import commands, redirect, slots
 from explorer.lang.shellvars import Markers
 
@@ -25,6 +25,8 @@ def dry_run(session, cmd):
         for note in pasted.notes:
             session.console.note(note)
         req = pasted.request
+        if req.body_file is not None:  # refused as it would be when sent, as `POST /x @file` is
+            bodyfile.check(req.body_file, "@" + req.body_file)
         if req.api_version is None:
             req = req._replace(api_version=session.api_version(False))
         session.show_curl(req, raw=True, suffix=suffix, output=pasted.output)

@@ -3,8 +3,9 @@ and -w do what curl does with them; an option that is not done here is named in 
 from __future__ import annotations
 
 from explorer.core.errors import UsageError
+from explorer.core.files import check_file_name
 from explorer.core.outcome import Outcome
-from explorer.http import curlpaste
+from explorer.http import bodyfile, curlpaste
 from explorer.lang.redirect import WRITE, Redirect
 from explorer.response import curlout
 
@@ -22,6 +23,8 @@ def run(session, argv) -> Outcome:
     if other:
         console.note(f"note: sending to this session's engine {ep.describe()}, not {other} as the pasted line says")
     req = pasted.request
+    if req.body_file is not None:  # said before anything is sent or written, as for `POST /x @file`
+        bodyfile.check(req.body_file, "@" + req.body_file)
     if req.api_version is None:
         req = req._replace(api_version=session.api_version())
     output = pasted.output
@@ -32,7 +35,7 @@ def run(session, argv) -> Outcome:
         if session.redirect is not None:
             raise UsageError(f"the curl line writes the body to {output.file} (-o) and the line sends it "
                              f"{session.redirect.describe()}: give one of them")
-        session.redirect = Redirect(WRITE, output.file)
+        session.redirect = Redirect(WRITE, check_file_name(output.file))  # as `> FILE` is checked
     session.last_response = None
     outcome = session.send(req, output)
     if template is not None and session.last_response is not None:
