@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 from explorer.core.errors import UsageError, shown
-
-_ESCAPABLE = frozenset("=:[]@\\")  # as explorer.lang.commands.ESCAPABLE: a backslash makes these literal
+from explorer.lang.commands import ESCAPABLE as _ESCAPABLE  # one set: what a backslash makes literal
 
 
 def key_path(name: str) -> list:

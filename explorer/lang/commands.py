@@ -162,7 +162,7 @@ def unescape(name: str) -> str:
     return _ESCAPED.sub(r"\1", name)
 
 
-_ESCAPED = re.compile(r"\\([=:\[\]@\\])")
+_ESCAPED = re.compile("\\\\([" + re.escape("".join(sorted(ESCAPABLE))) + "])")
 
 
 def separator(word: str):
