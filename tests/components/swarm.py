@@ -66,24 +66,25 @@ class SwarmEngine(NamedTuple):
         """Stop its dockerd and start it again, in a new network namespace; the socket and the data stay.
 
         What an autolocked swarm needs to lock: the manager's keys are sealed again when dockerd starts.
-        In an active swarm it first waits for the ingress network's sandbox: dockerd stopped while it
-        still makes it waits 5 s for its removal ("timeout while waiting for ingress network removal").
+        In an active swarm it first waits (up to INGRESS_TIMEOUT_S) for the ingress network's sandbox:
+        dockerd stopped while it still makes it waits 5 s for its removal ("timeout while waiting for
+        ingress network removal"). On a slow machine (a fresh CI container) the sandbox may come later
+        still, or, after an unlock, not before the stop; the restart then only costs dockerd that wait.
         """
         if self.swarm_state() == "active":
             self._wait_for_ingress()
         stop_engine(self.folder)
         start_engine(self.folder)
 
-    def _wait_for_ingress(self) -> None:
+    def _wait_for_ingress(self) -> bool:
+        """Whether the ingress network's sandbox came within INGRESS_TIMEOUT_S."""
         deadline = time.monotonic() + INGRESS_TIMEOUT_S
-        while True:
+        while time.monotonic() <= deadline:
             status, network = self.api.call_json("GET", "/networks/ingress")
             if status == 200 and isinstance(network, dict) and "ingress-sbox" in (network.get("Containers") or {}):
-                return
-            if time.monotonic() > deadline:
-                raise ComponentError(f"the ingress network has no sandbox after {INGRESS_TIMEOUT_S} s: "
-                                     f"{status} {network}")
+                return True
             time.sleep(POLL_S)
+        return False
 
 
 def start_engine(folder: Path) -> SwarmEngine:
