@@ -40,6 +40,12 @@ def sh(path, env_extra=None, timeout=30):
     return subprocess.run(["sh", str(path)], capture_output=True, text=True, timeout=timeout, env=env)
 
 
+def server_session(spec, host: str, env=None, err=None) -> Session:
+    """A session on the recording server at `host`, pinned to 1.41, its stderr `err` (else its own)."""
+    return Session(Settings(host=host, spec=str(spec), api_version="1.41"),
+                   Console(stdout=io.BytesIO(), stderr=err if err is not None else io.BytesIO()), env=env or {})
+
+
 def strip_agent(raw: bytes) -> bytes:
     head, sep, body = raw.partition(b"\r\n\r\n")
     keep = [ln for ln in head.split(b"\r\n") if not ln.lower().startswith((b"user-agent:", b"accept:"))]
@@ -62,8 +68,7 @@ set copy = {{v}} and more
 def test_the_exported_script_sends_the_bytes_replay_sends(spec_v141, tmp_path):
     with RecordingServer() as server:
         host = "unix://" + server.path
-        session = Session(Settings(host=host, spec=str(spec_v141), api_version="1.41"),
-                          Console(stdout=io.BytesIO(), stderr=io.BytesIO()), env={"EE_VALUE": HOSTILE})
+        session = server_session(spec_v141, host, {"EE_VALUE": HOSTILE})
         session.variables.update(VALUES)
         lines = scripts.parse_script(EQUIVALENT, "eq.ee")
         assert scripts.replay(session, lines) == 0, session.console.stderr.getvalue()
@@ -86,8 +91,7 @@ def test_a_failed_check_says_what_replay_says(spec_v141, tmp_path):
     with RecordingServer() as server:
         host = "unix://" + server.path
         err = io.BytesIO()
-        session = Session(Settings(host=host, spec=str(spec_v141), api_version="1.41"),
-                          Console(stdout=io.BytesIO(), stderr=err), env={})
+        session = server_session(spec_v141, host, err=err)
         lines = scripts.parse_script(text, "t.ee")
         assert scripts.replay(session, lines) == 1
         replayed = len(server.take())
@@ -314,8 +318,7 @@ def test_a_body_too_long_for_an_argument_goes_to_curls_stdin_in_the_script(spec_
     text = f"POST /containers/create Image=busybox:local {shlex.quote('Labels[big]=' + big)}\n"
     with RecordingServer() as server:
         host = "unix://" + server.path
-        session = Session(Settings(host=host, spec=str(spec_v141), api_version="1.41"),
-                          Console(stdout=io.BytesIO(), stderr=io.BytesIO()), env={})
+        session = server_session(spec_v141, host)
         lines = scripts.parse_script(text, "big.ee")
         assert scripts.replay(session, lines) == 0, session.console.stderr.getvalue()
         session.close()
@@ -335,8 +338,7 @@ def test_a_long_failing_line_is_quoted_short_by_the_script_as_by_replay(spec_v14
     with RecordingServer(status=404, body=b'{"message":"No such container"}') as server:
         host = "unix://" + server.path
         err = io.BytesIO()
-        session = Session(Settings(host=host, spec=str(spec_v141), api_version="1.41"),
-                          Console(stdout=io.BytesIO(), stderr=err), env={})
+        session = server_session(spec_v141, host, err=err)
         lines = scripts.parse_script(text, "long.ee")
         assert scripts.replay(session, lines) == 1
         script = tmp_path / "long.sh"
